@@ -1,0 +1,180 @@
+# libreswan-agentx: plain GNU make, no configure step.
+#
+#   make                 build/lswstat and build/libreswan-agentx
+#   make check           build and run every test (tests/run-tests)
+#   make check-asan      unit tests under ASan+UBSan (build-asan/)
+#   make check-valgrind  unit tests under valgrind
+#   make check-e2e       the real-libreswan tier inside User-Mode-Linux
+#   make check-faults    the slow fault tests
+#   make bench           benchmarks (figures for the README)
+#   make fuzz            libFuzzer target (clang), build/fuzz_parser
+#   make deps            install the Debian packages the project needs (root)
+#   make install         PREFIX=/usr/local DESTDIR=
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+MIBDIR  ?= $(PREFIX)/share/snmp/mibs
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
+DOCDIR  ?= $(PREFIX)/share/doc/libreswan-agentx
+
+BUILD   ?= build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARNINGS = -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wcast-qual \
+           -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
+           -Wundef -Wvla -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+override CFLAGS += -std=c11 -D_GNU_SOURCE -DLSW_VERSION='"$(VERSION)"' $(WARNINGS) \
+                   -Iparser -Iagent -MMD -MP
+
+# Only the link flags of net-snmp: net-snmp-config --cflags leaks -O2 and
+# -Ulinux, and its headers live in /usr/include already.
+SNMP_LIBS := $(shell pkg-config --libs netsnmp 2>/dev/null || echo -lnetsnmp)
+SNMP_AGENT_LIBS := -lnetsnmpagent $(SNMP_LIBS)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# parser/: the library, no net-snmp, no I/O.
+PARSER_SRCS := $(wildcard parser/*.c)
+# agent/util/: POSIX helpers shared by the daemon and lswstat (no net-snmp).
+UTIL_SRCS   := $(wildcard agent/util/*.c)
+# agent/lswstat/: the lswstat program.
+LSWSTAT_SRCS := $(wildcard agent/lswstat/*.c)
+# agent/*.c: the daemon; main.c holds main() and nothing else worth testing.
+AGENT_SRCS  := $(filter-out agent/main.c,$(wildcard agent/*.c))
+TEST_SRCS   := $(wildcard tests/unit/test_*.c)
+BENCH_SRCS  := $(wildcard tests/bench/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+LIBPARSER := $(BUILD)/libparser.a
+LIBUTIL   := $(BUILD)/libutil.a
+LIBAGENT  := $(BUILD)/libagent.a
+LSWSTAT   := $(BUILD)/lswstat
+AGENTX    := $(BUILD)/libreswan-agentx
+TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+.PHONY: all check check-unit check-asan check-valgrind check-e2e check-faults \
+        bench fuzz fuzz-long deps install uninstall clean format tests mibcheck
+
+all: $(LSWSTAT) $(AGENTX)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBPARSER): $(call obj,$(PARSER_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+$(LIBUTIL): $(call obj,$(UTIL_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+$(LIBAGENT): $(call obj,$(AGENT_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(LSWSTAT): $(call obj,$(LSWSTAT_SRCS)) $(LIBUTIL) $(LIBPARSER)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(AGENTX): $(call obj,agent/main.c) $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SNMP_AGENT_LIBS)
+
+# Every unit test links everything; the archives only pull what it uses.
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SNMP_AGENT_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SNMP_AGENT_LIBS)
+
+tests: all $(TESTS) $(BENCHES)
+
+# The README's test command. tests/run-tests runs the unit tests, the
+# integration scripts (real snmpd/snmptrapd), the namespace tier of the
+# real-libreswan test and a short fuzz run, and prints "N passed, N failed".
+check: tests
+	BUILD=$(BUILD) tests/run-tests
+
+check-unit: tests
+	BUILD=$(BUILD) tests/run-tests --unit
+
+check-asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" tests
+	BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run-tests --unit
+
+check-valgrind: tests
+	BUILD=$(BUILD) LSW_TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" tests/run-tests --unit
+
+check-e2e: all
+	BUILD=$(BUILD) tests/run-tests --e2e
+
+check-faults: tests
+	BUILD=$(BUILD) tests/run-tests --faults
+
+bench: tests
+	BUILD=$(BUILD) tests/bench/run-bench
+
+# libFuzzer needs clang; the fuzz target is tests/fuzz/fuzz_parser.c.
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Iparser
+fuzz: $(BUILD)/fuzz_parser
+$(BUILD)/fuzz_parser: tests/fuzz/fuzz_parser.c $(PARSER_SRCS) parser/*.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -o $@ tests/fuzz/fuzz_parser.c $(PARSER_SRCS)
+fuzz-long: $(BUILD)/fuzz_parser
+	mkdir -p tests/fuzz/corpus
+	$(BUILD)/fuzz_parser -max_total_time=$${FUZZ_SECONDS:-600} -max_len=65536 \
+	  tests/fuzz/corpus tests/data
+
+mibcheck:
+	tests/integration/mib-lint.sh
+
+# Debian packages for building, testing and running. No-op when present.
+DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
+           libcmocka-dev smitools clang libclang-rt-14-dev valgrind \
+           iproute2 procps libreswan user-mode-linux psmisc
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	else echo "deps: all present"; fi
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MIBDIR) \
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSCONFDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	install -m0755 $(AGENTX) $(DESTDIR)$(SBINDIR)/libreswan-agentx
+	install -m0755 $(LSWSTAT) $(DESTDIR)$(BINDIR)/lswstat
+	install -m0644 mibs/LIBRESWAN-STATUS-MIB.txt $(DESTDIR)$(MIBDIR)/
+	for m in init/*.8; do [ -f "$$m" ] && install -m0644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
+	for m in init/*.1; do [ -f "$$m" ] && install -m0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
+	[ -f $(DESTDIR)$(SYSCONFDIR)/libreswan-agentx.conf ] || \
+	  install -m0644 init/libreswan-agentx.conf $(DESTDIR)$(SYSCONFDIR)/libreswan-agentx.conf
+	sed 's,@SBINDIR@,$(SBINDIR),g' init/libreswan-agentx.service > $(DESTDIR)$(UNITDIR)/libreswan-agentx.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/libreswan-agentx.service
+	install -m0644 init/snmpd.conf.snippet README.md $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/libreswan-agentx $(DESTDIR)$(BINDIR)/lswstat \
+	  $(DESTDIR)$(MIBDIR)/LIBRESWAN-STATUS-MIB.txt $(DESTDIR)$(UNITDIR)/libreswan-agentx.service \
+	  $(DESTDIR)$(MANDIR)/man8/libreswan-agentx.8 $(DESTDIR)$(MANDIR)/man1/lswstat.1
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+format:
+	clang-format -i parser/*.[ch] agent/*.[ch] agent/*/*.[ch] tests/unit/*.c tests/fuzz/*.c 2>/dev/null || true
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,38 @@
+/* parser.h - libreswan status text in, snapshot out. No I/O, no globals.
+ *
+ * Feed any mix of `ipsec whack --status`, `--trafficstatus`, `--showstates`,
+ * `--briefstatus` and `connectionstatus` output, from 3.x to 5.x, in any
+ * order and in pieces of any size: each line is understood on its own and
+ * lines that say something about the same SA (by serial) or connection (by
+ * name + instance) are merged. Lines it does not know are counted and
+ * skipped. Trafficstatus byte counts are exact and win over the rounded
+ * ESPin=12KB of a status SPI line.
+ */
+#ifndef LSW_PARSER_H
+#define LSW_PARSER_H
+
+#include <stddef.h>
+
+#include "snapshot.h"
+
+struct lsw_parser;
+
+/* A new parser; NULL when out of memory. */
+struct lsw_parser *lsw_parser_new(void);
+
+/* Feed len bytes; a line may be split across calls. Returns 0, or -1 when
+ * out of memory (the parser must then only be freed). */
+int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len);
+
+/* Finish (a last line without newline counts) and return the snapshot,
+ * owned by the caller (lsw_snapshot_free()). Frees the parser whatever
+ * happens. NULL only when out of memory. */
+struct lsw_snapshot *lsw_parser_finish(struct lsw_parser *p);
+
+/* Discard a parser without building a snapshot; NULL is fine. */
+void lsw_parser_free(struct lsw_parser *p);
+
+/* One-shot: parse len bytes of text. Caller owns the result. */
+struct lsw_snapshot *lsw_parse(const char *text, size_t len);
+
+#endif
