@@ -1,0 +1,149 @@
+# tests/e2e/lib-ns.sh - two real plutos, west and east, in network namespaces.
+# Sourced after tests/lib.sh and lsw_setup (needs $T). Used on the host (the
+# namespace tier) and inside User-Mode-Linux (the full tier).
+#
+#   lsw_ns_require                  skip (77) unless root, netns, pluto
+#   lsw_ns_setup                    namespaces, veth, addresses, NSS dbs, configs
+#   lsw_ns_start_pluto west|east    pluto --nofork in its namespace; waits for ctl
+#   lsw_ns_add_conns west|east      addconn every connection of the template
+#   lsw_whack west --status         whack on that side's control socket
+#   lsw_ns_stop_pluto west          SIGTERM by PID, wait, SIGKILL if stuck
+#   lsw_ns_cleanup                  plutos, namespaces (installed in the EXIT trap)
+#
+# Addresses are documentation ranges only (RFC 5737 / RFC 3849):
+#   link     west 192.0.2.1 / 2001:db8:0:1::1   east 192.0.2.2 / 2001:db8:0:1::2
+#   v2-tunnel  198.51.100.0/26   <-> 198.51.100.64/26   (IKEv2, tunnel)
+#   v1-tunnel  198.51.100.128/26 <-> 198.51.100.192/26  (IKEv1, tunnel)
+#   v2-transport 192.0.2.1 <-> 192.0.2.2                 (IKEv2, transport)
+#   v6-tunnel  2001:db8:1::/64  <-> 2001:db8:2::/64      (IKEv2 over IPv6)
+
+LSW_E2E_DIR=${LSW_E2E_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+PLUTO_BIN=${PLUTO_BIN:-/usr/libexec/ipsec/pluto}
+IPSEC_BIN=${IPSEC_BIN:-/usr/sbin/ipsec}
+LSW_CONNS="v2-tunnel v1-tunnel v2-transport v6-tunnel"
+
+declare -A NS PLUTO_PID SIDE_DIR
+NS_SUFFIX=""
+
+lsw_ns_require() {
+	[ "$(id -u)" = 0 ] || lsw_skip "not root (network namespaces and pluto need root)"
+	command -v ip >/dev/null 2>&1 || lsw_skip "ip (iproute2) not installed (make deps)"
+	[ -x "$PLUTO_BIN" ] || lsw_skip "pluto not installed ($PLUTO_BIN; make deps installs libreswan)"
+	[ -x "$IPSEC_BIN" ] || lsw_skip "ipsec not installed ($IPSEC_BIN)"
+	command -v certutil >/dev/null 2>&1 || lsw_skip "certutil (libnss3-tools) not installed"
+	local probe="lswprobe$$"
+	ip netns add "$probe" >/dev/null 2>&1 || lsw_skip "cannot create network namespaces here"
+	ip netns del "$probe"
+}
+
+# Our own cleanup, then lib.sh's (which kills tracked PIDs and removes $T).
+lsw_ns_cleanup() {
+	local s
+	for s in west east; do
+		[ -n "${PLUTO_PID[$s]:-}" ] && lsw_ns_stop_pluto "$s"
+	done
+	for s in west east; do
+		[ -n "${NS[$s]:-}" ] && ip netns del "${NS[$s]}" 2>/dev/null
+	done
+	return 0
+}
+
+lsw_ns_exec() {
+	local side=$1
+	shift
+	ip netns exec "${NS[$side]}" "$@"
+}
+
+# Substitute @VARS@ of a template into a file.
+lsw_ns_render() {
+	local side=$1 in=$2 out=$3 d=${SIDE_DIR[$1]}
+	sed -e "s,@DIR@,$d,g" -e "s,@SIDE@,$side,g" "$in" >"$out"
+}
+
+lsw_ns_setup() {
+	local s
+	NS_SUFFIX=$(printf '%04x%04x' $RANDOM $RANDOM)
+	NS[west]="lswW-$NS_SUFFIX"
+	NS[east]="lswE-$NS_SUFFIX"
+	trap 'lsw_ns_cleanup; lsw_cleanup' EXIT
+	ip netns add "${NS[west]}" || lsw_fail "ip netns add ${NS[west]}"
+	ip netns add "${NS[east]}" || lsw_fail "ip netns add ${NS[east]}"
+	# One veth pair; each end is created directly inside its namespace.
+	ip link add "w$NS_SUFFIX" netns "${NS[west]}" type veth peer name "e$NS_SUFFIX" netns "${NS[east]}" \
+		|| lsw_fail "cannot create a veth pair"
+	lsw_ns_exec west ip link set "w$NS_SUFFIX" name eth0
+	lsw_ns_exec east ip link set "e$NS_SUFFIX" name eth0
+	lsw_ns_addr west 192.0.2.1 2001:db8:0:1::1 198.51.100.1/26 198.51.100.129/26 2001:db8:1::1/64
+	lsw_ns_addr east 192.0.2.2 2001:db8:0:1::2 198.51.100.65/26 198.51.100.193/26 2001:db8:2::1/64
+	for s in west east; do
+		SIDE_DIR[$s]=$T/$s
+		mkdir -p "${SIDE_DIR[$s]}"/{run,nss,ipsec.d,dump}
+		"$IPSEC_BIN" initnss --nssdir "${SIDE_DIR[$s]}/nss" >"${SIDE_DIR[$s]}/initnss.log" 2>&1 \
+			|| { cat "${SIDE_DIR[$s]}/initnss.log"; lsw_fail "ipsec initnss failed"; }
+		lsw_ns_render "$s" "$LSW_E2E_DIR/conf/ipsec.conf" "${SIDE_DIR[$s]}/ipsec.conf"
+		cp "$LSW_E2E_DIR/conf/ipsec.secrets" "${SIDE_DIR[$s]}/ipsec.secrets"
+		chmod 600 "${SIDE_DIR[$s]}/ipsec.secrets"
+	done
+}
+
+# lsw_ns_addr SIDE LINK4 LINK6 INNER...: link addresses on eth0, the inner
+# (protected subnet) addresses on lo, as hosts behind the gateway.
+lsw_ns_addr() {
+	local side=$1 a4=$2 a6=$3 a
+	shift 3
+	lsw_ns_exec "$side" ip link set lo up
+	lsw_ns_exec "$side" ip addr add "$a4/24" dev eth0
+	lsw_ns_exec "$side" ip -6 addr add "$a6/64" dev eth0 nodad
+	lsw_ns_exec "$side" ip link set eth0 up
+	for a in "$@"; do
+		case $a in
+		*:*) lsw_ns_exec "$side" ip -6 addr add "$a" dev lo nodad ;;
+		*) lsw_ns_exec "$side" ip addr add "$a" dev lo ;;
+		esac
+	done
+}
+
+lsw_whack() {
+	local side=$1
+	shift
+	"$IPSEC_BIN" whack --ctlsocket "${SIDE_DIR[$side]}/run/pluto.ctl" "$@"
+}
+
+lsw_ns_start_pluto() {
+	local side=$1 d=${SIDE_DIR[$1]}
+	rm -f "$d/run/pluto.ctl" "$d/run/pluto.pid"
+	# --nofork keeps the PID ours; ip netns exec execs, so $! is pluto.
+	ip netns exec "${NS[$side]}" "$PLUTO_BIN" --nofork --config "$d/ipsec.conf" \
+		--rundir "$d/run" --nssdir "$d/nss" --secretsfile "$d/ipsec.secrets" \
+		--ipsecdir "$d/ipsec.d" --dumpdir "$d/dump" --logfile "$d/pluto.log" \
+		--no-dnssec >>"$d/pluto.stderr" 2>&1 &
+	PLUTO_PID[$side]=$!
+	lsw_wait_for 20 "lsw_whack $side --status" || {
+		tail -n 30 "$d/pluto.stderr" "$d/pluto.log"
+		lsw_fail "pluto ($side) does not answer on $d/run/pluto.ctl"
+	}
+}
+
+lsw_ns_stop_pluto() {
+	local side=$1 p=${PLUTO_PID[$1]:-} i
+	[ -n "$p" ] || return 0
+	kill "$p" 2>/dev/null
+	for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	PLUTO_PID[$side]=""
+	return 0
+}
+
+lsw_ns_add_conns() {
+	local side=$1 d=${SIDE_DIR[$1]} c
+	for c in $LSW_CONNS; do
+		"$IPSEC_BIN" addconn --ctlsocket "$d/run/pluto.ctl" --config "$d/ipsec.conf" "$c" \
+			>>"$d/addconn.log" 2>&1 || { cat "$d/addconn.log"; lsw_fail "addconn $c ($side)"; }
+	done
+}
+
+# lsw_ns_up_count SIDE: number of established IKE SAs in --showstates.
+lsw_ns_established_ike() {
+	lsw_whack "$1" --showstates 2>/dev/null | grep -cE 'STATE_(V2_ESTABLISHED_IKE_SA|MAIN_I4|MAIN_R3)'
+}
