@@ -33,7 +33,7 @@ struct lsw_proc {
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -106,7 +106,7 @@ fail:
 }
 
 int lsw_proc_start(struct lsw_proc **out, const char *const argv[], size_t max_output, char *err,
-		   size_t errlen)
+                   size_t errlen)
 {
 	struct lsw_proc *p = NULL;
 	int outp[2] = {-1, -1}, errp[2] = {-1, -1}, execp[2] = {-1, -1};
@@ -365,7 +365,7 @@ void lsw_proc_describe_status(const struct lsw_proc *p, char *buf, size_t len)
 		snprintf(buf, len, "exited with status %d", WEXITSTATUS(p->wstatus));
 	else if (WIFSIGNALED(p->wstatus))
 		snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(p->wstatus),
-			 strsignal(WTERMSIG(p->wstatus)));
+		         strsignal(WTERMSIG(p->wstatus)));
 	else
 		snprintf(buf, len, "ended with wait status 0x%x", (unsigned)p->wstatus);
 }
@@ -392,8 +392,8 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int lsw_proc_run(const char *const argv[], int timeout_ms, size_t max_output,
-		 struct lsw_proc **out, char *err, size_t errlen)
+int lsw_proc_run(const char *const argv[], int timeout_ms, size_t max_output, struct lsw_proc **out,
+                 char *err, size_t errlen)
 {
 	struct lsw_proc *p = NULL;
 	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
@@ -426,7 +426,7 @@ int lsw_proc_run(const char *const argv[], int timeout_ms, size_t max_output,
 
 			if (left <= 0) {
 				set_err(err, errlen, "%s: timed out after %d ms, killed", argv[0],
-					timeout_ms);
+				        timeout_ms);
 				goto fail;
 			}
 			wait_ms = left > INT32_MAX ? INT32_MAX : (int)left;
@@ -450,8 +450,8 @@ fail:
 	return -1;
 }
 
-void lsw_whack_argv(const char *argv[LSW_WHACK_ARGV_MAX], const char *ipsec,
-		    const char *ctlsocket, enum lsw_whack_cmd cmd)
+void lsw_whack_argv(const char *argv[LSW_WHACK_ARGV_MAX], const char *ipsec, const char *ctlsocket,
+                    enum lsw_whack_cmd cmd)
 {
 	size_t i = 0;
 

@@ -42,7 +42,7 @@ struct lsw_proc;
  * message in err ("/usr/sbin/ipsec: No such file or directory"), and *out
  * is NULL; a failed execve() in the child is reported here too. */
 int lsw_proc_start(struct lsw_proc **out, const char *const argv[], size_t max_output, char *err,
-		   size_t errlen);
+                   size_t errlen);
 
 /* The read ends of the child's stdout and stderr, non-blocking. They stay
  * open (also after EOF) until lsw_proc_free(), so an event loop must stop
@@ -92,8 +92,8 @@ void lsw_proc_free(struct lsw_proc *p);
  * exit status, and *out is then the caller's (lsw_proc_free()). Returns -1
  * with err set and *out NULL when it could not start, on a read error, or
  * on timeout (the process group is then killed and the child reaped). */
-int lsw_proc_run(const char *const argv[], int timeout_ms, size_t max_output,
-		 struct lsw_proc **out, char *err, size_t errlen);
+int lsw_proc_run(const char *const argv[], int timeout_ms, size_t max_output, struct lsw_proc **out,
+                 char *err, size_t errlen);
 
 /* The argv of `IPSEC whack [--ctlsocket PATH] --status` (or
  * --trafficstatus). The strings are borrowed from the arguments and from
@@ -103,7 +103,7 @@ enum lsw_whack_cmd {
 	LSW_WHACK_TRAFFICSTATUS,
 };
 #define LSW_WHACK_ARGV_MAX 6
-void lsw_whack_argv(const char *argv[LSW_WHACK_ARGV_MAX], const char *ipsec,
-		    const char *ctlsocket, enum lsw_whack_cmd cmd);
+void lsw_whack_argv(const char *argv[LSW_WHACK_ARGV_MAX], const char *ipsec, const char *ctlsocket,
+                    enum lsw_whack_cmd cmd);
 
 #endif

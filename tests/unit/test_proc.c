@@ -34,7 +34,7 @@ static long long now_ms(void)
 
 /* Run `/bin/sh -c script sh arg` with lsw_proc_run(). */
 static int run_sh(const char *script, const char *arg, int timeout_ms, size_t max,
-		  struct lsw_proc **p, char *err, size_t errlen)
+                  struct lsw_proc **p, char *err, size_t errlen)
 {
 	const char *argv[] = {"/bin/sh", "-c", script, "sh", arg, NULL};
 
@@ -45,33 +45,33 @@ struct run_case {
 	const char *name;
 	const char *script;
 	size_t max_output;
-	const char *out;    /* expected stdout (whole) */
-	const char *err;    /* expected stderr (whole) */
+	const char *out; /* expected stdout (whole) */
+	const char *err; /* expected stderr (whole) */
 	int exit_status;
 	bool truncated;
 	const char *status; /* expected lsw_proc_describe_status() prefix */
 };
 
 static const struct run_case run_cases[] = {
-	{"normal output", "printf 'hello\\nworld\\n'", 1024, "hello\nworld\n", "", 0, false,
-	 "exited with status 0"},
-	/* Only LC_ALL and PATH reach the child. */
-	{"environment", "echo \"$LC_ALL|$PATH|${HOME-unset}|${LANG-unset}\"", 1024,
-	 "C|" LSW_PROC_PATH "|unset|unset\n", "", 0, false, "exited with status 0"},
-	{"stdin is /dev/null", "cat; echo end", 1024, "end\n", "", 0, false, NULL},
-	{"stderr only", "echo 'whack: Pluto is not running' >&2; exit 1", 1024, "",
-	 "whack: Pluto is not running\n", 1, false, "exited with status 1"},
-	{"stdout and stderr apart", "echo out; echo err >&2; echo out2", 1024, "out\nout2\n",
-	 "err\n", 0, false, NULL},
-	{"non-zero exit", "echo partial; exit 3", 1024, "partial\n", "", 3, false,
-	 "exited with status 3"},
-	{"killed by a signal", "echo before; kill -TERM $$; echo after", 1024, "before\n", "",
-	 128 + SIGTERM, false, "killed by signal 15"},
-	{"exactly the cap", "printf 12345678", 8, "12345678", "", 0, false, NULL},
-	{"one over the cap", "printf 123456789", 8, "12345678", "", 0, true, NULL},
-	{"zero cap", "echo x", 0, "", "", 0, true, NULL},
-	/* Only the parent's stdio reach the child: fds 0 1 2 of the shell. */
-	{"no leaked descriptors", "ls /proc/$$/fd", 1024, "0\n1\n2\n", "", 0, false, NULL},
+    {"normal output", "printf 'hello\\nworld\\n'", 1024, "hello\nworld\n", "", 0, false,
+     "exited with status 0"},
+    /* Only LC_ALL and PATH reach the child. */
+    {"environment", "echo \"$LC_ALL|$PATH|${HOME-unset}|${LANG-unset}\"", 1024,
+     "C|" LSW_PROC_PATH "|unset|unset\n", "", 0, false, "exited with status 0"},
+    {"stdin is /dev/null", "cat; echo end", 1024, "end\n", "", 0, false, NULL},
+    {"stderr only", "echo 'whack: Pluto is not running' >&2; exit 1", 1024, "",
+     "whack: Pluto is not running\n", 1, false, "exited with status 1"},
+    {"stdout and stderr apart", "echo out; echo err >&2; echo out2", 1024, "out\nout2\n", "err\n",
+     0, false, NULL},
+    {"non-zero exit", "echo partial; exit 3", 1024, "partial\n", "", 3, false,
+     "exited with status 3"},
+    {"killed by a signal", "echo before; kill -TERM $$; echo after", 1024, "before\n", "",
+     128 + SIGTERM, false, "killed by signal 15"},
+    {"exactly the cap", "printf 12345678", 8, "12345678", "", 0, false, NULL},
+    {"one over the cap", "printf 123456789", 8, "12345678", "", 0, true, NULL},
+    {"zero cap", "echo x", 0, "", "", 0, true, NULL},
+    /* Only the parent's stdio reach the child: fds 0 1 2 of the shell. */
+    {"no leaked descriptors", "ls /proc/$$/fd", 1024, "0\n1\n2\n", "", 0, false, NULL},
 };
 
 static void test_run_table(void **state)
@@ -89,7 +89,7 @@ static void test_run_table(void **state)
 
 		print_message("case: %s\n", c->name);
 		assert_int_equal(run_sh(c->script, NULL, 5000, c->max_output, &p, err, sizeof(err)),
-				 0);
+		                 0);
 		assert_non_null(p);
 		out = lsw_proc_output(p, &len);
 		assert_int_equal(len, strlen(c->out));
@@ -114,8 +114,8 @@ static void test_large_output_truncated(void **state)
 	const char *out;
 
 	assert_int_equal(run_sh("head -c 4000000 /dev/zero | tr '\\0' x; echo done >&2", NULL,
-				10000, 65536, &p, err, sizeof(err)),
-			 0);
+	                        10000, 65536, &p, err, sizeof(err)),
+	                 0);
 	out = lsw_proc_output(p, &len);
 	assert_int_equal(len, 65536);
 	assert_true(lsw_proc_truncated(p));
@@ -134,9 +134,9 @@ static void test_large_output_whole(void **state)
 	char err[256] = "";
 	size_t len;
 
-	assert_int_equal(run_sh("head -c 1000000 /dev/zero | tr '\\0' y", NULL, 10000, 2000000,
-				&p, err, sizeof(err)),
-			 0);
+	assert_int_equal(run_sh("head -c 1000000 /dev/zero | tr '\\0' y", NULL, 10000, 2000000, &p,
+	                        err, sizeof(err)),
+	                 0);
 	lsw_proc_output(p, &len);
 	assert_int_equal(len, 1000000);
 	assert_false(lsw_proc_truncated(p));
@@ -151,8 +151,8 @@ static void test_stderr_capped(void **state)
 	size_t len;
 
 	assert_int_equal(run_sh("head -c 200000 /dev/zero | tr '\\0' e >&2; echo ok", NULL, 10000,
-				1024, &p, err, sizeof(err)),
-			 0);
+	                        1024, &p, err, sizeof(err)),
+	                 0);
 	lsw_proc_stderr(p, &len);
 	assert_int_equal(len, LSW_PROC_STDERR_MAX);
 	assert_string_equal(lsw_proc_output(p, NULL), "ok\n");
@@ -214,14 +214,14 @@ struct timeout_case {
 };
 
 static const struct timeout_case timeout_cases[] = {
-	/* Plain hang: the child itself sleeps. */
-	{"child sleeps past the timeout", "echo $$ > \"$1\"; echo started; exec sleep 30"},
-	/* The leader exits at once but a grandchild keeps stdout open: only a
-	 * process-group kill ends it. */
-	{"grandchild holds the pipe", "sleep 30 & echo $! > \"$1\"; echo bye; exit 0"},
-	/* Closes its pipes and keeps running: EOF alone is not the end. */
-	{"closes stdout, keeps running",
-	 "echo $$ > \"$1\"; exec >/dev/null 2>&1 </dev/null; exec sleep 30"},
+    /* Plain hang: the child itself sleeps. */
+    {"child sleeps past the timeout", "echo $$ > \"$1\"; echo started; exec sleep 30"},
+    /* The leader exits at once but a grandchild keeps stdout open: only a
+     * process-group kill ends it. */
+    {"grandchild holds the pipe", "sleep 30 & echo $! > \"$1\"; echo bye; exit 0"},
+    /* Closes its pipes and keeps running: EOF alone is not the end. */
+    {"closes stdout, keeps running",
+     "echo $$ > \"$1\"; exec >/dev/null 2>&1 </dev/null; exec sleep 30"},
 };
 
 static void test_timeouts(void **state)
@@ -240,7 +240,7 @@ static void test_timeouts(void **state)
 		print_message("case: %s\n", timeout_cases[i].name);
 		unlink(pidfile);
 		assert_int_equal(
-			run_sh(timeout_cases[i].script, pidfile, 400, 1024, &p, err, sizeof(err)), -1);
+		    run_sh(timeout_cases[i].script, pidfile, 400, 1024, &p, err, sizeof(err)), -1);
 		took = now_ms() - t0;
 		assert_null(p);
 		assert_non_null(strstr(err, "timed out after 400 ms"));
@@ -258,7 +258,7 @@ struct start_fail_case {
 	const char *path;
 	const char *mode; /* file to create at path with this content, NULL: none */
 	mode_t perm;
-	const char *err;  /* expected substring */
+	const char *err; /* expected substring */
 };
 
 static void test_start_failures(void **state)
@@ -271,15 +271,15 @@ static void test_start_failures(void **state)
 	snprintf(garbage, sizeof(garbage), "%s/garbage", dir);
 	snprintf(subdir, sizeof(subdir), "%s/sub", dir);
 	const struct start_fail_case cases[] = {
-		{"missing program", "/nonexistent/ipsec", NULL, 0,
-		 "/nonexistent/ipsec: No such file or directory"},
-		{"relative path", "ipsec", NULL, 0, "ipsec: not an absolute path"},
-		{"not executable", noexec, "#!/bin/sh\necho hi\n", 0644, "not executable"},
-		/* Executable bits but execve() fails (no #!, not ELF): seen
-		 * through the exec-error pipe. */
-		{"exec format error", garbage, "\x7f\x45\x4c\x46garbage", 0755,
-		 "exec: Exec format error"},
-		{"a directory", subdir, NULL, 0, "not a regular file"},
+	    {"missing program", "/nonexistent/ipsec", NULL, 0,
+	     "/nonexistent/ipsec: No such file or directory"},
+	    {"relative path", "ipsec", NULL, 0, "ipsec: not an absolute path"},
+	    {"not executable", noexec, "#!/bin/sh\necho hi\n", 0644, "not executable"},
+	    /* Executable bits but execve() fails (no #!, not ELF): seen
+	     * through the exec-error pipe. */
+	    {"exec format error", garbage, "\x7f\x45\x4c\x46garbage", 0755,
+	     "exec: Exec format error"},
+	    {"a directory", subdir, NULL, 0, "not a regular file"},
 	};
 
 	assert_int_equal(mkdir(subdir, 0755), 0);
@@ -314,7 +314,7 @@ static void test_start_failures(void **state)
 static void test_low_level_api(void **state)
 {
 	const char *argv[] = {"/bin/sh", "-c", "echo one; sleep 0.2; echo two >&2; echo three",
-			      NULL};
+	                      NULL};
 	struct lsw_proc *p = NULL;
 	char err[256] = "";
 	int rc, flags;
@@ -328,7 +328,7 @@ static void test_low_level_api(void **state)
 	assert_int_equal(lsw_proc_exit_status(p), -1);
 	while ((rc = lsw_proc_drain(p)) == 0) {
 		struct pollfd fds[2] = {{.fd = lsw_proc_fd(p), .events = POLLIN},
-					{.fd = lsw_proc_err_fd(p), .events = POLLIN}};
+		                        {.fd = lsw_proc_err_fd(p), .events = POLLIN}};
 
 		assert_true(poll(fds, 2, 5000) > 0);
 	}
@@ -368,9 +368,8 @@ static void test_signals_reset(void **state)
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 
 	/* yes(1) dies of SIGPIPE when head exits; ignored, it would loop on EPIPE. */
-	assert_int_equal(run_sh("yes | head -n 2; echo end", NULL, 5000, 1024, &p, err,
-				sizeof(err)),
-			 0);
+	assert_int_equal(
+	    run_sh("yes | head -n 2; echo end", NULL, 5000, 1024, &p, err, sizeof(err)), 0);
 	assert_string_equal(lsw_proc_output(p, NULL), "y\ny\nend\n");
 	lsw_proc_free(p);
 	signal(SIGPIPE, old);
@@ -385,16 +384,14 @@ struct whack_case {
 static void test_whack_argv(void **state)
 {
 	static const struct whack_case cases[] = {
-		{NULL, LSW_WHACK_STATUS, {"/usr/sbin/ipsec", "whack", "--status", NULL}},
-		{NULL, LSW_WHACK_TRAFFICSTATUS,
-		 {"/usr/sbin/ipsec", "whack", "--trafficstatus", NULL}},
-		{"/run/pluto/pluto.ctl",
-		 LSW_WHACK_STATUS,
-		 {"/usr/sbin/ipsec", "whack", "--ctlsocket", "/run/pluto/pluto.ctl", "--status",
-		  NULL}},
-		{"/tmp/x.ctl",
-		 LSW_WHACK_TRAFFICSTATUS,
-		 {"/usr/sbin/ipsec", "whack", "--ctlsocket", "/tmp/x.ctl", "--trafficstatus", NULL}},
+	    {NULL, LSW_WHACK_STATUS, {"/usr/sbin/ipsec", "whack", "--status", NULL}},
+	    {NULL, LSW_WHACK_TRAFFICSTATUS, {"/usr/sbin/ipsec", "whack", "--trafficstatus", NULL}},
+	    {"/run/pluto/pluto.ctl",
+	     LSW_WHACK_STATUS,
+	     {"/usr/sbin/ipsec", "whack", "--ctlsocket", "/run/pluto/pluto.ctl", "--status", NULL}},
+	    {"/tmp/x.ctl",
+	     LSW_WHACK_TRAFFICSTATUS,
+	     {"/usr/sbin/ipsec", "whack", "--ctlsocket", "/tmp/x.ctl", "--trafficstatus", NULL}},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -411,16 +408,16 @@ static void test_whack_argv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_run_table),
-		cmocka_unit_test(test_large_output_truncated),
-		cmocka_unit_test(test_large_output_whole),
-		cmocka_unit_test(test_stderr_capped),
-		cmocka_unit_test(test_timeouts),
-		cmocka_unit_test(test_start_failures),
-		cmocka_unit_test(test_low_level_api),
-		cmocka_unit_test(test_free_running),
-		cmocka_unit_test(test_signals_reset),
-		cmocka_unit_test(test_whack_argv),
+	    cmocka_unit_test(test_run_table),
+	    cmocka_unit_test(test_large_output_truncated),
+	    cmocka_unit_test(test_large_output_whole),
+	    cmocka_unit_test(test_stderr_capped),
+	    cmocka_unit_test(test_timeouts),
+	    cmocka_unit_test(test_start_failures),
+	    cmocka_unit_test(test_low_level_api),
+	    cmocka_unit_test(test_free_running),
+	    cmocka_unit_test(test_signals_reset),
+	    cmocka_unit_test(test_whack_argv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
