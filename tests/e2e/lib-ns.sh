@@ -16,11 +16,13 @@
 #   v1-tunnel  198.51.100.128/26 <-> 198.51.100.192/26  (IKEv1, tunnel)
 #   v2-transport 192.0.2.1 <-> 192.0.2.2                 (IKEv2, transport)
 #   v6-tunnel  2001:db8:1::/64  <-> 2001:db8:2::/64      (IKEv2 over IPv6)
+#   v2-rw (west, right=%any) <- v2-road (east from 192.0.2.3): an instance
 
 LSW_E2E_DIR=${LSW_E2E_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 PLUTO_BIN=${PLUTO_BIN:-/usr/libexec/ipsec/pluto}
 IPSEC_BIN=${IPSEC_BIN:-/usr/sbin/ipsec}
 LSW_CONNS="v2-tunnel v1-tunnel v2-transport v6-tunnel"
+declare -A LSW_SIDE_CONNS=([west]="$LSW_CONNS v2-rw" [east]="$LSW_CONNS v2-road")
 
 declare -A NS PLUTO_PID SIDE_DIR
 NS_SUFFIX=""
@@ -75,6 +77,7 @@ lsw_ns_setup() {
 	lsw_ns_exec east ip link set "e$NS_SUFFIX" name eth0
 	lsw_ns_addr west 192.0.2.1 2001:db8:0:1::1 198.51.100.1/26 198.51.100.129/26 2001:db8:1::1/64
 	lsw_ns_addr east 192.0.2.2 2001:db8:0:1::2 198.51.100.65/26 198.51.100.193/26 2001:db8:2::1/64
+	lsw_ns_exec east ip addr add 192.0.2.3/24 dev eth0
 	for s in west east; do
 		SIDE_DIR[$s]=$T/$s
 		mkdir -p "${SIDE_DIR[$s]}"/{run,nss,ipsec.d,dump}
@@ -137,7 +140,7 @@ lsw_ns_stop_pluto() {
 
 lsw_ns_add_conns() {
 	local side=$1 d=${SIDE_DIR[$1]} c
-	for c in $LSW_CONNS; do
+	for c in ${LSW_SIDE_CONNS[$side]}; do
 		"$IPSEC_BIN" addconn --ctlsocket "$d/run/pluto.ctl" --config "$d/ipsec.conf" "$c" \
 			>>"$d/addconn.log" 2>&1 || { cat "$d/addconn.log"; lsw_fail "addconn $c ($side)"; }
 	done
@@ -146,4 +149,26 @@ lsw_ns_add_conns() {
 # lsw_ns_up_count SIDE: number of established IKE SAs in --showstates.
 lsw_ns_established_ike() {
 	lsw_whack "$1" --showstates 2>/dev/null | grep -cE 'STATE_(V2_ESTABLISHED_IKE_SA|MAIN_I4|MAIN_R3)'
+}
+
+# lsw_ns_wait_showstates SIDE SECS N REGEX: wait until --showstates has at
+# least N lines matching REGEX (grep -E).
+lsw_ns_wait_showstates() {
+	local side=$1 secs=$2 n=$3 re=$4
+	lsw_wait_for "$secs" "[ \$(lsw_whack $side --showstates 2>/dev/null | grep -cE '$re') -ge $n ]"
+}
+
+# Established states of 4.10 (IKE SA and Child SA, IKEv1 and IKEv2).
+LSW_RE_IKE_UP='STATE_(V2_ESTABLISHED_IKE_SA|MAIN_I4|MAIN_R3|AGGR_I2|AGGR_R2)'
+LSW_RE_CHILD_UP='STATE_(V2_ESTABLISHED_CHILD_SA|QUICK_I2|QUICK_R2)'
+
+# The serial of the newest IKE SA of connection $2 on side $1 ("#0": none).
+lsw_ns_newest_ike() {
+	lsw_whack "$1" --status 2>/dev/null |
+		sed -n "s/^000 \"$2\":.*newest \(IKE\|ISAKMP\) SA: #\([0-9]*\);.*/\2/p" | head -n1
+}
+
+lsw_ns_newest_ipsec() {
+	lsw_whack "$1" --status 2>/dev/null |
+		sed -n "s/^000 \"$2\":.*newest IPsec SA: #\([0-9]*\);.*/\1/p" | head -n1
 }
