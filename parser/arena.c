@@ -1,0 +1,236 @@
+/* arena.c - the bump allocator and the two hash maps the parser merges by. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define ARENA_BLOCK 16384
+
+struct lsw_arena_block {
+	struct lsw_arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+void *lsw_arena_alloc(struct lsw_arena *a, size_t n)
+{
+	struct lsw_arena_block *b = a->head;
+	size_t al = _Alignof(max_align_t);
+
+	n = (n + al - 1) / al * al;
+	if (n == 0)
+		n = al;
+	if (!b || b->size - b->used < n) {
+		/* A big request gets its own block so small blocks stay small. */
+		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+
+		if (size > SIZE_MAX - sizeof(*b))
+			return NULL;
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->used = 0;
+		b->size = size;
+		if (a->head && size != ARENA_BLOCK) {
+			/* keep the current block on top for further small strings */
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	void *r = (char *)b->data + b->used;
+	b->used += n;
+	return r;
+}
+
+char *lsw_arena_strndup(struct lsw_arena *a, const char *s, size_t n)
+{
+	char *r = lsw_arena_alloc(a, n + 1);
+
+	if (!r)
+		return NULL;
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+void lsw_arena_free(struct lsw_arena *a)
+{
+	struct lsw_arena_block *b = a->head;
+
+	while (b) {
+		struct lsw_arena_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+}
+
+static uint32_t mix32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
+int lsw_serial_map_get(const struct lsw_serial_map *m, uint32_t serial, size_t *idx, bool *child)
+{
+	if (m->cap == 0)
+		return -1;
+	size_t mask = m->cap - 1;
+
+	for (size_t i = mix32(serial) & mask;; i = (i + 1) & mask) {
+		if (m->vals[i] == 0)
+			return -1;
+		if (m->keys[i] == serial) {
+			*idx = (m->vals[i] >> 1) - 1;
+			*child = m->vals[i] & 1;
+			return 0;
+		}
+	}
+}
+
+static int serial_map_grow(struct lsw_serial_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64;
+	uint32_t *keys = calloc(cap, sizeof(*keys));
+	uint32_t *vals = calloc(cap, sizeof(*vals));
+
+	if (!keys || !vals || cap > (size_t)UINT32_MAX) {
+		free(keys);
+		free(vals);
+		return -1;
+	}
+	for (size_t j = 0; j < m->cap; j++) {
+		if (!m->vals[j])
+			continue;
+		size_t i = mix32(m->keys[j]) & (cap - 1);
+
+		while (vals[i])
+			i = (i + 1) & (cap - 1);
+		keys[i] = m->keys[j];
+		vals[i] = m->vals[j];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = cap;
+	return 0;
+}
+
+int lsw_serial_map_put(struct lsw_serial_map *m, uint32_t serial, size_t idx, bool child)
+{
+	if (idx >= (UINT32_MAX >> 1) - 1)
+		return -1;
+	if ((m->n + 1) * 2 > m->cap && serial_map_grow(m) < 0)
+		return -1;
+	size_t mask = m->cap - 1;
+	size_t i = mix32(serial) & mask;
+
+	while (m->vals[i] && m->keys[i] != serial)
+		i = (i + 1) & mask;
+	if (!m->vals[i])
+		m->n++;
+	m->keys[i] = serial;
+	m->vals[i] = (uint32_t)((idx + 1) << 1) | (child ? 1u : 0u);
+	return 0;
+}
+
+void lsw_serial_map_free(struct lsw_serial_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* FNV-1a over name, a separator, and instance. */
+static uint32_t conn_hash(const char *name, size_t name_len, const char *inst, size_t inst_len)
+{
+	uint32_t h = 2166136261U;
+
+	for (size_t i = 0; i < name_len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619U;
+	h = (h ^ 0xffU) * 16777619U;
+	for (size_t i = 0; i < inst_len; i++)
+		h = (h ^ (unsigned char)inst[i]) * 16777619U;
+	return h;
+}
+
+static bool conn_eq(const struct lsw_connection *c, const char *name, size_t name_len, const char *inst,
+		    size_t inst_len)
+{
+	return strlen(c->name) == name_len && memcmp(c->name, name, name_len) == 0 &&
+	       strlen(c->instance) == inst_len && memcmp(c->instance, inst, inst_len) == 0;
+}
+
+long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection *conns, const char *name,
+		      size_t name_len, const char *inst, size_t inst_len)
+{
+	if (m->cap == 0)
+		return -1;
+	uint32_t h = conn_hash(name, name_len, inst, inst_len);
+	size_t mask = m->cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		if (m->idx[i] == 0)
+			return -1;
+		if (m->hash[i] == h && conn_eq(&conns[m->idx[i] - 1], name, name_len, inst, inst_len))
+			return (long)m->idx[i] - 1;
+	}
+}
+
+int lsw_conn_map_put(struct lsw_conn_map *m, const struct lsw_connection *conns, size_t idx)
+{
+	if (idx >= UINT32_MAX - 1)
+		return -1;
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		uint32_t *nidx = calloc(cap, sizeof(*nidx));
+		uint32_t *nhash = calloc(cap, sizeof(*nhash));
+
+		if (!nidx || !nhash) {
+			free(nidx);
+			free(nhash);
+			return -1;
+		}
+		for (size_t j = 0; j < m->cap; j++) {
+			if (!m->idx[j])
+				continue;
+			size_t i = m->hash[j] & (cap - 1);
+
+			while (nidx[i])
+				i = (i + 1) & (cap - 1);
+			nidx[i] = m->idx[j];
+			nhash[i] = m->hash[j];
+		}
+		free(m->idx);
+		free(m->hash);
+		m->idx = nidx;
+		m->hash = nhash;
+		m->cap = cap;
+	}
+	const struct lsw_connection *c = &conns[idx];
+	uint32_t h = conn_hash(c->name, strlen(c->name), c->instance, strlen(c->instance));
+	size_t i = h & (m->cap - 1);
+
+	while (m->idx[i])
+		i = (i + 1) & (m->cap - 1);
+	m->idx[i] = (uint32_t)idx + 1;
+	m->hash[i] = h;
+	m->n++;
+	return 0;
+}
+
+void lsw_conn_map_free(struct lsw_conn_map *m)
+{
+	free(m->idx);
+	free(m->hash);
+	memset(m, 0, sizeof(*m));
+}

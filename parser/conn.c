@@ -1,0 +1,306 @@
+/* conn.c - connection lines of --status / connectionstatus:
+ *   "c": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; erouted; eroute owner: #2
+ *   "c": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; routed-tunnel; my_ip=unset; their_ip=unset;
+ *   "c":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+...;
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+
+/* ID end flags of <= 5.2: "MS", "+MC", "+S=C" ... ("[@road,+MC+XC+S=C]"). */
+static bool id_flags(const char *s, size_t n)
+{
+	static const char *const flags[] = {"MS", "MC", "CAT", "XS", "XC", "S-C", "S?C", "S=C", "UNKNOWN"};
+	size_t i = 0;
+
+	if (n == 0)
+		return false;
+	while (i < n) {
+		if (s[i] == '+')
+			i++;
+		bool hit = false;
+
+		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+			size_t fl = strlen(flags[f]);
+
+			if (i + fl <= n && memcmp(s + i, flags[f], fl) == 0) {
+				i += fl;
+				hit = true;
+				break;
+			}
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+struct end {
+	const char *host, *id, *client;
+	size_t host_len, id_len, client_len;
+};
+
+/* HOST[<NAME>][ID][:PROTO/PORT]; the IPv6 "[addr]:port" form of 4.x+. */
+static void parse_host_id(const char *s, const char *e, struct end *out)
+{
+	const char *p = s;
+
+	if (p < e && *p == '[' && p + 1 < e && (p[1] == ':' || (p[1] >= '0' && p[1] <= '9') ||
+						  (p[1] >= 'a' && p[1] <= 'f'))) {
+		const char *rb = memchr(p, ']', (size_t)(e - p));
+
+		if (rb && memchr(p, ':', (size_t)(rb - p))) {
+			out->host = p + 1;
+			out->host_len = (size_t)(rb - p - 1);
+			p = rb + 1;
+			if (p < e && *p == ':')
+				while (p < e && *p != '[' && *p != '<')
+					p++;
+			goto id;
+		}
+	}
+	out->host = p;
+	while (p < e && *p != '<' && *p != '[')
+		p++;
+	out->host_len = (size_t)(p - out->host);
+	if (p < e && *p == '<') {
+		const char *gt = memchr(p, '>', (size_t)(e - p));
+
+		if (out->host_len == 0 && gt) {
+			/* "<address>" (logip=no) or a bare "<name>" */
+			out->host_len = (size_t)(gt + 1 - p);
+		}
+		p = gt ? gt + 1 : e;
+	}
+	/* a non-default IKE port "192.1.2.23:4500" stays in the host text */
+id:
+	if (p < e && *p == '[') {
+		/* the ID runs to the last ']' of this end: DNs may hold brackets */
+		const char *rb = NULL;
+
+		for (const char *q = e; q > p; q--)
+			if (q[-1] == ']') {
+				rb = q - 1;
+				break;
+			}
+		if (rb) {
+			const char *id = p + 1;
+			size_t n = (size_t)(rb - id);
+			const char *comma = NULL;
+
+			for (size_t i = n; i > 0; i--)
+				if (id[i - 1] == ',') {
+					comma = id + i - 1;
+					break;
+				}
+			if (comma && comma[1] != ' ' && id_flags(comma + 1, (size_t)(id + n - comma - 1)))
+				n = (size_t)(comma - id);
+			else if (id_flags(id, n))
+				n = 0;
+			out->id = n ? id : NULL;
+			out->id_len = n;
+		}
+	}
+}
+
+static void parse_end(const char *s, const char *e, bool left, struct end *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (left) {
+		/* [CLIENT===]HOST[ID][---NEXTHOP] */
+		const char *eq = lsw_find_outside_brackets(s, e, "===");
+
+		if (eq) {
+			out->client = s;
+			out->client_len = (size_t)(eq - s);
+			s = eq + 3;
+		}
+		const char *nh = lsw_find_outside_brackets(s, e, "---");
+
+		parse_host_id(s, nh ? nh : e, out);
+	} else {
+		/* [NEXTHOP---]HOST[ID][===CLIENT] */
+		const char *eq = lsw_find_outside_brackets(s, e, "===");
+
+		if (eq) {
+			out->client = eq + 3;
+			out->client_len = (size_t)(e - eq - 3);
+			e = eq;
+		}
+		const char *nh = lsw_find_outside_brackets(s, e, "---");
+
+		parse_host_id(nh ? nh + 3 : s, e, out);
+	}
+}
+
+static bool set_str(struct lsw_parser *p, const char **dst, const char *s, size_t n)
+{
+	if (*dst || n == 0)
+		return true;
+	*dst = lsw_strdup(p, s, n);
+	return *dst != NULL;
+}
+
+static void routing_set(struct lsw_parser *p, struct lsw_connection *c, const char *s, size_t n)
+{
+	if (c->routing || n == 0)
+		return;
+	c->routing = lsw_strdup(p, s, n);
+	c->routed_tunnel = (n == 7 && memcmp(s, "erouted", 7) == 0) ||
+			   (n == 13 && memcmp(s, "routed-tunnel", 13) == 0) ||
+			   (n == 15 && memcmp(s, "unrouted-tunnel", 15) == 0);
+}
+
+/* The first line: TOPOLOGY; ROUTING; eroute owner: #N  |  ...; ROUTING; my_ip=X; their_ip=Y; */
+static enum lsw_line_result first_line(struct lsw_parser *p, struct lsw_connection *c, const char *s)
+{
+	const char *end = s + strlen(s);
+	const char *tail = NULL, *q;
+
+	/* search from the right: IDs in the topology may hold "; " */
+	for (const char *x = end; x > s; x--) {
+		if (x[-1] == ';' && (lsw_skip_prefix(x, " eroute owner: #") || lsw_skip_prefix(x, " my_ip="))) {
+			tail = x - 1;
+			break;
+		}
+	}
+	if (!tail)
+		return LSW_LINE_UNKNOWN;
+	if ((q = lsw_skip_prefix(tail, "; eroute owner: #"))) {
+		uint32_t v;
+
+		if (lsw_parse_u32(&q, &v))
+			c->eroute_owner = v;
+	}
+	const char *rt = tail;
+
+	while (rt > s && !(rt[-1] == ' ' && rt - 2 >= s && rt[-2] == ';'))
+		rt--;
+	if (rt == s)
+		return LSW_LINE_UNKNOWN;
+	routing_set(p, c, rt, (size_t)(tail - rt));
+	const char *topo_end = rt - 2;
+	const char *dots = lsw_find_outside_brackets(s, topo_end, "...");
+
+	if (!dots)
+		return LSW_LINE_UNKNOWN;
+	if (c->local_host || c->remote_host)
+		return LSW_LINE_KNOWN; /* another SPD of the same connection: the first one is kept */
+	struct end l, r;
+
+	parse_end(s, dots, true, &l);
+	parse_end(dots + 3, topo_end, false, &r);
+	set_str(p, &c->local_host, l.host, l.host_len);
+	set_str(p, &c->remote_host, r.host, r.host_len);
+	set_str(p, &c->local_id, l.id, l.id_len);
+	set_str(p, &c->remote_id, r.id, r.id_len);
+	set_str(p, &c->local_client, l.client, l.client_len);
+	set_str(p, &c->remote_client, r.client, r.client_len);
+	lsw_parse_addr(l.host, l.host_len, &c->local_addr);
+	lsw_parse_addr(r.host, r.host_len, &c->remote_addr);
+	return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+}
+
+static uint32_t serial_after(const char *s, const char *key)
+{
+	const char *q = strstr(s, key);
+	uint32_t v = 0;
+
+	if (q) {
+		q += strlen(key);
+		if (!lsw_parse_u32(&q, &v))
+			v = 0;
+	}
+	return v;
+}
+
+static void ike_version_hint(struct lsw_connection *c, enum lsw_ike_version v)
+{
+	if (c->ike_version == LSW_IKE_UNKNOWN)
+		c->ike_version = v;
+}
+
+/* Detail lines: only those the snapshot keeps are looked at; all are known. */
+static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const char *s)
+{
+	const char *q;
+
+	if ((q = lsw_skip_prefix(s, "policy: "))) {
+		size_t n = strlen(q);
+
+		if (n && q[n - 1] == ';')
+			n--;
+		set_str(p, &c->policy, q, n);
+		if (lsw_skip_prefix(q, "IKEv1+"))
+			c->ike_version = LSW_IKEV1;
+		else if (lsw_skip_prefix(q, "IKEv2+"))
+			c->ike_version = LSW_IKEV2;
+		else if (strstr(q, "IKEV2_ALLOW") && !strstr(q, "IKEV1_ALLOW"))
+			c->ike_version = LSW_IKEV2; /* <= 4.2 policy bits */
+		else if (strstr(q, "IKEV1_ALLOW") && !strstr(q, "IKEV2_ALLOW"))
+			c->ike_version = LSW_IKEV1;
+	} else if (lsw_skip_prefix(s, "newest ISAKMP SA: #") || lsw_skip_prefix(s, "newest IKE SA: #")) {
+		c->newest_ike_sa = serial_after(s, " SA: #");
+		c->newest_child_sa = serial_after(s, "newest IPsec SA: #");
+	} else if ((q = lsw_skip_prefix(s, "routing: "))) {
+		/* 5.x: routing: R; owner: Child SA #2; established IKE SA: #3; established Child SA: #2; */
+		size_t n = strcspn(q, ";");
+		uint32_t v;
+
+		routing_set(p, c, q, n);
+		if ((v = serial_after(q, "established IKE SA: #")) || (v = serial_after(q, "established ISAKMP SA: #")))
+			c->newest_ike_sa = v;
+		if ((v = serial_after(q, "established Child SA: #")) || (v = serial_after(q, "established IPsec SA: #")))
+			c->newest_child_sa = v;
+		if ((v = serial_after(q, "owner: Child SA #")) || (v = serial_after(q, "owner: IPsec SA #")) ||
+		    (v = serial_after(q, "owner: IKE SA #")) || (v = serial_after(q, "owner: ISAKMP SA #")))
+			c->eroute_owner = v;
+	} else if ((q = lsw_skip_prefix(s, "IKEv1 algorithm newest: ")) ||
+		   (q = lsw_skip_prefix(s, "IKE algorithm newest: "))) {
+		set_str(p, &c->ike_alg_newest, q, strlen(q));
+		ike_version_hint(c, LSW_IKEV1);
+	} else if ((q = lsw_skip_prefix(s, "IKEv2 algorithm newest: "))) {
+		set_str(p, &c->ike_alg_newest, q, strlen(q));
+		ike_version_hint(c, LSW_IKEV2);
+	} else if ((q = lsw_skip_prefix(s, "ESP algorithm newest: "))) {
+		set_str(p, &c->esp_alg_newest, q, strlen(q));
+	} else if (lsw_skip_prefix(s, "v2-auth-hash-policy:") || lsw_skip_prefix(s, "liveness:")) {
+		ike_version_hint(c, LSW_IKEV2);
+	} else if (lsw_skip_prefix(s, "our idtype:")) {
+		/* our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; their id=@east */
+		const char *a = strstr(s, "; our id=");
+		const char *b = strstr(s, "; their idtype:");
+		const char *t = b ? strstr(b, "; their id=") : NULL;
+
+		/* the first line shows an ID only when it is not the host address;
+		 * without a first line (a grep) this line is all there is */
+		if (a && b && b > a && !c->local_host)
+			set_str(p, &c->local_id, a + 9, (size_t)(b - a - 9));
+		if (t && !c->remote_host)
+			set_str(p, &c->remote_id, t + 11, strlen(t + 11));
+	}
+}
+
+enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s)
+{
+	struct lsw_conn_ref ref;
+	const char *q = lsw_parse_conn_ref(s, &ref);
+
+	if (!q || *q != ':')
+		return LSW_LINE_UNKNOWN;
+	q++;
+	if (*q != ' ')
+		return LSW_LINE_UNKNOWN;
+	struct lsw_connection *c = lsw_get_conn(p, &ref);
+
+	if (!c)
+		return LSW_LINE_UNKNOWN;
+	if (q[1] == ' ' && q[2] == ' ') {
+		while (*q == ' ')
+			q++;
+		detail_line(p, c, q);
+		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+	}
+	return first_line(p, c, q + 1);
+}

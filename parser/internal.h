@@ -1,0 +1,118 @@
+/* internal.h - what the parser's files share; not part of the API. */
+#ifndef LSW_PARSER_INTERNAL_H
+#define LSW_PARSER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parser.h"
+#include "snapshot.h"
+
+/* Bump allocator for the snapshot's strings and event arrays: one free at
+ * the end and no per-string header, so memory stays close to what is kept. */
+struct lsw_arena_block;
+struct lsw_arena {
+	struct lsw_arena_block *head;
+};
+
+void *lsw_arena_alloc(struct lsw_arena *a, size_t n);
+char *lsw_arena_strndup(struct lsw_arena *a, const char *s, size_t n);
+void lsw_arena_free(struct lsw_arena *a);
+
+/* serial -> SA: open addressing, value 0 = empty slot. */
+struct lsw_serial_map {
+	uint32_t *keys;
+	uint32_t *vals; /* (index + 1) << 1 | is_child */
+	size_t cap, n;
+};
+
+/* (name, instance) -> connection index. */
+struct lsw_conn_map {
+	uint32_t *idx; /* index + 1, 0 = empty */
+	uint32_t *hash;
+	size_t cap, n;
+};
+
+struct lsw_parser {
+	struct lsw_arena arena;
+	bool oom;
+
+	char *carry; /* the unfinished last line of the previous feed */
+	size_t carry_len, carry_cap;
+	char *scratch; /* NUL-terminated copy of the current line */
+	size_t scratch_cap;
+
+	size_t lines, unparsed;
+	size_t unparsed_line[LSW_UNPARSED_LINES_KEPT];
+
+	struct lsw_connection *conns;
+	size_t n_conns, cap_conns;
+	struct lsw_ike_sa *ikes;
+	size_t n_ikes, cap_ikes;
+	struct lsw_child_sa *childs;
+	size_t n_childs, cap_childs;
+	struct lsw_serial_map sa_map;
+	struct lsw_conn_map conn_map;
+
+	struct lsw_totals totals;
+	const char *pluto_version;
+};
+
+/* What a line meant. */
+enum lsw_line_result {
+	LSW_LINE_UNKNOWN = 0,
+	LSW_LINE_KNOWN = 1,
+};
+
+/* A connection reference at the start of a state/traffic/connection line:
+ * "NAME"[N][M]. */
+struct lsw_conn_ref {
+	const char *name;
+	size_t name_len;
+	const char *inst;
+	size_t inst_len;
+};
+
+/* util.c */
+const char *lsw_skip_prefix(const char *s, const char *prefix);
+bool lsw_parse_u32(const char **pp, uint32_t *out);
+bool lsw_parse_u64(const char **pp, uint64_t *out);
+bool lsw_parse_long(const char **pp, long *out);
+const char *lsw_parse_conn_ref(const char *s, struct lsw_conn_ref *ref);
+void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out);
+const char *lsw_find_outside_brackets(const char *s, const char *end, const char *needle);
+const char *lsw_peer_address(const char *s, size_t n, size_t *len);
+bool lsw_is_blank(const char *s);
+
+/* maps.c */
+int lsw_serial_map_get(const struct lsw_serial_map *m, uint32_t serial, size_t *idx, bool *child);
+int lsw_serial_map_put(struct lsw_serial_map *m, uint32_t serial, size_t idx, bool child);
+void lsw_serial_map_free(struct lsw_serial_map *m);
+long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection *conns,
+		      const char *name, size_t name_len, const char *inst, size_t inst_len);
+int lsw_conn_map_put(struct lsw_conn_map *m, const struct lsw_connection *conns, size_t idx);
+void lsw_conn_map_free(struct lsw_conn_map *m);
+
+/* Records: find or make. NULL when out of memory (p->oom is then set) or
+ * when the serial is already a different kind of SA. */
+struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_ref *ref);
+struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref);
+struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref);
+const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n);
+
+/* Line handlers: return LSW_LINE_KNOWN when the line was understood. */
+enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s);
+enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s);
+enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
+				    const char *rest);
+enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
+				  const char *rest);
+enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
+				      const char *rest);
+enum lsw_line_result lsw_line_other(struct lsw_parser *p, const char *s);
+
+/* snapshot.c */
+struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p);
+
+#endif

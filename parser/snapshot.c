@@ -1,0 +1,237 @@
+/* snapshot.c - turning the parser's records into a sorted, immutable
+ * snapshot; lookups; enum names. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The snapshot and what owns its memory; callers see only the first member. */
+struct snap_priv {
+	struct lsw_snapshot pub;
+	struct lsw_arena arena;
+	struct lsw_connection *conns;
+	struct lsw_ike_sa *ikes;
+	struct lsw_child_sa *childs;
+};
+
+static int cmp_conn(const void *a, const void *b)
+{
+	const struct lsw_connection *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->instance, y->instance);
+}
+
+static int cmp_ike(const void *a, const void *b)
+{
+	const struct lsw_ike_sa *x = a, *y = b;
+
+	return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+static int cmp_child(const void *a, const void *b)
+{
+	const struct lsw_child_sa *x = a, *y = b;
+
+	return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+static struct lsw_connection *find_conn_mut(struct snap_priv *s, const char *name, const char *inst)
+{
+	struct lsw_connection key = {.name = name, .instance = inst ? inst : ""};
+
+	if (!s->pub.n_connections)
+		return NULL;
+	return bsearch(&key, s->conns, s->pub.n_connections, sizeof(key), cmp_conn);
+}
+
+/* oper, counts and bytes of each connection, from the SAs naming it. */
+static void derive(struct snap_priv *s)
+{
+	for (size_t i = 0; i < s->pub.n_ike_sas; i++) {
+		struct lsw_ike_sa *ike = &s->ikes[i];
+		struct lsw_connection *c = find_conn_mut(s, ike->connection, ike->instance);
+
+		if (!c)
+			continue;
+		c->n_ike_sas++;
+		if (c->oper == LSW_CONN_DOWN)
+			c->oper = LSW_CONN_CONNECTING;
+		if (ike->ike_version == LSW_IKE_UNKNOWN)
+			ike->ike_version = c->ike_version;
+		if (!ike->peer && c->remote_host) {
+			ike->peer = c->remote_host;
+			ike->peer_addr = c->remote_addr;
+		}
+	}
+	for (size_t i = 0; i < s->pub.n_child_sas; i++) {
+		struct lsw_child_sa *ch = &s->childs[i];
+		struct lsw_connection *c = find_conn_mut(s, ch->connection, ch->instance);
+		const struct lsw_ike_sa *parent = ch->ike_sa ? lsw_snapshot_find_ike_sa(&s->pub, ch->ike_sa) : NULL;
+
+		if (ch->ike_version == LSW_IKE_UNKNOWN && parent)
+			ch->ike_version = parent->ike_version;
+		if (!c)
+			continue;
+		if (ch->ike_version == LSW_IKE_UNKNOWN)
+			ch->ike_version = c->ike_version;
+		if (!ch->peer && c->remote_host) {
+			ch->peer = c->remote_host;
+			ch->peer_addr = c->remote_addr;
+		}
+		c->n_child_sas++;
+		if (ch->state == LSW_SA_ESTABLISHED)
+			c->oper = LSW_CONN_UP;
+		else if (c->oper == LSW_CONN_DOWN)
+			c->oper = LSW_CONN_CONNECTING;
+		if (ch->has_bytes) {
+			c->in_bytes += ch->in_bytes;
+			c->out_bytes += ch->out_bytes;
+		}
+	}
+}
+
+struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
+{
+	struct snap_priv *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	/* the records and the arena change owner: the parser keeps nothing */
+	s->arena = p->arena;
+	p->arena.head = NULL;
+	s->conns = p->conns;
+	s->ikes = p->ikes;
+	s->childs = p->childs;
+	s->pub.n_connections = p->n_conns;
+	s->pub.n_ike_sas = p->n_ikes;
+	s->pub.n_child_sas = p->n_childs;
+	p->conns = NULL;
+	p->ikes = NULL;
+	p->childs = NULL;
+	p->n_conns = p->n_ikes = p->n_childs = 0;
+
+	if (s->pub.n_connections)
+		qsort(s->conns, s->pub.n_connections, sizeof(*s->conns), cmp_conn);
+	if (s->pub.n_ike_sas)
+		qsort(s->ikes, s->pub.n_ike_sas, sizeof(*s->ikes), cmp_ike);
+	if (s->pub.n_child_sas)
+		qsort(s->childs, s->pub.n_child_sas, sizeof(*s->childs), cmp_child);
+	s->pub.connections = s->conns;
+	s->pub.ike_sas = s->ikes;
+	s->pub.child_sas = s->childs;
+	derive(s);
+
+	s->pub.totals = p->totals;
+	s->pub.pluto_version = p->pluto_version;
+	s->pub.lines = p->lines;
+	s->pub.unparsed = p->unparsed;
+	memcpy(s->pub.unparsed_line, p->unparsed_line, sizeof(s->pub.unparsed_line));
+	return &s->pub;
+}
+
+void lsw_snapshot_free(struct lsw_snapshot *snap)
+{
+	if (!snap)
+		return;
+	struct snap_priv *s = (struct snap_priv *)snap;
+
+	lsw_arena_free(&s->arena);
+	free(s->conns);
+	free(s->ikes);
+	free(s->childs);
+	free(s);
+}
+
+const struct lsw_connection *lsw_snapshot_find_connection(const struct lsw_snapshot *snap, const char *name,
+							   const char *instance)
+{
+	struct lsw_connection key = {.name = name, .instance = instance ? instance : ""};
+
+	if (!snap || !name || !snap->n_connections)
+		return NULL;
+	return bsearch(&key, snap->connections, snap->n_connections, sizeof(key), cmp_conn);
+}
+
+const struct lsw_ike_sa *lsw_snapshot_find_ike_sa(const struct lsw_snapshot *snap, uint32_t serial)
+{
+	struct lsw_ike_sa key = {.serial = serial};
+
+	if (!snap || !snap->n_ike_sas)
+		return NULL;
+	return bsearch(&key, snap->ike_sas, snap->n_ike_sas, sizeof(key), cmp_ike);
+}
+
+const struct lsw_child_sa *lsw_snapshot_find_child_sa(const struct lsw_snapshot *snap, uint32_t serial)
+{
+	struct lsw_child_sa key = {.serial = serial};
+
+	if (!snap || !snap->n_child_sas)
+		return NULL;
+	return bsearch(&key, snap->child_sas, snap->n_child_sas, sizeof(key), cmp_child);
+}
+
+const char *lsw_sa_state_name(enum lsw_sa_state s)
+{
+	switch (s) {
+	case LSW_SA_NEGOTIATING:
+		return "negotiating";
+	case LSW_SA_ESTABLISHED:
+		return "established";
+	case LSW_SA_OTHER:
+		return "other";
+	}
+	return "unknown";
+}
+
+const char *lsw_conn_oper_name(enum lsw_conn_oper o)
+{
+	switch (o) {
+	case LSW_CONN_DOWN:
+		return "down";
+	case LSW_CONN_CONNECTING:
+		return "connecting";
+	case LSW_CONN_UP:
+		return "up";
+	}
+	return "unknown";
+}
+
+const char *lsw_ike_version_name(enum lsw_ike_version v)
+{
+	switch (v) {
+	case LSW_IKEV1:
+		return "IKEv1";
+	case LSW_IKEV2:
+		return "IKEv2";
+	case LSW_IKE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+const char *lsw_role_name(enum lsw_role r)
+{
+	switch (r) {
+	case LSW_ROLE_INITIATOR:
+		return "initiator";
+	case LSW_ROLE_RESPONDER:
+		return "responder";
+	case LSW_ROLE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+const char *lsw_mode_name(enum lsw_mode m)
+{
+	switch (m) {
+	case LSW_MODE_TUNNEL:
+		return "tunnel";
+	case LSW_MODE_TRANSPORT:
+		return "transport";
+	case LSW_MODE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}

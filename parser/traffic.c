@@ -1,0 +1,275 @@
+/* traffic.c - the SPI/Traffic line of --status and the --trafficstatus line:
+ *   #2: "c" esp.5b1c2d3e@192.1.2.23 esp.a1b2c3d4@192.1.2.45 tun.0@192.1.2.23 tun.0@192.1.2.45 Traffic: ESPin=84B ESPout=84B ESPmax=2^63B
+ *   #2: "c"[1] 10.0.10.1/32=== ...192.1.2.23, type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id='C=CA, O=x', lease=10.0.10.1/32
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+
+/* "84B", "12KB", "5120MB": readable_humber(), rounded down. */
+static bool parse_humber(const char *s, uint64_t *out)
+{
+	uint64_t v;
+
+	if (!lsw_parse_u64(&s, &v))
+		return false;
+	uint64_t mul = 1;
+
+	if (s[0] == 'K' && s[1] == 'B')
+		mul = 1024;
+	else if (s[0] == 'M' && s[1] == 'B')
+		mul = 1024 * 1024;
+	else if (s[0] == 'G' && s[1] == 'B')
+		mul = 1024 * 1024 * 1024;
+	else if (s[0] != 'B')
+		return false;
+	if (v > UINT64_MAX / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+static uint32_t parse_spi(const char *s, size_t n)
+{
+	uint32_t v = 0;
+
+	if (n == 0 || n > 8)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return 0; /* sanitized: ESPSPIi */
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* One SAID "esp.5b1c2d3e@192.1.2.23" (IPv6: "esp:..."); false when the token is none. */
+static bool said(struct lsw_child_sa *c, const char *t, size_t n, bool *tunnel)
+{
+	static const struct {
+		const char *proto;
+		size_t off;
+	} protos[] = {
+		{"esp", offsetof(struct lsw_child_sa, esp)},
+		{"ah", offsetof(struct lsw_child_sa, ah)},
+		{"comp", offsetof(struct lsw_child_sa, ipcomp)},
+	};
+	const char *at = memchr(t, '@', n);
+
+	if (!at)
+		return false;
+	if (n > 4 && memcmp(t, "tun", 3) == 0 && (t[3] == '.' || t[3] == ':')) {
+		*tunnel = true;
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		size_t pl = strlen(protos[i].proto);
+
+		if (n > pl + 1 && memcmp(t, protos[i].proto, pl) == 0 && (t[pl] == '.' || t[pl] == ':')) {
+			struct lsw_spi_pair *sp = (struct lsw_spi_pair *)((char *)c + protos[i].off);
+			uint32_t v = parse_spi(t + pl + 1, (size_t)(at - t - pl - 1));
+
+			/* pairs are OUTBOUND@peer INBOUND@local */
+			if (!sp->present) {
+				sp->present = true;
+				sp->out = v;
+			} else {
+				sp->in = v;
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
+enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
+				  const char *rest)
+{
+	struct lsw_child_sa *c = lsw_get_child(p, serial, ref);
+
+	if (!c)
+		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+	const char *traffic = strstr(rest, " Traffic:");
+	const char *end = traffic ? traffic : rest + strlen(rest);
+	const char *t = rest;
+	bool tunnel = false, any = false, seen_said = false;
+	const char *peer = NULL;
+	size_t peer_len = 0;
+
+	/* the SAs are rebuilt from this line; a repeated line must not add pairs */
+	memset(&c->esp, 0, sizeof(c->esp));
+	memset(&c->ah, 0, sizeof(c->ah));
+	memset(&c->ipcomp, 0, sizeof(c->ipcomp));
+	while (t < end) {
+		while (t < end && *t == ' ')
+			t++;
+		const char *e = t;
+
+		while (e < end && *e != ' ')
+			e++;
+		if (e == t)
+			break;
+		size_t n = (size_t)(e - t);
+
+		if (said(c, t, n, &tunnel)) {
+			any = seen_said = true;
+		} else if (!seen_said && !peer && t > rest && t[-1] == ' ' && t == rest + 1 && n > 0 &&
+			   !(n == 4 && memcmp(t, "used", 4) == 0)) {
+			/* instance peer right after the name; OE form "X=== ...Y" continues */
+			peer = t;
+			if (n >= 3 && memcmp(e - 3, "===", 3) == 0 && e + 1 < end && e[1] == '.') {
+				e++;
+				while (e < end && *e != ' ')
+					e++;
+			}
+			peer_len = (size_t)(e - t);
+		}
+		/* "used 3s ago;", "ref=0 refhim=0" carry nothing kept */
+		t = e;
+	}
+	if (!any && !traffic)
+		return LSW_LINE_UNKNOWN;
+	if (peer && !c->peer) {
+		size_t n;
+		const char *a = lsw_peer_address(peer, peer_len, &n);
+
+		c->peer = lsw_strdup(p, a, n);
+		lsw_parse_addr(a, n, &c->peer_addr);
+	}
+	if (any)
+		c->mode = tunnel ? LSW_MODE_TUNNEL : LSW_MODE_TRANSPORT;
+	if (traffic) {
+		/* ESP counters, else AH, else IPCOMP: the bundle's first SA, repeated */
+		static const char *const ins[] = {"ESPin=", "AHin=", "IPCOMPin="};
+		static const char *const outs[] = {"ESPout=", "AHout=", "IPCOMPout="};
+		const char *u;
+
+		for (size_t i = 0; i < 3; i++) {
+			const char *a = strstr(traffic, ins[i]);
+			const char *b = strstr(traffic, outs[i]);
+			uint64_t in = 0, out = 0;
+			bool hin = a && parse_humber(a + strlen(ins[i]), &in);
+			bool hout = b && parse_humber(b + strlen(outs[i]), &out);
+
+			if (!hin && !hout)
+				continue;
+			if (!c->bytes_exact) {
+				c->has_bytes = true;
+				c->in_bytes = in;
+				c->out_bytes = out;
+			}
+			break;
+		}
+		if ((u = strstr(traffic, " username=")) && !c->username) {
+			u += 10;
+			c->username = lsw_strdup(p, u, strlen(u));
+		}
+	}
+	c->from_status = true;
+	return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+}
+
+/* The value of ", key=" up to the next ", " (or end). */
+static const char *field(const char *s, const char *key, size_t *n)
+{
+	const char *k = strstr(s, key);
+
+	if (!k)
+		return NULL;
+	k += strlen(key);
+	const char *e = strstr(k, ", ");
+
+	*n = e ? (size_t)(e - k) : strlen(k);
+	return k;
+}
+
+enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
+				      const char *rest)
+{
+	/* The connection suffix ends at the first ", " (OE clients may hold a blank). */
+	const char *kv = strstr(rest, ", ");
+
+	if (!kv)
+		return LSW_LINE_UNKNOWN;
+	struct lsw_child_sa *c = lsw_get_child(p, serial, ref);
+
+	if (!c)
+		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+	const char *v;
+	size_t n;
+	uint64_t u;
+
+	if (*rest == ' ' && kv > rest + 1) {
+		const char *a = lsw_peer_address(rest + 1, (size_t)(kv - rest - 1), &n);
+
+		c->peer = lsw_strdup(p, a, n);
+		lsw_parse_addr(a, n, &c->peer_addr);
+	}
+	/* id='...' may hold ", " and even "'": it runs to the last quote */
+	const char *id = strstr(kv, ", id='");
+	const char *kv_end = kv + strlen(kv);
+
+	if (id) {
+		const char *q = strrchr(id + 6, '\'');
+
+		if (q) {
+			c->remote_id = lsw_strdup(p, id + 6, (size_t)(q - id - 6));
+			if ((v = strstr(q, ", lease=")))
+				c->lease = lsw_strdup(p, v + 8, strlen(v + 8));
+		}
+		kv_end = id;
+	} else if ((v = field(kv, ", lease=", &n))) {
+		c->lease = lsw_strdup(p, v, n);
+	}
+	/* username may hold ", " too: it runs to ", type=" */
+	const char *un = strstr(kv, ", username=");
+
+	if (un && un < kv_end) {
+		const char *t = strstr(un, ", type=");
+
+		un += 11;
+		n = t ? (size_t)(t - un) : strcspn(un, ",");
+		c->username = lsw_strdup(p, un, n);
+	}
+	const char *ty = strstr(kv, ", type=");
+
+	if (ty && ty < kv_end && (v = field(ty, ", type=", &n)))
+		c->type = lsw_strdup(p, v, n);
+	if ((v = strstr(kv, ", add_time=")) && v < kv_end) {
+		const char *q = v + 11;
+
+		if (lsw_parse_u64(&q, &u) && u <= (uint64_t)INT64_MAX)
+			c->add_time = (long long)u;
+	}
+	bool hin = false, hout = false;
+	uint64_t in = 0, out = 0;
+
+	if ((v = strstr(kv, ", inBytes=")) && v < kv_end) {
+		const char *q = v + 10;
+
+		hin = lsw_parse_u64(&q, &in);
+	}
+	if ((v = strstr(kv, ", outBytes=")) && v < kv_end) {
+		const char *q = v + 11;
+
+		hout = lsw_parse_u64(&q, &out);
+	}
+	if (hin || hout) {
+		/* exact counts: they win over the rounded ESPin= of a status line */
+		c->has_bytes = c->bytes_exact = true;
+		c->in_bytes = in;
+		c->out_bytes = out;
+	}
+	c->from_traffic = true;
+	return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+}

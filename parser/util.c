@@ -1,0 +1,173 @@
+/* util.c - small scanners shared by the line parsers. */
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+
+const char *lsw_skip_prefix(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+bool lsw_is_blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r')
+			return false;
+	return true;
+}
+
+bool lsw_parse_u64(const char **pp, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	*pp = p;
+	return true;
+}
+
+bool lsw_parse_u32(const char **pp, uint32_t *out)
+{
+	const char *p = *pp;
+	uint64_t v;
+
+	if (!lsw_parse_u64(&p, &v) || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	*pp = p;
+	return true;
+}
+
+bool lsw_parse_long(const char **pp, long *out)
+{
+	const char *p = *pp;
+	bool neg = *p == '-';
+	uint64_t v;
+
+	if (neg)
+		p++;
+	if (!lsw_parse_u64(&p, &v) || v > (uint64_t)LONG_MAX)
+		return false;
+	*out = neg ? -(long)v : (long)v;
+	*pp = p;
+	return true;
+}
+
+/* "NAME"[N][M]: the name ends at the first quote followed by what may follow
+ * a name (instance, ':', blank, ',', end), so names with '#', '/', '"' and
+ * blanks inside survive. Returns the position after the instance, or NULL. */
+const char *lsw_parse_conn_ref(const char *s, struct lsw_conn_ref *ref)
+{
+	if (*s != '"')
+		return NULL;
+	const char *q = s + 1;
+
+	for (;;) {
+		q = strchr(q, '"');
+		if (!q)
+			return NULL;
+		char c = q[1];
+
+		if (c == '[' || c == ':' || c == ' ' || c == ',' || c == '\0')
+			break;
+		q++;
+	}
+	ref->name = s + 1;
+	ref->name_len = (size_t)(q - s - 1);
+	const char *p = q + 1;
+
+	ref->inst = p;
+	while (*p == '[') {
+		const char *e = p + 1;
+
+		while (*e >= '0' && *e <= '9')
+			e++;
+		if (e == p + 1 || *e != ']')
+			break;
+		p = e + 1;
+	}
+	ref->inst_len = (size_t)(p - ref->inst);
+	return p;
+}
+
+void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	memset(out, 0, sizeof(*out));
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(buf))
+		return;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, out->bytes) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, out->bytes) == 1)
+		out->family = AF_INET6;
+	else
+		memset(out, 0, sizeof(*out));
+}
+
+/* First needle in [s, end) that is not inside [...] or <...> (IDs and
+ * host names may hold anything). */
+const char *lsw_find_outside_brackets(const char *s, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+	int depth = 0;
+
+	for (const char *p = s; p + n <= end; p++) {
+		if (*p == '[' || *p == '<')
+			depth++;
+		else if ((*p == ']' || *p == '>') && depth > 0)
+			depth--;
+		else if (depth == 0 && memcmp(p, needle, n) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* The peer address inside a printed connection suffix: "192.1.2.23",
+ * "...192.1.2.23", "10.0.10.1/32=== ...192.1.2.23===10.0.0.1/32". */
+const char *lsw_peer_address(const char *s, size_t n, size_t *len)
+{
+	const char *end = s + n;
+	const char *dots = NULL;
+
+	for (const char *p = s; p + 3 <= end; p++)
+		if (p[0] == '.' && p[1] == '.' && p[2] == '.') {
+			dots = p;
+			break;
+		}
+	if (dots) {
+		s = dots + 3;
+		const char *eq = NULL;
+
+		for (const char *p = s; p + 3 <= end; p++)
+			if (p[0] == '=' && p[1] == '=' && p[2] == '=') {
+				eq = p;
+				break;
+			}
+		if (eq)
+			end = eq;
+	}
+	*len = (size_t)(end - s);
+	return s;
+}
