@@ -44,7 +44,10 @@ struct ev_list {
 	bool oom;
 };
 
-static const char *nz(const char *s) { return s ? s : ""; }
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
 
 static int key_cmp(const char *n1, const char *i1, const char *n2, const char *i2)
 {
@@ -245,7 +248,8 @@ static struct lsw_diff_event *push(struct ev_list *l)
 	return &l->v[l->n++];
 }
 
-static void fill_from_sa(struct lsw_diff_event *e, const struct sa_view *v, const struct conn_index *ix)
+static void fill_from_sa(struct lsw_diff_event *e, const struct sa_view *v,
+                         const struct conn_index *ix)
 {
 	const struct conn_info *c = index_find(ix, v->connection, v->instance);
 
@@ -335,8 +339,8 @@ struct gone {
 };
 
 static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot *cur, bool restart,
-		      const struct conn_index *oix, const struct conn_index *nix, struct ev_list *del,
-		      struct ev_list *chg, struct ev_list *est)
+                      const struct conn_index *oix, const struct conn_index *nix,
+                      struct ev_list *del, struct ev_list *chg, struct ev_list *est)
 {
 	int k;
 	for (k = 0; k < 2; k++) {
@@ -363,8 +367,8 @@ static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot 
 			view_at(cur, ike, i, &v);
 			if (!restart)
 				was = find_view(old, &v, &o);
-			if (was && (o.state != v.state ||
-				    (o.state_name && v.state_name && strcmp(o.state_name, v.state_name)))) {
+			if (was && (o.state != v.state || (o.state_name && v.state_name &&
+			                                   strcmp(o.state_name, v.state_name)))) {
 				e = push(chg);
 				if (!e)
 					break;
@@ -419,7 +423,8 @@ static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot 
 			e->type = ike ? LSW_EV_IKE_SA_DELETED : LSW_EV_IPSEC_SA_DELETED;
 			e->old_state = gone[j].v.state;
 			e->old_state_name = gone[j].v.state_name;
-			nc = restart ? NULL : index_find(nix, gone[j].v.connection, gone[j].v.instance);
+			nc = restart ? NULL
+			             : index_find(nix, gone[j].v.connection, gone[j].v.instance);
 			newer = nc ? (ike ? nc->est_ike : nc->est_child) : 0;
 			e->superseded = newer > gone[j].v.serial;
 		}
@@ -438,8 +443,8 @@ static void conn_fill(struct lsw_diff_event *e, const struct conn_info *c)
 }
 
 /* Walk both indexes in key order like a merge. */
-static void conn_events(const struct conn_index *oix, const struct conn_index *nix, struct ev_list *down,
-			struct ev_list *connecting, struct ev_list *up)
+static void conn_events(const struct conn_index *oix, const struct conn_index *nix,
+                        struct ev_list *down, struct ev_list *connecting, struct ev_list *up)
 {
 	size_t i = 0, j = 0;
 
@@ -496,12 +501,12 @@ static int append(struct ev_list *dst, const struct ev_list *src)
 }
 
 int lsw_diff(const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
-	     struct lsw_diff_event **events, size_t *n)
+             struct lsw_diff_event **events, size_t *n)
 {
 	/* Deletions before downs, establishments before ups: a receiver
 	 * reads the story in the order it happened. */
 	struct ev_list restart = {0}, del = {0}, down = {0}, chg = {0}, est = {0}, connecting = {0},
-		       up = {0}, out = {0};
+	               up = {0}, out = {0};
 	struct ev_list *parts[] = {&restart, &del, &down, &chg, &est, &connecting, &up};
 	struct conn_index oix = {0}, nix = {0};
 	bool restarted;
@@ -540,24 +545,27 @@ out:
 	return rc;
 }
 
-void lsw_diff_free(struct lsw_diff_event *events) { free(events); }
+void lsw_diff_free(struct lsw_diff_event *events)
+{
+	free(events);
+}
 
 const char *lsw_diff_type_name(enum lsw_diff_type t)
 {
 	static const char *const names[] = {
-		[LSW_EV_CONN_UP] = "connUp",
-		[LSW_EV_CONN_DOWN] = "connDown",
-		[LSW_EV_IKE_SA_ESTABLISHED] = "ikeSaEstablished",
-		[LSW_EV_IKE_SA_DELETED] = "ikeSaDeleted",
-		[LSW_EV_IPSEC_SA_ESTABLISHED] = "ipsecSaEstablished",
-		[LSW_EV_IPSEC_SA_DELETED] = "ipsecSaDeleted",
-		[LSW_EV_SA_STATE_CHANGED] = "saStateChanged",
-		[LSW_EV_COLLECTOR_FAILED] = "collectorFailed",
-		[LSW_EV_COLLECTOR_RECOVERED] = "collectorRecovered",
-		[LSW_EV_CONN_CONNECTING] = "connConnecting",
-		[LSW_EV_IKE_SA_REKEYED] = "ikeSaRekeyed",
-		[LSW_EV_IPSEC_SA_REKEYED] = "ipsecSaRekeyed",
-		[LSW_EV_PLUTO_RESTARTED] = "plutoRestarted",
+	    [LSW_EV_CONN_UP] = "connUp",
+	    [LSW_EV_CONN_DOWN] = "connDown",
+	    [LSW_EV_IKE_SA_ESTABLISHED] = "ikeSaEstablished",
+	    [LSW_EV_IKE_SA_DELETED] = "ikeSaDeleted",
+	    [LSW_EV_IPSEC_SA_ESTABLISHED] = "ipsecSaEstablished",
+	    [LSW_EV_IPSEC_SA_DELETED] = "ipsecSaDeleted",
+	    [LSW_EV_SA_STATE_CHANGED] = "saStateChanged",
+	    [LSW_EV_COLLECTOR_FAILED] = "collectorFailed",
+	    [LSW_EV_COLLECTOR_RECOVERED] = "collectorRecovered",
+	    [LSW_EV_CONN_CONNECTING] = "connConnecting",
+	    [LSW_EV_IKE_SA_REKEYED] = "ikeSaRekeyed",
+	    [LSW_EV_IPSEC_SA_REKEYED] = "ipsecSaRekeyed",
+	    [LSW_EV_PLUTO_RESTARTED] = "plutoRestarted",
 	};
 	if ((int)t < 1 || (int)t > LSW_EV_MAX)
 		return "unknown";

@@ -61,12 +61,12 @@ struct lsw_diff_event {
 	uint32_t parent;        /* Child SA events: its IKE SA, 0 when unknown */
 	uint32_t replaced;      /* REKEYED: the serial it replaces */
 	bool superseded;        /* DELETED: a newer established SA of the same kind took over */
-	enum lsw_sa_state old_state, new_state; /* 0 = none (SA absent) */
+	enum lsw_sa_state old_state, new_state;      /* 0 = none (SA absent) */
 	const char *old_state_name, *new_state_name; /* as printed, NULL when none */
 	enum lsw_conn_oper old_oper, new_oper;       /* connection events */
-	const char *peer;       /* peer address as printed, NULL when unknown */
+	const char *peer; /* peer address as printed, NULL when unknown */
 	struct lsw_addr peer_addr;
-	const char *remote_id;  /* NULL when unknown */
+	const char *remote_id; /* NULL when unknown */
 	/* The rows themselves, for whoever needs more columns; NULL when absent. */
 	const struct lsw_connection *conn;
 	const struct lsw_ike_sa *ike_sa;
@@ -78,7 +78,7 @@ struct lsw_diff_event {
  * *n events (NULL when none) owned by the caller (lsw_diff_free()).
  * Returns 0, or -1 when out of memory (*events NULL, *n 0). */
 int lsw_diff(const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
-	     struct lsw_diff_event **events, size_t *n);
+             struct lsw_diff_event **events, size_t *n);
 void lsw_diff_free(struct lsw_diff_event *events);
 
 /* "connUp", "ipsecSaRekeyed", ... (the MIB's enum labels); "unknown" otherwise. */
