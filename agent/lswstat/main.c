@@ -1,0 +1,394 @@
+/* lswstat - libreswan's status, readable: a table, --json or --summary.
+ *
+ * Input is either `ipsec whack --status` plus `--trafficstatus`, run here
+ * without a shell, or saved output given with --status/--traffic. All of
+ * it goes through one parser, so any mix of commands in any file works.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parser.h"
+#include "lswstat/print.h"
+#include "util/proc.h"
+
+#define EXIT_USAGE         2
+#define DEFAULT_IPSEC      "/usr/sbin/ipsec"
+#define DEFAULT_TIMEOUT_MS 10000
+/* pluto prints ~2 KB per connection; far beyond any real host. */
+#define MAX_WHACK_OUTPUT ((size_t)1 << 30)
+#define MAX_FILES        64
+
+enum output { OUT_TABLE, OUT_JSON, OUT_SUMMARY };
+
+struct options {
+	const char *ipsec;
+	const char *ctlsocket;
+	int timeout_ms;
+	bool whack_options; /* --ipsec/--ctlsocket/--timeout given */
+	const char *files[MAX_FILES];
+	size_t n_files;
+	enum output output;
+};
+
+static const char usage_text[] =
+    "Usage: lswstat [--json | --summary] [--ipsec PATH] [--ctlsocket PATH] [--timeout SECONDS]\n"
+    "       lswstat [--json | --summary] --status FILE [--traffic FILE] ...\n"
+    "       lswstat --help | --version\n";
+
+static const char help_text[] =
+    "\n"
+    "Show libreswan's IPsec state: connections, IKE SAs and Child SAs.\n"
+    "\n"
+    "Without --status/--traffic, lswstat runs `IPSEC whack --status` and\n"
+    "`IPSEC whack --trafficstatus` (no shell, environment LC_ALL=C) and reads\n"
+    "both. With them, it reads saved output instead. Every file may hold any mix\n"
+    "of the output of whack --status, --trafficstatus, --showstates,\n"
+    "--briefstatus and --connectionstatus, from libreswan 3.x to 5.x, whole or\n"
+    "filtered (grep): each line is understood on its own, and lines it does not\n"
+    "understand are counted and skipped. Exact trafficstatus byte counts win over\n"
+    "the rounded ones of the status output.\n"
+    "\n"
+    "Input:\n"
+    "  --ipsec PATH        the ipsec command, an absolute path (default " DEFAULT_IPSEC ")\n"
+    "  --ctlsocket PATH    pluto's control socket, passed to whack (default: whack's,\n"
+    "                      /run/pluto/pluto.ctl)\n"
+    "  --timeout SECONDS   give up on ipsec after this long in all, killing it\n"
+    "                      (default 10; fractions allowed)\n"
+    "  --status FILE       read saved output from FILE; - is standard input\n"
+    "  --traffic FILE      the same (a second name for readability); both may be\n"
+    "                      given several times, files are read in order\n"
+    "\n"
+    "Output (one of):\n"
+    "  (default)           a table of connections (state up / connecting / down,\n"
+    "                      peer, IKE version, newest IKE SA and Child SA, bytes in\n"
+    "                      and out, uptime of the newest Child SA), then tables of\n"
+    "                      IKE SAs and Child SAs (* marks the newest; ~ a byte count\n"
+    "                      rounded by pluto), then the counts\n"
+    "  -j, --json          one JSON object: connections, ike_sas, child_sas, totals\n"
+    "                      (pluto's own), counts, lines, unparsed, unparsed_lines.\n"
+    "                      Numbers are numbers; what the text did not say is null\n"
+    "  -s, --summary       one line of counts: connections up connecting down\n"
+    "                      ike_sas ike_established child_sas child_established\n"
+    "                      unparsed lines (key=value)\n"
+    "\n"
+    "  -h, --help          this text\n"
+    "  -V, --version       the version\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the status was read and printed (also when some lines were not understood)\n"
+    "  1  a file could not be read, or ipsec could not run, failed, timed out or\n"
+    "     printed nothing but errors\n"
+    "  2  usage error\n"
+    "\n"
+    "Examples:\n"
+    "  lswstat\n"
+    "  lswstat --json | jq '.child_sas[] | {serial, in_bytes, out_bytes}'\n"
+    "  ipsec whack --trafficstatus | lswstat --summary --status -\n"
+    "  lswstat --status status.txt --traffic traffic.txt\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lswstat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	fputs(usage_text, stderr);
+	fputs("Try 'lswstat --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Seconds, fractions allowed, 1 ms .. 1 day. */
+static int parse_timeout(const char *s, int *ms)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(d >= 0.001 && d <= 86400))
+		return -1;
+	*ms = (int)(d * 1000 + 0.5);
+	return 0;
+}
+
+/* Returns -1 to continue, else the exit code. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+	    {"ipsec", required_argument, NULL, 'i'},   {"ctlsocket", required_argument, NULL, 'c'},
+	    {"timeout", required_argument, NULL, 't'}, {"status", required_argument, NULL, 'S'},
+	    {"traffic", required_argument, NULL, 'T'}, {"json", no_argument, NULL, 'j'},
+	    {"summary", no_argument, NULL, 's'},       {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+	};
+	bool json = false, summary = false;
+	int c;
+
+	*o = (struct options){.ipsec = DEFAULT_IPSEC, .timeout_ms = DEFAULT_TIMEOUT_MS};
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jshV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (optarg[0] != '/')
+				return usage_error("--ipsec needs an absolute path, not '%s'",
+				                   optarg);
+			o->ipsec = optarg;
+			o->whack_options = true;
+			break;
+		case 'c':
+			o->ctlsocket = optarg;
+			o->whack_options = true;
+			break;
+		case 't':
+			if (parse_timeout(optarg, &o->timeout_ms) < 0)
+				return usage_error(
+				    "--timeout: not a number of seconds in 0.001..86400: "
+				    "'%s'",
+				    optarg);
+			o->whack_options = true;
+			break;
+		case 'S':
+		case 'T':
+			if (o->n_files == MAX_FILES)
+				return usage_error("too many files (at most %d)", MAX_FILES);
+			o->files[o->n_files++] = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			summary = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("lswstat %s\n", LSW_VERSION);
+			return EXIT_SUCCESS;
+		case ':':
+			return usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s' (files go after --status)",
+		                   argv[optind]);
+	if (json && summary)
+		return usage_error("%s", "--json and --summary exclude each other");
+	if (o->n_files > 0 && o->whack_options)
+		return usage_error("%s", "--ipsec, --ctlsocket and --timeout run ipsec; they make "
+		                         "no sense with --status/--traffic");
+	o->output = json ? OUT_JSON : summary ? OUT_SUMMARY : OUT_TABLE;
+	return -1;
+}
+
+/* Files are concatenated for the parser: end each with a newline so that
+ * the last line of one does not run into the first of the next. */
+static int feed(struct lsw_parser *p, const char *buf, size_t len, bool *at_bol)
+{
+	if (len == 0)
+		return 0;
+	if (lsw_parser_feed(p, buf, len) < 0)
+		return -1;
+	*at_bol = buf[len - 1] == '\n';
+	return 0;
+}
+
+static int end_input(struct lsw_parser *p, bool *at_bol)
+{
+	if (*at_bol)
+		return 0;
+	*at_bol = true;
+	return lsw_parser_feed(p, "\n", 1);
+}
+
+static int read_file(struct lsw_parser *p, const char *path, bool *at_bol)
+{
+	static char buf[65536];
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "standard input" : path;
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int rc = -1;
+
+	if (fd < 0) {
+		fprintf(stderr, "lswstat: %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "lswstat: %s: %s\n", name, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (feed(p, buf, (size_t)n, at_bol) < 0) {
+			fprintf(stderr, "lswstat: %s: out of memory\n", name);
+			goto out;
+		}
+	}
+	if (end_input(p, at_bol) < 0) {
+		fprintf(stderr, "lswstat: out of memory\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (!is_stdin)
+		close(fd);
+	return rc;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The first line of what the child said on stderr, for an error message. */
+static void first_stderr_line(const struct lsw_proc *proc, char *buf, size_t len)
+{
+	const char *e = lsw_proc_stderr(proc, NULL);
+	size_t n = strcspn(e, "\n");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, e, n);
+	buf[n] = '\0';
+}
+
+/* Run one whack command and feed its stdout. deadline_ms is shared by both
+ * commands so --timeout bounds the whole run. */
+static int run_whack(struct lsw_parser *p, const struct options *o, enum lsw_whack_cmd cmd,
+                     long long deadline_ms, bool *at_bol)
+{
+	const char *argv[LSW_WHACK_ARGV_MAX];
+	const char *what = cmd == LSW_WHACK_STATUS ? "--status" : "--trafficstatus";
+	struct lsw_proc *proc = NULL;
+	char err[512], how[128], said[256];
+	long long left = deadline_ms - now_ms();
+	const char *out;
+	size_t len;
+	int rc = -1;
+
+	lsw_whack_argv(argv, o->ipsec, o->ctlsocket, cmd);
+	if (left <= 0) {
+		fprintf(stderr, "lswstat: %s whack %s: timed out (--timeout)\n", o->ipsec, what);
+		return -1;
+	}
+	if (lsw_proc_run(argv, (int)left, MAX_WHACK_OUTPUT, &proc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lswstat: %s whack %s: %s\n", o->ipsec, what, err);
+		return -1;
+	}
+	out = lsw_proc_output(proc, &len);
+	first_stderr_line(proc, said, sizeof(said));
+	if (lsw_proc_exit_status(proc) != 0) {
+		lsw_proc_describe_status(proc, how, sizeof(how));
+		fprintf(stderr, "lswstat: %s whack %s %s%s%s\n", o->ipsec, what, how,
+		        said[0] ? ": " : "", said);
+		goto out;
+	}
+	if (len == 0 && said[0] != '\0') {
+		fprintf(stderr, "lswstat: %s whack %s printed only an error: %s\n", o->ipsec, what,
+		        said);
+		goto out;
+	}
+	if (lsw_proc_truncated(proc)) {
+		fprintf(stderr, "lswstat: %s whack %s: output larger than %zu bytes\n", o->ipsec,
+		        what, MAX_WHACK_OUTPUT);
+		goto out;
+	}
+	if (said[0] != '\0')
+		fprintf(stderr, "lswstat: warning: %s whack %s: %s\n", o->ipsec, what, said);
+	if (feed(p, out, len, at_bol) < 0 || end_input(p, at_bol) < 0) {
+		fprintf(stderr, "lswstat: out of memory\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	lsw_proc_free(proc);
+	return rc;
+}
+
+static struct lsw_snapshot *collect(const struct options *o)
+{
+	struct lsw_parser *p = lsw_parser_new();
+	struct lsw_snapshot *snap;
+	bool at_bol = true;
+
+	if (p == NULL) {
+		fprintf(stderr, "lswstat: out of memory\n");
+		return NULL;
+	}
+	if (o->n_files > 0) {
+		for (size_t i = 0; i < o->n_files; i++)
+			if (read_file(p, o->files[i], &at_bol) < 0)
+				goto fail;
+	} else {
+		long long deadline = now_ms() + o->timeout_ms;
+
+		if (run_whack(p, o, LSW_WHACK_STATUS, deadline, &at_bol) < 0 ||
+		    run_whack(p, o, LSW_WHACK_TRAFFICSTATUS, deadline, &at_bol) < 0)
+			goto fail;
+	}
+	snap = lsw_parser_finish(p);
+	if (snap == NULL)
+		fprintf(stderr, "lswstat: out of memory\n");
+	return snap;
+fail:
+	lsw_parser_free(p);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct lsw_snapshot *snap;
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc >= 0)
+		return rc;
+	snap = collect(&o);
+	if (snap == NULL)
+		return EXIT_FAILURE;
+	rc = EXIT_SUCCESS;
+	switch (o.output) {
+	case OUT_JSON:
+		lswstat_print_json(stdout, snap);
+		break;
+	case OUT_SUMMARY:
+		lswstat_print_summary(stdout, snap);
+		break;
+	case OUT_TABLE:
+		if (lswstat_print_table(stdout, snap, time(NULL)) < 0) {
+			fprintf(stderr, "lswstat: out of memory\n");
+			rc = EXIT_FAILURE;
+		}
+		break;
+	}
+	lsw_snapshot_free(snap);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "lswstat: writing output: %s\n", strerror(errno));
+		rc = EXIT_FAILURE;
+	}
+	return rc;
+}

@@ -1,0 +1,469 @@
+/* out_table.c - the human view: aligned tables of connections and SAs.
+ *
+ * Columns are sized to their widest cell, so every cell is built first and
+ * printed after. Text from pluto's output (names, IDs) is shown with
+ * control characters and invalid UTF-8 replaced by '?', so a hostile
+ * connection name cannot drive the terminal.
+ */
+#include "lswstat/print.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lswstat/json.h"
+
+#define MAX_COLS 12
+
+struct table {
+	size_t ncols;
+	const char *head[MAX_COLS];
+	bool right[MAX_COLS]; /* right-aligned (numbers) */
+	char **cells;         /* nrows * ncols, each malloc'ed */
+	size_t nrows, cap;
+	size_t width[MAX_COLS];
+	bool oom;
+};
+
+/* Terminal columns of a sanitized cell: one per code point. */
+static size_t display_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+static char *sanitize(const char *s)
+{
+	size_t len = strlen(s), o = 0;
+	char *out = malloc(len + 1);
+
+	if (out == NULL)
+		return NULL;
+	while (*s != '\0') {
+		size_t n = lswstat_utf8_len((const unsigned char *)s);
+
+		if (n == 0 || (n == 1 && ((unsigned char)*s < 0x20 || *s == 0x7f))) {
+			out[o++] = '?';
+			s++;
+			continue;
+		}
+		memcpy(out + o, s, n);
+		o += n;
+		s += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void table_init(struct table *t, size_t ncols, const char *const head[])
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+	for (size_t i = 0; i < ncols; i++) {
+		t->head[i] = head[i];
+		t->width[i] = display_width(head[i]);
+	}
+}
+
+/* Start a row; its cells are then set with cell(). */
+static char **table_row(struct table *t)
+{
+	char **row;
+
+	if (t->oom)
+		return NULL;
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char **c = realloc(t->cells, cap * t->ncols * sizeof(*c));
+
+		if (c == NULL) {
+			t->oom = true;
+			return NULL;
+		}
+		t->cells = c;
+		t->cap = cap;
+	}
+	row = t->cells + t->nrows * t->ncols;
+	for (size_t i = 0; i < t->ncols; i++)
+		row[i] = NULL;
+	t->nrows++;
+	return row;
+}
+
+static void cell(struct table *t, char **row, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void cell(struct table *t, char **row, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+	char *raw = NULL;
+	int n;
+
+	if (row == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&raw, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		t->oom = true;
+		return;
+	}
+	row[col] = sanitize(raw);
+	free(raw);
+	if (row[col] == NULL) {
+		t->oom = true;
+		return;
+	}
+	n = (int)display_width(row[col]);
+	if ((size_t)n > t->width[col])
+		t->width[col] = (size_t)n;
+}
+
+static void print_cell(FILE *f, const struct table *t, size_t col, const char *s)
+{
+	size_t pad = t->width[col] - display_width(s);
+	bool last = col + 1 == t->ncols;
+
+	if (t->right[col])
+		fprintf(f, "%*s%s", (int)pad, "", s);
+	else if (last)
+		fputs(s, f);
+	else
+		fprintf(f, "%s%*s", s, (int)pad, "");
+	fputs(last ? "\n" : "  ", f);
+}
+
+static void table_print(FILE *f, const struct table *t, const char *title)
+{
+	fprintf(f, "%s\n", title);
+	for (size_t c = 0; c < t->ncols; c++)
+		print_cell(f, t, c, t->head[c]);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+
+			print_cell(f, t, c, s != NULL ? s : "-");
+		}
+}
+
+static void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+}
+
+/* 84 B, 12.3 KiB, 4.0 GiB: enough to read, the JSON has the exact count. */
+static void fmt_bytes(char *buf, size_t len, uint64_t v)
+{
+	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	double d = (double)v;
+	size_t u = 0;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", v);
+		return;
+	}
+	d /= 1024;
+	while (d >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", d, unit[u]);
+}
+
+static void fmt_duration(char *buf, size_t len, long long s)
+{
+	if (s < 60)
+		snprintf(buf, len, "%llds", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%lldm%02llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+}
+
+/* Per connection, what its SAs tell beyond the connection lines: the
+ * highest SA serials (trafficstatus alone names no newest SA), a peer,
+ * and when its newest Child SA was added. */
+struct conn_extra {
+	uint32_t ike_sa, child_sa;
+	const char *peer;
+	long long add_time;
+};
+
+static struct conn_extra *conn_extras(const struct lsw_snapshot *snap)
+{
+	struct conn_extra *x = calloc(snap->n_connections + 1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	for (size_t i = 0; i < snap->n_connections; i++) {
+		x[i].ike_sa = snap->connections[i].newest_ike_sa;
+		x[i].child_sa = snap->connections[i].newest_child_sa;
+		x[i].add_time = LSW_ABSENT;
+	}
+	/* SAs are sorted by serial: the last one seen is the highest. */
+	for (size_t i = 0; i < snap->n_ike_sas; i++) {
+		const struct lsw_ike_sa *sa = &snap->ike_sas[i];
+		const struct lsw_connection *c =
+		    lsw_snapshot_find_connection(snap, sa->connection, sa->instance);
+		struct conn_extra *e;
+
+		if (c == NULL)
+			continue;
+		e = &x[c - snap->connections];
+		if (c->newest_ike_sa == 0)
+			e->ike_sa = sa->serial;
+		if (sa->peer != NULL && (e->peer == NULL || sa->serial == e->ike_sa))
+			e->peer = sa->peer;
+	}
+	for (size_t i = 0; i < snap->n_child_sas; i++) {
+		const struct lsw_child_sa *sa = &snap->child_sas[i];
+		const struct lsw_connection *c =
+		    lsw_snapshot_find_connection(snap, sa->connection, sa->instance);
+		struct conn_extra *e;
+
+		if (c == NULL)
+			continue;
+		e = &x[c - snap->connections];
+		if (c->newest_child_sa == 0)
+			e->child_sa = sa->serial;
+		if (sa->serial == e->child_sa)
+			e->add_time = sa->add_time;
+		if (e->peer == NULL && sa->peer != NULL)
+			e->peer = sa->peer;
+	}
+	return x;
+}
+
+static void cell_serial(struct table *t, char **row, size_t col, uint32_t serial)
+{
+	if (serial != 0)
+		cell(t, row, col, "#%" PRIu32, serial);
+}
+
+static void cell_uptime(struct table *t, char **row, size_t col, long long add_time, time_t now)
+{
+	char buf[32];
+
+	/* Sanitized or clock skew: better nothing than a wrong number. */
+	if (add_time <= 0 || (long long)now < add_time)
+		return;
+	fmt_duration(buf, sizeof(buf), (long long)now - add_time);
+	cell(t, row, col, "%s", buf);
+}
+
+static const char *version_word(enum lsw_ike_version v)
+{
+	return v == LSW_IKEV1 || v == LSW_IKEV2 ? lsw_ike_version_name(v) : NULL;
+}
+
+static void cell_peer(struct table *t, char **row, size_t col, const char *peer, long port,
+                      bool tcp)
+{
+	if (peer == NULL)
+		return;
+	if (port < 0)
+		cell(t, row, col, "%s", peer);
+	else if (strchr(peer, ':') != NULL)
+		cell(t, row, col, "[%s]:%ld%s", peer, port, tcp ? "/tcp" : "");
+	else
+		cell(t, row, col, "%s:%ld%s", peer, port, tcp ? "/tcp" : "");
+}
+
+static int print_connections(FILE *f, const struct lsw_snapshot *snap, time_t now)
+{
+	static const char *const head[] = {"CONNECTION", "STATE", "PEER", "IKE",   "IKE SA",
+	                                   "CHILD SA",   "IN",    "OUT",  "UPTIME"};
+	struct conn_extra *x = conn_extras(snap);
+	struct table t;
+	int rc = -1;
+
+	if (x == NULL)
+		return -1;
+	table_init(&t, 9, head);
+	t.right[6] = t.right[7] = t.right[8] = true;
+	for (size_t i = 0; i < snap->n_connections; i++) {
+		const struct lsw_connection *c = &snap->connections[i];
+		char **row = table_row(&t);
+		const char *ver = version_word(c->ike_version);
+		char buf[32];
+
+		cell(&t, row, 0, "%s%s", c->name, c->instance);
+		cell(&t, row, 1, "%s", lsw_conn_oper_name(c->oper));
+		if (c->remote_host != NULL)
+			cell(&t, row, 2, "%s", c->remote_host);
+		else if (x[i].peer != NULL)
+			cell(&t, row, 2, "%s", x[i].peer);
+		if (ver != NULL)
+			cell(&t, row, 3, "%s", ver);
+		cell_serial(&t, row, 4, x[i].ike_sa);
+		cell_serial(&t, row, 5, x[i].child_sa);
+		if (c->n_child_sas > 0) {
+			fmt_bytes(buf, sizeof(buf), c->in_bytes);
+			cell(&t, row, 6, "%s", buf);
+			fmt_bytes(buf, sizeof(buf), c->out_bytes);
+			cell(&t, row, 7, "%s", buf);
+		}
+		cell_uptime(&t, row, 8, x[i].add_time, now);
+	}
+	if (!t.oom) {
+		table_print(f, &t, "Connections");
+		rc = 0;
+	}
+	table_free(&t);
+	free(x);
+	return rc;
+}
+
+static int print_ike_sas(FILE *f, const struct lsw_snapshot *snap)
+{
+	static const char *const head[] = {"IKE SA", "CONNECTION", "PEER",  "IKE",
+	                                   "STATE",  "ROLE",       "DETAIL"};
+	struct table t;
+	int rc = -1;
+
+	table_init(&t, 7, head);
+	for (size_t i = 0; i < snap->n_ike_sas; i++) {
+		const struct lsw_ike_sa *sa = &snap->ike_sas[i];
+		char **row = table_row(&t);
+		const char *ver = version_word(sa->ike_version);
+
+		cell(&t, row, 0, "#%" PRIu32 "%s", sa->serial, sa->newest ? "*" : "");
+		cell(&t, row, 1, "%s%s", sa->connection, sa->instance);
+		cell_peer(&t, row, 2, sa->peer, sa->peer_port, sa->tcp);
+		if (ver != NULL)
+			cell(&t, row, 3, "%s", ver);
+		cell(&t, row, 4, "%s", lsw_sa_state_name(sa->state));
+		if (sa->role != LSW_ROLE_UNKNOWN)
+			cell(&t, row, 5, "%s", lsw_role_name(sa->role));
+		if (sa->state_name != NULL)
+			cell(&t, row, 6, "%s", sa->state_name);
+	}
+	if (!t.oom) {
+		table_print(f, &t, "IKE SAs");
+		rc = 0;
+	}
+	table_free(&t);
+	return rc;
+}
+
+static void cell_spi(struct table *t, char **row, size_t col, const struct lsw_child_sa *sa)
+{
+	const struct {
+		const char *proto;
+		const struct lsw_spi_pair *spi;
+	} protos[] = {{"esp", &sa->esp}, {"ah", &sa->ah}, {"comp", &sa->ipcomp}};
+
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		char in[16] = "?", out[16] = "?"; /* 0: a sanitized placeholder */
+
+		if (!protos[i].spi->present)
+			continue;
+		if (protos[i].spi->in != 0)
+			snprintf(in, sizeof(in), "%08x", (unsigned)protos[i].spi->in);
+		if (protos[i].spi->out != 0)
+			snprintf(out, sizeof(out), "%08x", (unsigned)protos[i].spi->out);
+		cell(t, row, col, "%s %s/%s", protos[i].proto, in, out);
+		return;
+	}
+}
+
+static int print_child_sas(FILE *f, const struct lsw_snapshot *snap, time_t now)
+{
+	static const char *const head[] = {"CHILD SA", "IKE SA", "CONNECTION", "PEER",
+	                                   "STATE",    "MODE",   "SPI IN/OUT", "IN",
+	                                   "OUT",      "UPTIME"};
+	struct table t;
+	int rc = -1;
+
+	table_init(&t, 10, head);
+	t.right[7] = t.right[8] = t.right[9] = true;
+	for (size_t i = 0; i < snap->n_child_sas; i++) {
+		const struct lsw_child_sa *sa = &snap->child_sas[i];
+		char **row = table_row(&t);
+		char buf[32];
+
+		cell(&t, row, 0, "#%" PRIu32 "%s", sa->serial, sa->newest ? "*" : "");
+		cell_serial(&t, row, 1, sa->ike_sa);
+		cell(&t, row, 2, "%s%s", sa->connection, sa->instance);
+		cell_peer(&t, row, 3, sa->peer, sa->peer_port, sa->tcp);
+		cell(&t, row, 4, "%s", lsw_sa_state_name(sa->state));
+		if (sa->mode != LSW_MODE_UNKNOWN)
+			cell(&t, row, 5, "%s", lsw_mode_name(sa->mode));
+		cell_spi(&t, row, 6, sa);
+		if (sa->has_bytes) {
+			/* ~ marks the rounded ESPin=12KB of a status line. */
+			fmt_bytes(buf, sizeof(buf), sa->in_bytes);
+			cell(&t, row, 7, "%s%s", sa->bytes_exact ? "" : "~", buf);
+			fmt_bytes(buf, sizeof(buf), sa->out_bytes);
+			cell(&t, row, 8, "%s%s", sa->bytes_exact ? "" : "~", buf);
+		}
+		cell_uptime(&t, row, 9, sa->add_time, now);
+	}
+	if (!t.oom) {
+		table_print(f, &t, "Child SAs");
+		rc = 0;
+	}
+	table_free(&t);
+	return rc;
+}
+
+static void print_footer(FILE *f, const struct lsw_snapshot *snap)
+{
+	struct lswstat_counts c;
+	size_t kept;
+
+	lswstat_count(snap, &c);
+	fprintf(f,
+	        "%zu connection%s (%zu up, %zu connecting, %zu down), %zu IKE SA%s (%zu "
+	        "established), %zu Child SA%s (%zu established)\n",
+	        c.connections, c.connections == 1 ? "" : "s", c.conns_up, c.conns_connecting,
+	        c.conns_down, c.ike_sas, c.ike_sas == 1 ? "" : "s", c.ike_established, c.child_sas,
+	        c.child_sas == 1 ? "" : "s", c.child_established);
+	if (snap->pluto_version != NULL) {
+		char *v = sanitize(snap->pluto_version);
+
+		if (v != NULL)
+			fprintf(f, "pluto version %s\n", v);
+		free(v);
+	}
+	if (c.unparsed == 0)
+		return;
+	kept = c.unparsed < LSW_UNPARSED_LINES_KEPT ? c.unparsed : LSW_UNPARSED_LINES_KEPT;
+	fprintf(f, "%zu of %zu lines not understood (line%s", c.unparsed, c.lines,
+	        c.unparsed == 1 ? "" : "s");
+	for (size_t i = 0; i < kept; i++)
+		fprintf(f, "%s %zu", i == 0 ? "" : ",", snap->unparsed_line[i]);
+	fprintf(f, "%s)\n", c.unparsed > kept ? ", ..." : "");
+}
+
+int lswstat_print_table(FILE *f, const struct lsw_snapshot *snap, time_t now)
+{
+	/* Trafficstatus alone names SAs but prints no connection line. */
+	if (snap->n_connections > 0 && print_connections(f, snap, now) < 0)
+		return -1;
+	if (snap->n_ike_sas > 0) {
+		if (snap->n_connections > 0)
+			fputc('\n', f);
+		if (print_ike_sas(f, snap) < 0)
+			return -1;
+	}
+	if (snap->n_child_sas > 0) {
+		if (snap->n_connections + snap->n_ike_sas > 0)
+			fputc('\n', f);
+		if (print_child_sas(f, snap, now) < 0)
+			return -1;
+	}
+	if (snap->n_connections + snap->n_ike_sas + snap->n_child_sas > 0)
+		fputc('\n', f);
+	print_footer(f, snap);
+	return 0;
+}
