@@ -140,7 +140,7 @@ mibcheck:
 # Debian packages for building, testing and running. No-op when present.
 DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
            libcmocka-dev smitools clang libclang-rt-14-dev valgrind \
-           iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping
+           iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
