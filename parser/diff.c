@@ -340,11 +340,13 @@ struct gone {
 
 static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot *cur, bool restart,
                       const struct conn_index *oix, const struct conn_index *nix,
-                      struct ev_list *del, struct ev_list *chg, struct ev_list *est)
+                      struct ev_list *del_ike, struct ev_list *del_child, struct ev_list *chg,
+                      struct ev_list *est)
 {
 	int k;
 	for (k = 0; k < 2; k++) {
 		bool ike = k == 0;
+		struct ev_list *del = ike ? del_ike : del_child;
 		size_t no = n_sas(old, ike), nn = n_sas(cur, ike), ng = 0, i, j;
 		struct gone *gone = no ? calloc(no, sizeof(*gone)) : NULL;
 		struct sa_view v, o;
@@ -505,9 +507,10 @@ int lsw_diff(const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
 {
 	/* Deletions before downs, establishments before ups: a receiver
 	 * reads the story in the order it happened. */
-	struct ev_list restart = {0}, del = {0}, down = {0}, chg = {0}, est = {0}, connecting = {0},
-	               up = {0}, out = {0};
-	struct ev_list *parts[] = {&restart, &del, &down, &chg, &est, &connecting, &up};
+	struct ev_list restart = {0}, del_ike = {0}, del_child = {0}, down = {0}, chg = {0},
+	               est = {0}, connecting = {0}, up = {0}, out = {0};
+	struct ev_list *parts[] = {&restart, &del_child, &del_ike,    &down,
+	                           &chg,     &est,       &connecting, &up};
 	struct conn_index oix = {0}, nix = {0};
 	bool restarted;
 	size_t i;
@@ -527,7 +530,7 @@ int lsw_diff(const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
 		e->type = LSW_EV_PLUTO_RESTARTED;
 		e->instance = "";
 	}
-	sa_events(old, cur, restarted, &oix, &nix, &del, &chg, &est);
+	sa_events(old, cur, restarted, &oix, &nix, &del_ike, &del_child, &chg, &est);
 	conn_events(&oix, &nix, &down, &connecting, &up);
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (parts[i]->oom || append(&out, parts[i]) < 0)
