@@ -1,0 +1,401 @@
+/* config.c - command line and config file, one setter for both. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+void lsw_config_init(struct lsw_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->interval = LSW_DEFAULT_INTERVAL;
+	cfg->timeout = LSW_DEFAULT_TIMEOUT;
+	cfg->max_output = LSW_DEFAULT_MAX_OUTPUT;
+	cfg->notify.traps = LSW_TRAP_DEFAULT;
+	cfg->notify.history = LSW_EVENT_HISTORY_DEFAULT;
+	cfg->notify.rate_limit = LSW_TRAP_RATE_LIMIT_DEFAULT;
+}
+
+void lsw_config_free(struct lsw_config *cfg)
+{
+	free(cfg->config_file);
+	free(cfg->agentx_socket);
+	free(cfg->ipsec);
+	free(cfg->ctlsocket);
+	free(cfg->status_file);
+	free(cfg->traffic_file);
+	for (size_t i = 0; i < cfg->n_debug; i++)
+		free(cfg->debug[i]);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static int set_string(char **dst, const char *value, const char *key, char *err, size_t errlen)
+{
+	char *s;
+
+	if (value[0] == '\0') {
+		seterr(err, errlen, "%s: empty value", key);
+		return -1;
+	}
+	s = strdup(value);
+	if (s == NULL) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int set_number(unsigned long *dst, const char *value, unsigned long min, unsigned long max,
+		      const char *key, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 || n < min || n > max) {
+		seterr(err, errlen, "%s: '%s' is not a number from %lu to %lu", key, value, min, max);
+		return -1;
+	}
+	*dst = n;
+	return 0;
+}
+
+static int set_bool(bool *dst, const char *value, const char *key, char *err, size_t errlen)
+{
+	if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0) {
+		*dst = true;
+		return 0;
+	}
+	if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 || strcmp(value, "0") == 0) {
+		*dst = false;
+		return 0;
+	}
+	seterr(err, errlen, "%s: '%s' is not yes or no", key, value);
+	return -1;
+}
+
+int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, char *err,
+		   size_t errlen)
+{
+	unsigned long n;
+
+	if (strcmp(key, "foreground") == 0)
+		return set_bool(&cfg->foreground, value, key, err, errlen);
+	if (strcmp(key, "agentx-socket") == 0)
+		return set_string(&cfg->agentx_socket, value, key, err, errlen);
+	if (strcmp(key, "ipsec") == 0) {
+		if (value[0] != '/') {
+			seterr(err, errlen, "ipsec: '%s' is not an absolute path", value);
+			return -1;
+		}
+		return set_string(&cfg->ipsec, value, key, err, errlen);
+	}
+	if (strcmp(key, "ctlsocket") == 0)
+		return set_string(&cfg->ctlsocket, value, key, err, errlen);
+	if (strcmp(key, "status-file") == 0)
+		return set_string(&cfg->status_file, value, key, err, errlen);
+	if (strcmp(key, "traffic-file") == 0)
+		return set_string(&cfg->traffic_file, value, key, err, errlen);
+	if (strcmp(key, "debug") == 0) {
+		if (cfg->n_debug >= LSW_DEBUG_TOKENS_MAX) {
+			seterr(err, errlen, "debug: more than %d tokens", LSW_DEBUG_TOKENS_MAX);
+			return -1;
+		}
+		if (set_string(&cfg->debug[cfg->n_debug], value, key, err, errlen) < 0)
+			return -1;
+		cfg->n_debug++;
+		return 0;
+	}
+	if (strcmp(key, "traps") == 0) {
+		unsigned mask;
+		char why[200];
+
+		if (lsw_notify_parse_traps(value, &mask, why, sizeof(why)) < 0) {
+			seterr(err, errlen, "traps: %s", why);
+			return -1;
+		}
+		cfg->notify.traps = mask;
+		return 0;
+	}
+	if (strcmp(key, "interval") == 0) {
+		if (set_number(&n, value, 1, 86400, key, err, errlen) < 0)
+			return -1;
+		cfg->interval = (unsigned)n;
+		return 0;
+	}
+	if (strcmp(key, "timeout") == 0) {
+		if (set_number(&n, value, 1, 3600, key, err, errlen) < 0)
+			return -1;
+		cfg->timeout = (unsigned)n;
+		return 0;
+	}
+	if (strcmp(key, "max-output") == 0) {
+		if (set_number(&n, value, 4096, 1ul << 31, key, err, errlen) < 0)
+			return -1;
+		cfg->max_output = n;
+		return 0;
+	}
+	if (strcmp(key, "trap-rate-limit") == 0) {
+		if (set_number(&n, value, 0, 1000000, key, err, errlen) < 0)
+			return -1;
+		cfg->notify.rate_limit = (unsigned)n;
+		return 0;
+	}
+	if (strcmp(key, "event-history") == 0) {
+		if (set_number(&n, value, 1, 1000000, key, err, errlen) < 0)
+			return -1;
+		cfg->notify.history = n;
+		return 0;
+	}
+	seterr(err, errlen, "unknown option '%s'", key);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int lsw_config_read_file(struct lsw_config *cfg, const char *path, bool must_exist, char *err,
+			 size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int rc = -1;
+
+	if (f == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		char *key, *value, *eq, why[256];
+
+		lineno++;
+		key = trim(line);
+		if (key[0] == '\0' || key[0] == '#')
+			continue;
+		eq = strchr(key, '=');
+		if (eq == NULL) {
+			seterr(err, errlen, "%s:%u: expected 'key = value'", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		key = trim(key);
+		value = trim(eq + 1);
+		if (strcmp(key, "config") == 0 || lsw_config_set(cfg, key, value, why, sizeof(why)) < 0) {
+			seterr(err, errlen, "%s:%u: %s", path, lineno,
+			       strcmp(key, "config") == 0 ? "'config' is a command-line option" : why);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		seterr(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+enum {
+	OPT_INTERVAL = 256,
+	OPT_TIMEOUT,
+	OPT_IPSEC,
+	OPT_CTLSOCKET,
+	OPT_STATUS_FILE,
+	OPT_TRAFFIC_FILE,
+	OPT_MAX_OUTPUT,
+	OPT_TRAPS,
+	OPT_TRAP_RATE_LIMIT,
+	OPT_EVENT_HISTORY,
+};
+
+static const struct option long_options[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"foreground", no_argument, NULL, 'f'},
+	{"agentx-socket", required_argument, NULL, 'x'},
+	{"debug", required_argument, NULL, 'D'},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"ipsec", required_argument, NULL, OPT_IPSEC},
+	{"ctlsocket", required_argument, NULL, OPT_CTLSOCKET},
+	{"status-file", required_argument, NULL, OPT_STATUS_FILE},
+	{"traffic-file", required_argument, NULL, OPT_TRAFFIC_FILE},
+	{"max-output", required_argument, NULL, OPT_MAX_OUTPUT},
+	{"traps", required_argument, NULL, OPT_TRAPS},
+	{"trap-rate-limit", required_argument, NULL, OPT_TRAP_RATE_LIMIT},
+	{"event-history", required_argument, NULL, OPT_EVENT_HISTORY},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* "+": stop at the first non-option instead of permuting argv, so argv can
+ * be parsed again at SIGHUP. ":": report a missing argument as ':'. */
+static const char short_options[] = "+:c:fx:D:hV";
+
+static const char *key_of(int opt)
+{
+	for (const struct option *o = long_options; o->name; o++) {
+		if (o->val == opt)
+			return o->name;
+	}
+	return "?";
+}
+
+int lsw_config_load(struct lsw_config *cfg, int argc, char *const argv[],
+		    enum lsw_config_action *action, char *err, size_t errlen)
+{
+	const char *file = LSW_CONFIG_DEFAULT_FILE;
+	bool explicit_file = false;
+	int opt;
+
+	*action = LSW_CONFIG_RUN;
+	lsw_config_init(cfg);
+	/* Pass 1: only -c, --help and --version; the file comes before the
+	 * other options so that the command line wins. */
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		if (opt == 'c') {
+			file = optarg;
+			explicit_file = true;
+		} else if (opt == 'h' && *action == LSW_CONFIG_RUN) {
+			*action = LSW_CONFIG_HELP;
+		} else if (opt == 'V' && *action == LSW_CONFIG_RUN) {
+			*action = LSW_CONFIG_VERSION;
+		}
+	}
+	if (*action != LSW_CONFIG_RUN)
+		return 0;
+	cfg->config_explicit = explicit_file;
+	if (set_string(&cfg->config_file, file, "config", err, errlen) < 0)
+		return -1;
+	if (lsw_config_read_file(cfg, file, explicit_file, err, errlen) < 0)
+		return -1;
+	/* Pass 2: everything else, over what the file said. */
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		char why[256];
+		int rc = 0;
+
+		switch (opt) {
+		case 'c':
+			break;
+		case 'f':
+			cfg->foreground = true;
+			break;
+		case '?':
+			if (optopt != 0)
+				seterr(err, errlen, "unknown option '-%c' (see --help)", optopt);
+			else
+				seterr(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return -1;
+		case ':':
+			seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			rc = lsw_config_set(cfg, key_of(opt), optarg, why, sizeof(why));
+			break;
+		}
+		if (rc < 0) {
+			seterr(err, errlen, "%s", why);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		seterr(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return -1;
+	}
+	return lsw_config_check(cfg, err, errlen);
+}
+
+int lsw_config_check(const struct lsw_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->traffic_file != NULL && cfg->status_file == NULL) {
+		seterr(err, errlen, "traffic-file needs status-file (file mode never runs ipsec)");
+		return -1;
+	}
+	return 0;
+}
+
+void lsw_config_usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"Usage: %s [OPTION]...\n"
+		"Serve libreswan's IPsec status (LIBRESWAN-STATUS-MIB) to snmpd as an AgentX subagent.\n"
+		"\n"
+		"Every SECONDS it runs `ipsec whack --status` and `ipsec whack --trafficstatus`,\n"
+		"parses the output into a snapshot and answers SNMP requests from the last good\n"
+		"snapshot. Each long option is also a key of the config file (\"interval = 10\");\n"
+		"the command line wins over the file.\n"
+		"\n"
+		"  -c, --config FILE        config file (default %s; a missing\n"
+		"                           default file is fine, a missing FILE is an error)\n"
+		"  -f, --foreground         stay in the foreground and log to stderr\n"
+		"                           (default: syslog, facility daemon)\n"
+		"  -x, --agentx-socket ADDR AgentX master socket (default: net-snmp's,\n"
+		"                           /var/agentx/master); a path or tcp:HOST:PORT\n"
+		"      --interval SECONDS   seconds between polls (default %d, 1..86400)\n"
+		"      --timeout SECONDS    a poll (both commands) is killed after this long\n"
+		"                           (default %d); a poll still running when the\n"
+		"                           next is due makes that one skip\n"
+		"      --ipsec PATH         the ipsec program (default %s)\n"
+		"      --ctlsocket PATH     pluto's control socket (whack --ctlsocket)\n"
+		"      --status-file FILE   read FILE at every poll instead of running\n"
+		"                           `ipsec whack --status` (tests, demos, offline use)\n"
+		"      --traffic-file FILE  with --status-file: read FILE instead of\n"
+		"                           `ipsec whack --trafficstatus`\n"
+		"      --max-output BYTES   most output kept of one command (default %u);\n"
+		"                           more is a failed poll\n"
+		"  -D, --debug TOKEN        net-snmp debug token (e.g. agentx); repeatable\n"
+		"      --traps LIST         notifications to send: comma-separated conn, ikesa,\n"
+		"                           ipsecsa, state, collector, or all, or none\n"
+		"                           (default conn,collector)\n"
+		"      --trap-rate-limit N  at most N notifications per poll; more are counted\n"
+		"                           as dropped (default %d)\n"
+		"      --event-history N    rows kept in lsEventTable (default %d)\n"
+		"  -h, --help               this help\n"
+		"  -V, --version            the version\n"
+		"\n"
+		"A poll fails when the command cannot run, exits non-zero, times out, prints\n"
+		"more than --max-output, or prints nothing the parser understands. The last\n"
+		"good snapshot is then kept and lsCollectorStatus says stale (or failed when\n"
+		"there never was one); the reason is logged once per run of failures.\n"
+		"\n"
+		"Signals: SIGTERM and SIGINT stop the agent; SIGHUP re-reads the config file\n"
+		"(a broken file is logged and the running configuration kept).\n"
+		"See libreswan-agentx(8).\n",
+		prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_INTERVAL, LSW_DEFAULT_TIMEOUT,
+		LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT,
+		LSW_EVENT_HISTORY_DEFAULT);
+}

@@ -1,0 +1,59 @@
+/* mib_value.h - one column value of one row, before it becomes a varbind.
+ *
+ * The per-table mapping functions (lsw_conn_value(), ...) fill this from a
+ * row; the handler turns it into the varbind. Strings point into the
+ * snapshot, small binary values (an IP address, a DateAndTime) live in buf:
+ * nothing is static, so two requests can never overwrite each other.
+ */
+#ifndef LSW_MIB_VALUE_H
+#define LSW_MIB_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mibindex.h"
+#include "snapshot.h"
+
+/* SnmpAdminString is SIZE (0..255): longer strings are cut there. */
+#define LSW_ADMIN_STRING_MAX 255
+
+struct lsw_value {
+	u_char type;       /* ASN_INTEGER, ASN_OCTET_STR, ASN_COUNTER64, ... */
+	long num;          /* INTEGER, Unsigned32, Gauge32, Counter32, TimeTicks */
+	uint64_t u64;      /* Counter64 */
+	const void *str;   /* OCTET STRING: points into the snapshot or into buf */
+	size_t len;
+	uint8_t buf[16];
+};
+
+/* Setters for the mapping functions; each returns 0. */
+int lsw_value_int(struct lsw_value *v, long n);
+int lsw_value_typed(struct lsw_value *v, u_char type, long n);
+int lsw_value_u64(struct lsw_value *v, uint64_t n);
+/* SnmpAdminString: NULL is the empty string; cut at 255 octets. */
+int lsw_value_string(struct lsw_value *v, const char *s);
+/* InetAddressType / InetAddress of a parsed address (family 0: unknown(0), ''). */
+int lsw_value_addr_type(struct lsw_value *v, const struct lsw_addr *a);
+int lsw_value_addr(struct lsw_value *v, const struct lsw_addr *a);
+/* DateAndTime (UTC, 8 octets) of epoch seconds; '0000000000000000'H when
+ * t is LSW_ABSENT or negative. */
+int lsw_value_date(struct lsw_value *v, long long t);
+/* TruthValue: true(1) / false(2). */
+int lsw_value_bool(struct lsw_value *v, bool b);
+
+/* Store v into a varbind. */
+void lsw_value_to_varbind(const struct lsw_value *v, netsnmp_variable_list *var);
+
+/* The row mapping of each table: 0 and *out set, or -1 when col is not a
+ * readable column. */
+struct lsw_view;
+struct lsw_conn_row;
+int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, unsigned col,
+		   struct lsw_value *out);
+int lsw_ikesa_value(const struct lsw_ike_sa *sa, unsigned col, struct lsw_value *out);
+int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_value *out);
+
+/* The next timer event of an SA (the one due first), or NULL. */
+const struct lsw_event *lsw_next_event(const struct lsw_event *events, size_t n);
+
+#endif

@@ -1,0 +1,81 @@
+/* view.h - a snapshot as the SNMP tables see it: rows in OID order.
+ *
+ * Built once per poll from a new snapshot (and the previous view, for the
+ * per-connection octet counters and lsConnLastChange), then read by every
+ * request until the next poll replaces it. GET and GETNEXT are binary
+ * searches on the encoded index, so a walk of n rows costs O(n log n).
+ *
+ * Why not the snapshot's own order: a connection index is a length-prefixed
+ * string, so in OID order "zz" (2.z.z) comes before "aaa" (3.a.a), unlike
+ * strcmp. The view sorts rows by their encoded index.
+ */
+#ifndef LSW_VIEW_H
+#define LSW_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mibindex.h"
+#include "snapshot.h"
+
+/* Bytes of one IPsec SA as last counted for its connection. */
+struct lsw_child_bytes {
+	uint32_t serial;
+	uint64_t in, out;
+	long long add_time;
+};
+
+struct lsw_conn_row {
+	const struct lsw_connection *conn;
+	const oid *idx; /* encoded index, idx_len sub-ids, owned by the view */
+	size_t idx_len;
+	/* Octets of IPsec SAs of this connection that are gone (rekeyed,
+	 * deleted, pluto restarted): added so the counters never go down. */
+	uint64_t base_in, base_out;
+	uint64_t in_octets, out_octets; /* base + current SAs */
+	uint32_t last_change;           /* TimeStamp: agent uptime, centiseconds */
+	size_t first_child, n_children; /* range in view->children */
+	size_t n_ike_sas, n_child_sas;  /* SAs of this connection in the snapshot */
+};
+
+struct lsw_view {
+	struct lsw_snapshot *snap; /* owned */
+	size_t n_conns;
+	struct lsw_conn_row *conns; /* sorted by encoded index */
+	oid *idx_pool;
+	size_t n_children;
+	struct lsw_child_bytes *children;
+	size_t n_conns_up;
+	size_t n_not_served; /* connections whose name/instance is too long */
+	/* SA tables: the snapshot's arrays (sorted by serial) minus serial 0. */
+	size_t n_ike_sas;
+	const struct lsw_ike_sa *ike_sas;
+	size_t n_child_sas;
+	const struct lsw_child_sa *child_sas;
+};
+
+/* Build the view of snap, which it takes over (freed with the view, also
+ * when this fails). prev (may be NULL) is the view being replaced; it is
+ * only read. now is the agent's uptime in centiseconds. NULL when out of
+ * memory. */
+struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *prev, uint32_t now);
+
+/* Free the view and its snapshot; NULL is fine. */
+void lsw_view_free(struct lsw_view *v);
+
+/* Row lookups by raw index suffix (the sub-identifiers after the column).
+ * next=false: the row whose index is exactly idx, or NULL.
+ * next=true: the first row whose index is greater than idx in OID order
+ * (idx_len 0: the first row), or NULL after the last. */
+const struct lsw_conn_row *lsw_view_conn(const struct lsw_view *v, const oid *idx, size_t idx_len,
+					 bool next);
+const struct lsw_ike_sa *lsw_view_ikesa(const struct lsw_view *v, const oid *idx, size_t idx_len,
+					bool next);
+const struct lsw_child_sa *lsw_view_ipsecsa(const struct lsw_view *v, const oid *idx,
+					    size_t idx_len, bool next);
+
+/* Lexicographic OID order (a proper prefix comes first). */
+int lsw_oid_cmp(const oid *a, size_t alen, const oid *b, size_t blen);
+
+#endif
