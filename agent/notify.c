@@ -78,6 +78,8 @@ enum {
 	COL_EV_MAX = COL_EV_NOTIFIED,
 };
 
+#define LOG_PER_POLL 20
+
 /* lsCollectorStatus */
 enum { COLLECTOR_OK = 1, COLLECTOR_STALE = 2, COLLECTOR_FAILED = 3 };
 
@@ -187,6 +189,11 @@ unsigned long lsw_notify_traps_sent(const struct lsw_notify *n)
 unsigned long lsw_notify_traps_dropped(const struct lsw_notify *n)
 {
 	return n->dropped;
+}
+
+const struct lsw_events *lsw_notify_events(const struct lsw_notify *n)
+{
+	return n->events;
 }
 
 /* ---- varbinds ---- */
@@ -480,7 +487,7 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 {
 	struct lsw_diff_event *ev = NULL;
 	size_t count = 0, i;
-	unsigned budget = n->cfg.rate_limit, dropped = 0;
+	unsigned budget = n->cfg.rate_limit, dropped = 0, logged = 0;
 
 	if (cur)
 		n->have_snapshot = true;
@@ -513,8 +520,10 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 			snmp_log(LOG_ERR, "notify: out of memory recording an event\n");
 			continue;
 		}
-		if (d->type == LSW_EV_CONN_UP || d->type == LSW_EV_CONN_DOWN ||
-		    d->type == LSW_EV_PLUTO_RESTARTED)
+		/* A few lines per poll; a storm is summed up below, not logged line by line. */
+		if ((d->type == LSW_EV_CONN_UP || d->type == LSW_EV_CONN_DOWN ||
+		     d->type == LSW_EV_PLUTO_RESTARTED) &&
+		    logged++ < LOG_PER_POLL)
 			snmp_log(LOG_NOTICE, "event %u: %s\n", r->index, text);
 		if (r->notified == LSW_NOTIFIED_RATE_LIMITED) {
 			n->dropped++;
@@ -537,6 +546,9 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 			break;
 		}
 	}
+	if (logged > LOG_PER_POLL)
+		snmp_log(LOG_NOTICE, "... and %u more connection events (lsEventTable)\n",
+		         logged - LOG_PER_POLL);
 	if (dropped)
 		snmp_log(LOG_WARNING,
 		         "notify: %u notifications over the limit of %u per poll not sent "

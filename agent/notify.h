@@ -65,4 +65,8 @@ void lsw_notify_collector(struct lsw_notify *n, bool failed, const char *reason,
 unsigned long lsw_notify_traps_sent(const struct lsw_notify *n);
 unsigned long lsw_notify_traps_dropped(const struct lsw_notify *n);
 
+/* The event history behind lsEventTable (agent/events.h); owned by n. */
+struct lsw_events;
+const struct lsw_events *lsw_notify_events(const struct lsw_notify *n);
+
 #endif
