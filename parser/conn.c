@@ -285,7 +285,7 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s)
 {
 	struct lsw_conn_ref ref;
-	const char *q = lsw_parse_conn_ref(s, &ref);
+	const char *q = lsw_parse_conn_ref(s, NULL, &ref);
 
 	if (!q || *q != ':')
 		return LSW_LINE_UNKNOWN;

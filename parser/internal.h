@@ -79,7 +79,7 @@ const char *lsw_skip_prefix(const char *s, const char *prefix);
 bool lsw_parse_u32(const char **pp, uint32_t *out);
 bool lsw_parse_u64(const char **pp, uint64_t *out);
 bool lsw_parse_long(const char **pp, long *out);
-const char *lsw_parse_conn_ref(const char *s, struct lsw_conn_ref *ref);
+const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn_ref *ref);
 void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out);
 const char *lsw_find_outside_brackets(const char *s, const char *end, const char *needle);
 const char *lsw_peer_address(const char *s, size_t n, size_t *len);

@@ -171,13 +171,24 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 	q += 2;
 	if (lsw_skip_prefix(q, "pending "))
 		return strstr(q, " for \"") ? LSW_LINE_KNOWN : LSW_LINE_UNKNOWN;
-	const char *rest = lsw_parse_conn_ref(q, &ref);
+	/* where the fields after the connection begin (names may hold anything) */
+	static const char *const marks[] = {", type=", ", username=", ", add_time=", ", inBytes=", " Traffic:"};
+	const char *limit = q + strlen(q);
+	bool traffic = false;
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		const char *m = strstr(q, marks[i]);
+
+		if (m && m < limit) {
+			limit = m;
+			traffic = i < 4;
+		}
+	}
+	const char *rest = lsw_parse_conn_ref(q, limit, &ref);
 
 	if (!rest)
 		return LSW_LINE_UNKNOWN;
-	/* trafficstatus lines are "key=value" lists after the connection */
-	if (strstr(rest, ", type=") || strstr(rest, ", add_time=") || strstr(rest, ", inBytes=") ||
-	    strstr(rest, ", username="))
+	if (traffic)
 		return lsw_line_traffic(p, serial, &ref, rest);
 	if (strstr(rest, " Traffic:") || strstr(rest, " esp.") || strstr(rest, " ah.") ||
 	    strstr(rest, " comp.") || strstr(rest, " esp:") || strstr(rest, " ah:") || strstr(rest, " tun.") ||

@@ -68,30 +68,8 @@ bool lsw_parse_long(const char **pp, long *out)
 	return true;
 }
 
-/* "NAME"[N][M]: the name ends at the first quote followed by what may follow
- * a name (instance, ':', blank, ',', end), so names with '#', '/', '"' and
- * blanks inside survive. Returns the position after the instance, or NULL. */
-const char *lsw_parse_conn_ref(const char *s, struct lsw_conn_ref *ref)
+static const char *skip_instance(const char *p)
 {
-	if (*s != '"')
-		return NULL;
-	const char *q = s + 1;
-
-	for (;;) {
-		q = strchr(q, '"');
-		if (!q)
-			return NULL;
-		char c = q[1];
-
-		if (c == '[' || c == ':' || c == ' ' || c == ',' || c == '\0')
-			break;
-		q++;
-	}
-	ref->name = s + 1;
-	ref->name_len = (size_t)(q - s - 1);
-	const char *p = q + 1;
-
-	ref->inst = p;
 	while (*p == '[') {
 		const char *e = p + 1;
 
@@ -101,6 +79,40 @@ const char *lsw_parse_conn_ref(const char *s, struct lsw_conn_ref *ref)
 			break;
 		p = e + 1;
 	}
+	return p;
+}
+
+/* "NAME"[N][M]. Names may hold '#', '/', blanks and even '", "', so the
+ * closing quote is chosen by what must follow it: for a connection line
+ * (limit NULL) the first quote followed by instances and ':'; for an SA line
+ * the last quote before limit (where the fields begin) that is followed by
+ * instances and one of ':', ' ', ',' or the end. Returns the position after
+ * the instance, or NULL. */
+const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn_ref *ref)
+{
+	const char *best = NULL;
+
+	if (*s != '"')
+		return NULL;
+	for (const char *q = strchr(s + 1, '"'); q && (!limit || q < limit); q = strchr(q + 1, '"')) {
+		const char *after = skip_instance(q + 1);
+
+		if (!limit) {
+			if (*after == ':') {
+				best = q;
+				break;
+			}
+		} else if (*after == ':' || *after == ' ' || *after == ',' || *after == '\0') {
+			best = q;
+		}
+	}
+	if (!best)
+		return NULL;
+	ref->name = s + 1;
+	ref->name_len = (size_t)(best - s - 1);
+	ref->inst = best + 1;
+	const char *p = skip_instance(best + 1);
+
 	ref->inst_len = (size_t)(p - ref->inst);
 	return p;
 }
