@@ -12,6 +12,7 @@
 
 #include "diff.h"
 #include "events.h"
+#include "mibindex.h"
 #include "notify.h"
 
 struct lsw_notify {
@@ -22,39 +23,20 @@ struct lsw_notify {
 	bool have_snapshot; /* a good poll happened: a failure is stale(2), not failed(3) */
 };
 
-/* LIBRESWAN-STATUS-MIB; the numbers are the MIB's. */
-#define LS_MIB 1, 3, 6, 1, 4, 1, 41286, 1
+/* OIDs from mibindex.h, shared with the tables so that a varbind names
+ * the very instance the table serves. */
 static const oid snmptrap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
-static const oid ls_notifications[] = {LS_MIB, 0};
-static const oid ls_collector_status[] = {LS_MIB, 1, 1, 2, 0};
-static const oid ls_last_error[] = {LS_MIB, 1, 1, 20, 0};
-static const oid ls_conn_entry[] = {LS_MIB, 1, 2, 1};
-static const oid ls_ike_sa_entry[] = {LS_MIB, 1, 3, 1};
-static const oid ls_ipsec_sa_entry[] = {LS_MIB, 1, 4, 1};
-static const oid ls_event_last_index[] = {LS_MIB, 1, 5, 1};
-static const oid ls_event_table[] = {LS_MIB, 1, 5, 2};
-static const oid ls_event_entry[] = {LS_MIB, 1, 5, 2, 1};
+static const oid ls_notifications[] = {LSW_OID_NOTIFICATIONS};
+static const oid ls_scalars[] = {LSW_OID_SCALARS};
+static const oid ls_conn_entry[] = {LSW_OID_CONN_ENTRY};
+static const oid ls_ike_sa_entry[] = {LSW_OID_IKESA_ENTRY};
+static const oid ls_ipsec_sa_entry[] = {LSW_OID_IPSECSA_ENTRY};
+static const oid ls_event_last_index[] = {LSW_OID_EVENTS, 1};
+static const oid ls_event_table[] = {LSW_OID_EVENTS, 2};
+static const oid ls_event_entry[] = {LSW_OID_EVENTS, 2, 1};
 #define OIDLEN(a) (sizeof(a) / sizeof(a[0]))
 
-enum { COL_CONN_OPER = 3, COL_CONN_RADDR_TYPE = 6, COL_CONN_RADDR = 7, COL_CONN_RID = 11 };
-enum {
-	COL_IKE_NAME = 2,
-	COL_IKE_INST = 3,
-	COL_IKE_ADDR_TYPE = 4,
-	COL_IKE_ADDR = 5,
-	COL_IKE_STATE_NAME = 8,
-	COL_IKE_STATE = 9
-};
-enum {
-	COL_IPSEC_IKE_SA = 2,
-	COL_IPSEC_NAME = 3,
-	COL_IPSEC_INST = 4,
-	COL_IPSEC_ADDR_TYPE = 5,
-	COL_IPSEC_ADDR = 6,
-	COL_IPSEC_STATE_NAME = 7,
-	COL_IPSEC_STATE = 8,
-	COL_IPSEC_RID = 22
-};
+/* lsEventEntry columns (lsEventIndex, 1, is the index). */
 enum {
 	COL_EV_TIME = 2,
 	COL_EV_TYPE,
@@ -276,22 +258,6 @@ static size_t date_and_time(time_t t, u_char out[11])
 	return 11;
 }
 
-/* Index of lsConnTable: name and instance, each length-prefixed (not IMPLIED). */
-static size_t conn_index(const char *name, const char *inst, oid *idx, size_t max)
-{
-	size_t ln = strlen(name ? name : ""), li = strlen(inst ? inst : ""), i, k = 0;
-
-	if (ln + li + 2 > max)
-		return 0;
-	idx[k++] = ln;
-	for (i = 0; i < ln; i++)
-		idx[k++] = (u_char)name[i];
-	idx[k++] = li;
-	for (i = 0; i < li; i++)
-		idx[k++] = (u_char)inst[i];
-	return k;
-}
-
 /* ---- traps ---- */
 
 static unsigned trap_class(const struct lsw_diff_event *d)
@@ -359,9 +325,8 @@ static void trap_conn(struct lsw_notify *n, const struct lsw_event_rec *r,
                       const struct lsw_diff_event *d)
 {
 	struct vb v = {0};
-	oid e = r->index, ci[MAX_OID_LEN];
-	size_t cl =
-	    conn_index(r->connection, r->instance, ci, MAX_OID_LEN - OIDLEN(ls_conn_entry) - 1);
+	oid e = r->index, ci[LSW_CONN_INDEX_MAX];
+	int cl = lsw_mib_conn_index(ci, r->connection, r->instance);
 	const oid *E = ls_event_entry;
 	size_t EL = OIDLEN(ls_event_entry), CL = OIDLEN(ls_conn_entry);
 
@@ -369,11 +334,13 @@ static void trap_conn(struct lsw_notify *n, const struct lsw_event_rec *r,
 	vb_str(&v, E, EL, COL_EV_NAME, &e, 1, r->connection);
 	vb_str(&v, E, EL, COL_EV_INST, &e, 1, r->instance);
 	vb_int(&v, E, EL, COL_EV_OLD_OPER, &e, 1, ASN_INTEGER, r->old_oper);
-	if (cl) {
-		vb_int(&v, ls_conn_entry, CL, COL_CONN_OPER, ci, cl, ASN_INTEGER, r->new_oper);
-		vb_addr(&v, ls_conn_entry, CL, COL_CONN_RADDR_TYPE, COL_CONN_RADDR, ci, cl,
-		        &r->peer_addr);
-		vb_str(&v, ls_conn_entry, CL, COL_CONN_RID, ci, cl,
+	/* A name too long to be an index has no row (lsConnsNotServed). */
+	if (cl > 0) {
+		vb_int(&v, ls_conn_entry, CL, LSW_CONN_OPER_STATUS, ci, (size_t)cl, ASN_INTEGER,
+		       r->new_oper);
+		vb_addr(&v, ls_conn_entry, CL, LSW_CONN_REMOTE_ADDR_TYPE, LSW_CONN_REMOTE_ADDR, ci,
+		        (size_t)cl, &r->peer_addr);
+		vb_str(&v, ls_conn_entry, CL, LSW_CONN_REMOTE_ID, ci, (size_t)cl,
 		       d->conn ? d->conn->remote_id : NULL);
 	}
 	notify_send(n, d->type, &v);
@@ -383,9 +350,8 @@ static void trap_sa(struct lsw_notify *n, const struct lsw_event_rec *r,
                     const struct lsw_diff_event *d)
 {
 	struct vb v = {0};
-	oid s = r->serial, e = r->index, ci[MAX_OID_LEN];
-	size_t cl =
-	    conn_index(r->connection, r->instance, ci, MAX_OID_LEN - OIDLEN(ls_conn_entry) - 1);
+	oid s = r->serial, e = r->index, ci[LSW_CONN_INDEX_MAX];
+	int cl = lsw_mib_conn_index(ci, r->connection, r->instance);
 	bool deleted = d->type == LSW_EV_IKE_SA_DELETED || d->type == LSW_EV_IPSEC_SA_DELETED;
 	const char *state_name = deleted ? r->old_state_name : r->new_state_name;
 	long state = deleted ? r->old_state : r->new_state;
@@ -394,25 +360,27 @@ static void trap_sa(struct lsw_notify *n, const struct lsw_event_rec *r,
 	if (d->ike) {
 		const oid *B = ls_ike_sa_entry;
 		size_t BL = OIDLEN(ls_ike_sa_entry);
-		vb_str(&v, B, BL, COL_IKE_NAME, &s, 1, r->connection);
-		vb_str(&v, B, BL, COL_IKE_INST, &s, 1, r->instance);
-		vb_addr(&v, B, BL, COL_IKE_ADDR_TYPE, COL_IKE_ADDR, &s, 1, &r->peer_addr);
-		vb_str(&v, B, BL, COL_IKE_STATE_NAME, &s, 1, state_name);
-		vb_int(&v, B, BL, COL_IKE_STATE, &s, 1, ASN_INTEGER, state);
+		vb_str(&v, B, BL, LSW_IKESA_CONN_NAME, &s, 1, r->connection);
+		vb_str(&v, B, BL, LSW_IKESA_CONN_INSTANCE, &s, 1, r->instance);
+		vb_addr(&v, B, BL, LSW_IKESA_PEER_ADDR_TYPE, LSW_IKESA_PEER_ADDR, &s, 1,
+		        &r->peer_addr);
+		vb_str(&v, B, BL, LSW_IKESA_STATE_NAME, &s, 1, state_name);
+		vb_int(&v, B, BL, LSW_IKESA_STATE, &s, 1, ASN_INTEGER, state);
 	} else {
 		const oid *B = ls_ipsec_sa_entry;
 		size_t BL = OIDLEN(ls_ipsec_sa_entry);
-		vb_str(&v, B, BL, COL_IPSEC_NAME, &s, 1, r->connection);
-		vb_str(&v, B, BL, COL_IPSEC_INST, &s, 1, r->instance);
-		vb_int(&v, B, BL, COL_IPSEC_IKE_SA, &s, 1, ASN_UNSIGNED, (long)r->parent);
-		vb_addr(&v, B, BL, COL_IPSEC_ADDR_TYPE, COL_IPSEC_ADDR, &s, 1, &r->peer_addr);
-		vb_str(&v, B, BL, COL_IPSEC_STATE_NAME, &s, 1, state_name);
-		vb_int(&v, B, BL, COL_IPSEC_STATE, &s, 1, ASN_INTEGER, state);
-		vb_str(&v, B, BL, COL_IPSEC_RID, &s, 1,
+		vb_str(&v, B, BL, LSW_IPSECSA_CONN_NAME, &s, 1, r->connection);
+		vb_str(&v, B, BL, LSW_IPSECSA_CONN_INSTANCE, &s, 1, r->instance);
+		vb_int(&v, B, BL, LSW_IPSECSA_IKESA, &s, 1, ASN_UNSIGNED, (long)r->parent);
+		vb_addr(&v, B, BL, LSW_IPSECSA_PEER_ADDR_TYPE, LSW_IPSECSA_PEER_ADDR, &s, 1,
+		        &r->peer_addr);
+		vb_str(&v, B, BL, LSW_IPSECSA_STATE_NAME, &s, 1, state_name);
+		vb_int(&v, B, BL, LSW_IPSECSA_STATE, &s, 1, ASN_INTEGER, state);
+		vb_str(&v, B, BL, LSW_IPSECSA_REMOTE_ID, &s, 1,
 		       d->child_sa ? d->child_sa->remote_id : NULL);
 	}
-	if (cl)
-		vb_str(&v, ls_conn_entry, OIDLEN(ls_conn_entry), COL_CONN_RID, ci, cl,
+	if (cl > 0)
+		vb_str(&v, ls_conn_entry, OIDLEN(ls_conn_entry), LSW_CONN_REMOTE_ID, ci, (size_t)cl,
 		       d->conn ? d->conn->remote_id : NULL);
 	if (d->type == LSW_EV_IKE_SA_REKEYED || d->type == LSW_EV_IPSEC_SA_REKEYED)
 		vb_int(&v, ls_event_entry, OIDLEN(ls_event_entry), COL_EV_REPLACED, &e, 1,
@@ -444,12 +412,13 @@ static void trap_collector(struct lsw_notify *n, const struct lsw_event_rec *r, 
                            const char *reason)
 {
 	struct vb v = {0};
+	oid zero = 0;
 
 	vb_event_head(&v, r);
-	vb_int(&v, ls_collector_status, OIDLEN(ls_collector_status) - 1, 0, NULL, 0, ASN_INTEGER,
+	vb_int(&v, ls_scalars, OIDLEN(ls_scalars), LSW_SC_COLLECTOR_STATUS, &zero, 1, ASN_INTEGER,
 	       status);
 	if (r->type == LSW_EV_COLLECTOR_FAILED)
-		vb_str(&v, ls_last_error, OIDLEN(ls_last_error) - 1, 0, NULL, 0, reason);
+		vb_str(&v, ls_scalars, OIDLEN(ls_scalars), LSW_SC_LAST_ERROR, &zero, 1, reason);
 	notify_send(n, r->type, &v);
 }
 
@@ -489,6 +458,10 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 	size_t count = 0, i;
 	unsigned budget = n->cfg.rate_limit, dropped = 0, logged = 0;
 
+	/* The collector reports recovery after the snapshot; the receiver should
+	 * read "back" before what changed while it was away. */
+	if (cur && n->collector_failed)
+		lsw_notify_collector(n, false, NULL, now);
 	if (cur)
 		n->have_snapshot = true;
 	if (!old || !cur)
