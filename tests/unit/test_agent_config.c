@@ -1,0 +1,239 @@
+/* test_agent_config.c - options and config file of libreswan-agentx:
+ * precedence (defaults < file < command line), every key, and the errors
+ * an operator sees. Table-driven. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char tmpdir[] = "/tmp/test_agent_config.XXXXXX";
+
+static int setup(void **state)
+{
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Write text to tmpdir/name and return the path (static buffer per call site is fine in tests). */
+static const char *write_file(const char *name, const char *text, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* Load argv (NULL-terminated, argv[0] included). */
+static int load(struct lsw_config *cfg, const char *const *args, enum lsw_config_action *action,
+		char *err, size_t errlen)
+{
+	char *argv[32];
+	int argc = 0;
+
+	while (args[argc] != NULL) {
+		argv[argc] = (char *)(uintptr_t)args[argc];
+		argc++;
+	}
+	argv[argc] = NULL;
+	return lsw_config_load(cfg, argc, argv, action, err, errlen);
+}
+
+static void test_defaults(void **state)
+{
+	char path[512], err[512];
+	const char *args[] = {"agent", "-c", NULL, NULL};
+	struct lsw_config cfg;
+	enum lsw_config_action action;
+
+	args[2] = write_file("empty.conf", "# nothing\n\n", path, sizeof(path));
+	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), 0);
+	assert_int_equal(action, LSW_CONFIG_RUN);
+	assert_int_equal(cfg.interval, 10);
+	assert_int_equal(cfg.timeout, 5);
+	assert_null(cfg.ipsec);
+	assert_null(cfg.agentx_socket);
+	assert_null(cfg.status_file);
+	assert_false(cfg.foreground);
+	assert_int_equal(cfg.notify.traps, LSW_TRAP_CONN | LSW_TRAP_COLLECTOR);
+	assert_int_equal(cfg.notify.history, 500);
+	assert_int_equal(cfg.notify.rate_limit, LSW_TRAP_RATE_LIMIT_DEFAULT);
+	assert_true(cfg.config_explicit);
+	lsw_config_free(&cfg);
+}
+
+/* The file sets everything; the command line wins where it speaks. */
+static void test_file_then_command_line(void **state)
+{
+	char path[512], err[512];
+	const char *args[] = {"agent",  "-c", NULL, "--interval", "3", "-x", "/run/ax.sock",
+			      "--traps", "all", "-D", "agentx", "-f", NULL};
+	struct lsw_config cfg;
+	enum lsw_config_action action;
+
+	args[2] = write_file("full.conf",
+			     "# libreswan-agentx\n"
+			     "interval = 30\n"
+			     "  timeout=7  \n"
+			     "ipsec = /opt/ipsec\n"
+			     "ctlsocket = /run/pluto/other.ctl\n"
+			     "status-file = /tmp/s.txt\n"
+			     "traffic-file = /tmp/t.txt\n"
+			     "agentx-socket = tcp:127.0.0.1:705\n"
+			     "traps = conn,ikesa\n"
+			     "trap-rate-limit = 7\n"
+			     "event-history = 42\n"
+			     "max-output = 65536\n"
+			     "debug = lsw\n",
+			     path, sizeof(path));
+	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), 0);
+	assert_int_equal(cfg.interval, 3);
+	assert_int_equal(cfg.timeout, 7);
+	assert_string_equal(cfg.ipsec, "/opt/ipsec");
+	assert_string_equal(cfg.ctlsocket, "/run/pluto/other.ctl");
+	assert_string_equal(cfg.status_file, "/tmp/s.txt");
+	assert_string_equal(cfg.traffic_file, "/tmp/t.txt");
+	assert_string_equal(cfg.agentx_socket, "/run/ax.sock");
+	assert_int_equal(cfg.notify.traps, LSW_TRAP_ALL);
+	assert_int_equal(cfg.notify.rate_limit, 7);
+	assert_int_equal(cfg.notify.history, 42);
+	assert_int_equal(cfg.max_output, 65536);
+	assert_int_equal(cfg.n_debug, 2);
+	assert_string_equal(cfg.debug[0], "lsw");
+	assert_string_equal(cfg.debug[1], "agentx");
+	assert_true(cfg.foreground);
+	lsw_config_free(&cfg);
+}
+
+struct bad_case {
+	const char *what;
+	const char *file;      /* config file text, NULL: no -c at all */
+	const char *args[6];   /* after argv[0] and -c FILE */
+	const char *message;   /* substring of the error */
+};
+
+static const struct bad_case bad_cases[] = {
+	{"unknown key in the file", "interval = 5\nfrobnicate = 1\n", {NULL}, "bad.conf:2: unknown option 'frobnicate'"},
+	{"line without =", "interval 5\n", {NULL}, "bad.conf:1: expected 'key = value'"},
+	{"interval not a number", "", {"--interval", "ten", NULL}, "interval: 'ten' is not a number from 1 to 86400"},
+	{"interval 0", "interval = 0\n", {NULL}, "interval: '0' is not a number"},
+	{"negative timeout", "", {"--timeout", "-1", NULL}, "timeout: '-1' is not a number"},
+	{"unknown trap class", "", {"--traps", "conn,bogus", NULL}, "traps:"},
+	{"relative ipsec", "", {"--ipsec", "ipsec", NULL}, "ipsec: 'ipsec' is not an absolute path"},
+	{"traffic without status", "", {"--traffic-file", "/tmp/t", NULL}, "traffic-file needs status-file"},
+	{"unknown option", "", {"--frobnicate", NULL}, "unknown option '--frobnicate'"},
+	{"missing value", "", {"--interval", NULL}, "option '--interval' needs a value"},
+	{"stray argument", "", {"extra", NULL}, "unexpected argument 'extra'"},
+	{"config key in the file", "config = /etc/x\n", {NULL}, "'config' is a command-line option"},
+	{"yes/no", "foreground = maybe\n", {NULL}, "foreground: 'maybe' is not yes or no"},
+};
+
+static void test_errors(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *bc = &bad_cases[i];
+		const char *args[10] = {"agent", "-c", NULL};
+		char path[512], err[512] = "";
+		struct lsw_config cfg;
+		enum lsw_config_action action;
+		size_t n = 3;
+
+		args[2] = write_file("bad.conf", bc->file, path, sizeof(path));
+		for (size_t j = 0; bc->args[j] != NULL; j++)
+			args[n++] = bc->args[j];
+		args[n] = NULL;
+		if (load(&cfg, args, &action, err, sizeof(err)) != -1 || strstr(err, bc->message) == NULL)
+			fail_msg("%s: got error '%s', want '%s'", bc->what, err, bc->message);
+		lsw_config_free(&cfg);
+	}
+}
+
+static void test_missing_config_file(void **state)
+{
+	char err[512], path[512];
+	const char *args[] = {"agent", "-c", NULL, NULL};
+	struct lsw_config cfg;
+	enum lsw_config_action action;
+
+	/* Named with -c: an error. */
+	snprintf(path, sizeof(path), "%s/nonexistent.conf", tmpdir);
+	args[2] = path;
+	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "nonexistent.conf: No such file or directory"));
+	lsw_config_free(&cfg);
+	/* The default file may be missing. */
+	lsw_config_init(&cfg);
+	assert_int_equal(lsw_config_read_file(&cfg, path, false, err, sizeof(err)), 0);
+	assert_int_equal(cfg.interval, 10);
+	lsw_config_free(&cfg);
+}
+
+static void test_help_version(void **state)
+{
+	const char *h[] = {"agent", "--interval", "bogus", "--help", NULL};
+	const char *v[] = {"agent", "-V", NULL};
+	struct lsw_config cfg;
+	enum lsw_config_action action;
+	char err[256];
+
+	/* --help wins over a bad option, as users expect. */
+	assert_int_equal(load(&cfg, h, &action, err, sizeof(err)), 0);
+	assert_int_equal(action, LSW_CONFIG_HELP);
+	lsw_config_free(&cfg);
+	assert_int_equal(load(&cfg, v, &action, err, sizeof(err)), 0);
+	assert_int_equal(action, LSW_CONFIG_VERSION);
+	lsw_config_free(&cfg);
+}
+
+/* SIGHUP parses the same argv again: the result must be the same. */
+static void test_reparse_same_argv(void **state)
+{
+	char path[512], err[512];
+	const char *args[] = {"agent", "-c", NULL, "--interval", "4", "--status-file", "/tmp/x", NULL};
+	struct lsw_config a, b;
+	enum lsw_config_action action;
+
+	args[2] = write_file("hup.conf", "interval = 9\ntimeout = 2\n", path, sizeof(path));
+	assert_int_equal(load(&a, args, &action, err, sizeof(err)), 0);
+	write_file("hup.conf", "interval = 9\ntimeout = 3\n", path, sizeof(path));
+	assert_int_equal(load(&b, args, &action, err, sizeof(err)), 0);
+	assert_int_equal(a.interval, 4);
+	assert_int_equal(b.interval, 4);
+	assert_int_equal(a.timeout, 2);
+	assert_int_equal(b.timeout, 3);
+	assert_string_equal(b.status_file, "/tmp/x");
+	lsw_config_free(&a);
+	lsw_config_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_file_then_command_line),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing_config_file),
+		cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_reparse_same_argv),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,506 @@
+/* test_agent_view.c - the tables without snmpd: row order (OID order of
+ * the index, not strcmp), GET/GETNEXT lookups, a full walk through
+ * lsw_table_answer(), column values, the monotonic connection counters and
+ * the collector's failure rules. Snapshots come from real status files in
+ * tests/data/agent/ (see its README). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "collector.h"
+#include "mib_table.h"
+#include "parser.h"
+#include "view.h"
+
+static char *slurp(const char *name, size_t *len)
+{
+	const char *top = getenv("LSW_TOP");
+	char path[4096], *buf;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/tests/data/agent/%s", top ? top : ".", name);
+	f = fopen(path, "r");
+	if (f == NULL)
+		fail_msg("%s: %s", path, strerror(errno));
+	buf = malloc(1 << 20);
+	assert_non_null(buf);
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static struct lsw_snapshot *parse2(const char *status, const char *traffic)
+{
+	char err[256];
+	struct lsw_snapshot *s = NULL;
+
+	if (lsw_collector_parse(status, strlen(status), traffic, traffic ? strlen(traffic) : 0, &s,
+				err, sizeof(err)) < 0)
+		fail_msg("parse: %s", err);
+	return s;
+}
+
+static struct lsw_view *load_view(const char *status_file, const char *traffic_file)
+{
+	size_t n;
+	char *st = slurp(status_file, &n), *tr = traffic_file ? slurp(traffic_file, &n) : NULL;
+	struct lsw_view *v = lsw_view_new(parse2(st, tr), NULL, 100);
+
+	free(st);
+	free(tr);
+	assert_non_null(v);
+	return v;
+}
+
+static int conn_idx(oid *idx, const char *name, const char *inst)
+{
+	int n = lsw_mib_conn_index(idx, name, inst);
+
+	assert_true(n > 0);
+	return n;
+}
+
+/* Rows sort by the encoded index: the length prefix first, so "v2-rw"
+ * (5 octets) comes before "v1-tunnel" (9), and "v2-transport" (12) last,
+ * although strcmp would put it before v2-tunnel. */
+static void test_conn_oid_order(void **state)
+{
+	struct lsw_view *v = load_view("ns-03-up.west.status.txt", "ns-03-up.west.trafficstatus.txt");
+	static const struct {
+		const char *name, *inst;
+	} want[] = {
+		{"v2-rw", ""}, {"v2-rw", "[1]"}, {"v1-tunnel", ""}, {"v2-tunnel", ""},
+		{"v6-tunnel", ""}, {"v2-transport", ""},
+	};
+
+	assert_int_equal(v->n_conns, 6);
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(v->conns[i].conn->name, want[i].name);
+		assert_string_equal(v->conns[i].conn->instance, want[i].inst);
+		if (i > 0)
+			assert_true(lsw_oid_cmp(v->conns[i - 1].idx, v->conns[i - 1].idx_len,
+						v->conns[i].idx, v->conns[i].idx_len) < 0);
+	}
+	lsw_view_free(v);
+}
+
+struct lookup_case {
+	const char *what;
+	oid idx[8];
+	size_t len;
+	bool next;
+	const char *name, *inst; /* NULL: no row */
+};
+
+static void test_conn_lookup(void **state)
+{
+	struct lsw_view *v = load_view("ns-03-up.west.status.txt", NULL);
+	static const struct lookup_case cases[] = {
+		{"GETNEXT from the column", {0}, 0, true, "v2-rw", ""},
+		{"GETNEXT from length 9", {9}, 1, true, "v1-tunnel", ""},
+		{"GETNEXT from length 6", {6}, 1, true, "v1-tunnel", ""},
+		{"GETNEXT past every length", {13}, 1, true, NULL, NULL},
+		{"GETNEXT inside v2-rw", {5, 'v', '2', '-', 'r', 'w'}, 6, true, "v2-rw", ""},
+		{"GETNEXT after v2-rw.\"\"", {5, 'v', '2', '-', 'r', 'w', 0}, 7, true, "v2-rw", "[1]"},
+		{"GET of a prefix", {5, 'v', '2', '-', 'r', 'w'}, 6, false, NULL, NULL},
+		{"GET v2-rw.\"\"", {5, 'v', '2', '-', 'r', 'w', 0}, 7, false, "v2-rw", ""},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct lookup_case *c = &cases[i];
+		const struct lsw_conn_row *r = lsw_view_conn(v, c->idx, c->len, c->next);
+
+		if (c->name == NULL) {
+			if (r != NULL)
+				fail_msg("%s: got %s%s", c->what, r->conn->name, r->conn->instance);
+			continue;
+		}
+		if (r == NULL || strcmp(r->conn->name, c->name) || strcmp(r->conn->instance, c->inst))
+			fail_msg("%s: got %s, want %s%s", c->what, r ? r->conn->name : "nothing", c->name,
+				 c->inst);
+	}
+	/* Exact lookups of every row by its own encoded name. */
+	for (size_t i = 0; i < v->n_conns; i++) {
+		oid idx[LSW_CONN_INDEX_MAX];
+		int n = conn_idx(idx, v->conns[i].conn->name, v->conns[i].conn->instance);
+
+		assert_ptr_equal(lsw_view_conn(v, idx, (size_t)n, false), &v->conns[i]);
+	}
+	lsw_view_free(v);
+}
+
+static void test_sa_lookup(void **state)
+{
+	struct lsw_view *v = load_view("ns-03-up.west.status.txt", NULL);
+	static const struct {
+		oid idx[3];
+		size_t len;
+		bool next;
+		uint32_t want; /* 0: none */
+	} cases[] = {
+		{{0}, 0, true, 2},   {{2}, 1, false, 2},         {{3}, 1, false, 0},
+		{{2}, 1, true, 4},   {{5, 1}, 2, true, 8},       {{8}, 1, true, 10},
+		{{10}, 1, true, 0},  {{4294967296ul}, 1, true, 0}, {{8, 0}, 2, false, 0},
+		{{0}, 0, false, 0},
+	};
+
+	/* IKE SAs #2 #4 #5 #8 #10 */
+	assert_int_equal(v->n_ike_sas, 5);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct lsw_ike_sa *sa = lsw_view_ikesa(v, cases[i].idx, cases[i].len, cases[i].next);
+
+		if ((sa ? sa->serial : 0) != cases[i].want)
+			fail_msg("case %zu: got #%u, want #%u", i, sa ? sa->serial : 0, cases[i].want);
+	}
+	assert_int_equal(lsw_view_ipsecsa(v, (const oid[]){7}, 1, false)->serial, 7);
+	assert_null(lsw_view_ipsecsa(v, (const oid[]){7}, 1, true));
+	lsw_view_free(v);
+}
+
+/* A walk with GETNEXT from the table OID visits every column of every row
+ * once, in strictly increasing OID order, then stops. */
+static void walk(const struct lsw_table_ops *ops, const struct lsw_view *v, size_t rows)
+{
+	oid name[MAX_OID_LEN], prev[MAX_OID_LEN];
+	size_t len = ops->entry_len - 1, plen = 0, n = 0;
+	struct lsw_value val;
+
+	memcpy(name, ops->entry, len * sizeof(oid));
+	for (;;) {
+		oid out[MAX_OID_LEN];
+		size_t olen;
+		unsigned col = len > ops->entry_len ? (unsigned)name[ops->entry_len] : ops->min_col;
+
+		if (col < ops->min_col)
+			col = ops->min_col;
+		if (lsw_table_answer(ops, v, name, len, col, true, out, &olen, &val) < 0)
+			break;
+		if (plen > 0)
+			assert_true(lsw_oid_cmp(prev, plen, out, olen) < 0);
+		assert_true(olen <= MAX_OID_LEN);
+		memcpy(prev, out, olen * sizeof(oid));
+		plen = olen;
+		memcpy(name, out, olen * sizeof(oid));
+		len = olen;
+		n++;
+	}
+	assert_int_equal(n, rows * (ops->max_col - ops->min_col + 1));
+}
+
+static void test_walk(void **state)
+{
+	struct lsw_view *v = load_view("ns-03-up.west.status.txt", NULL);
+	struct lsw_value val;
+	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+	size_t olen;
+
+	walk(&lsw_conn_table_ops, v, 6);
+	walk(&lsw_ikesa_table_ops, v, 5);
+	walk(&lsw_ipsecsa_table_ops, v, 1);
+	/* GET of lsIkeSaStateName.4 */
+	memcpy(name, lsw_ikesa_table_ops.entry, 11 * sizeof(oid));
+	name[11] = LSW_IKESA_STATE_NAME;
+	name[12] = 4;
+	assert_int_equal(lsw_table_answer(&lsw_ikesa_table_ops, v, name, 13, LSW_IKESA_STATE_NAME,
+					  false, out, &olen, &val), 0);
+	assert_int_equal(val.len, strlen("STATE_MAIN_I4"));
+	assert_memory_equal(val.str, "STATE_MAIN_I4", val.len);
+	/* An empty view (no good poll yet) answers nothing. */
+	assert_int_equal(lsw_table_answer(&lsw_conn_table_ops, NULL, name, 11, 3, true, out, &olen, &val), -1);
+	lsw_view_free(v);
+}
+
+static void test_values(void **state)
+{
+	struct lsw_view *v = load_view("ns-03-up.west.status.txt", NULL);
+	oid idx[LSW_CONN_INDEX_MAX];
+	const struct lsw_conn_row *r = lsw_view_conn(v, idx, (size_t)conn_idx(idx, "v6-tunnel", ""), false);
+	static const uint8_t east6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2};
+	struct lsw_value val;
+	const struct lsw_ike_sa *ike;
+	const struct lsw_child_sa *child;
+
+	assert_non_null(r);
+	assert_int_equal(lsw_conn_value(v, r, LSW_CONN_OPER_STATUS, &val), 0);
+	assert_int_equal(val.num, 2); /* connecting: IKE SA, no Child SA */
+	lsw_conn_value(v, r, LSW_CONN_REMOTE_ADDR_TYPE, &val);
+	assert_int_equal(val.num, 2); /* ipv6 */
+	lsw_conn_value(v, r, LSW_CONN_REMOTE_ADDR, &val);
+	assert_int_equal(val.len, 16);
+	assert_memory_equal(val.str, east6, 16);
+	lsw_conn_value(v, r, LSW_CONN_REMOTE_ID, &val);
+	assert_memory_equal(val.str, "@east6", val.len);
+	lsw_conn_value(v, r, LSW_CONN_REMOTE_SUBNET, &val);
+	assert_memory_equal(val.str, "2001:db8:2::/64", val.len);
+	lsw_conn_value(v, r, LSW_CONN_NEWEST_IKESA, &val);
+	assert_int_equal(val.type, ASN_UNSIGNED);
+	assert_int_equal(val.num, 8);
+	lsw_conn_value(v, r, LSW_CONN_IKESA_COUNT, &val);
+	assert_int_equal(val.num, 1);
+	lsw_conn_value(v, r, LSW_CONN_LAST_CHANGE, &val);
+	assert_int_equal(val.num, 100);
+	assert_int_equal(lsw_conn_value(v, r, LSW_CONN_NAME, &val), -1); /* index: not-accessible */
+
+	ike = lsw_view_ikesa(v, (const oid[]){10}, 1, false);
+	assert_non_null(ike);
+	lsw_ikesa_value(ike, LSW_IKESA_CONN_INSTANCE, &val);
+	assert_memory_equal(val.str, "[1]", val.len);
+	lsw_ikesa_value(ike, LSW_IKESA_PEER_PORT, &val);
+	assert_int_equal(val.num, 500);
+	lsw_ikesa_value(ike, LSW_IKESA_STATE, &val);
+	assert_int_equal(val.num, LSW_SA_ESTABLISHED);
+	lsw_ikesa_value(ike, LSW_IKESA_NEXT_EVENT_SECONDS, &val);
+	assert_true(val.num > 0);
+
+	child = lsw_view_ipsecsa(v, (const oid[]){7}, 1, false);
+	lsw_ipsecsa_value(child, LSW_IPSECSA_STATE_NAME, &val);
+	assert_memory_equal(val.str, "STATE_QUICK_I1", val.len);
+	lsw_ipsecsa_value(child, LSW_IPSECSA_STATE, &val);
+	assert_int_equal(val.num, LSW_SA_NEGOTIATING);
+	lsw_ipsecsa_value(child, LSW_IPSECSA_ADD_TIME, &val);
+	assert_int_equal(val.len, 8);
+	assert_memory_equal(val.str, "\0\0\0\0\0\0\0\0", 8); /* unknown */
+	lsw_view_free(v);
+}
+
+/* Exact trafficstatus bytes win over the status line; a connection with an
+ * established Child SA only in trafficstatus is up. */
+static void test_traffic_bytes(void **state)
+{
+	struct lsw_view *v = load_view("v4.10-ikev1-hub-spoke__east__1.status.txt",
+				       "v4.10-ikev1-hub-spoke__east__2.trafficstatus.txt");
+	oid idx[LSW_CONN_INDEX_MAX];
+	const struct lsw_conn_row *r =
+		lsw_view_conn(v, idx, (size_t)conn_idx(idx, "westnet-northnet-ipv4-psk", NULL), false);
+	struct lsw_value val;
+
+	assert_non_null(r);
+	assert_int_equal(r->conn->oper, LSW_CONN_UP);
+	assert_int_equal(r->in_octets, 336);
+	assert_int_equal(r->out_octets, 336);
+	lsw_conn_value(v, r, LSW_CONN_IN_OCTETS, &val);
+	assert_int_equal(val.type, ASN_COUNTER64);
+	assert_int_equal(val.u64, 336);
+	lsw_ipsecsa_value(lsw_view_ipsecsa(v, (const oid[]){4}, 1, false), LSW_IPSECSA_REMOTE_ID, &val);
+	assert_memory_equal(val.str, "@west", val.len);
+	assert_int_equal(v->n_conns_up, 2);
+	lsw_view_free(v);
+}
+
+/* Replace every occurrence of from by to (same length or not) in text. */
+static char *replace(const char *text, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0;
+	char *out = malloc(strlen(text) * 2 + 1), *o = out;
+
+	assert_non_null(out);
+	for (const char *p = text; *p;) {
+		if (strncmp(p, from, fl) == 0) {
+			memcpy(o, to, tl);
+			o += tl;
+			p += fl;
+			n++;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	assert_true(n > 0);
+	return out;
+}
+
+/*
+ * Hand-made sequence on the real road-warrior status (Child SA #2 of
+ * "road-east-x509-ipv4"[1]), polls at t = 100, 200, 300, 400:
+ *   1. #2 with inBytes=1000 outBytes=2000                  -> 1000 / 2000
+ *   2. rekeyed: #4 replaces #2, 10 / 20 bytes so far        -> 1010 / 2020
+ *   3. same #4, status text only (rounded ESPin=168B < 10?) -> never less
+ *   4. the Child SA is gone, connection down               -> 1010+ kept, LastChange moves
+ */
+static void test_octets_monotonic(void **state)
+{
+	size_t n;
+	char *status = slurp("v4.10-ikev2-41-rw-replace__road__2.status.txt", &n);
+	char *rekeyed = replace(status, "#2", "#4");
+	const char *t1 = "006 #2: \"road-east-x509-ipv4\"[1] 192.1.2.23, type=ESP, add_time=1700000000, inBytes=1000, outBytes=2000, maxBytes=2^63B, id='@east'\n";
+	const char *t2 = "006 #4: \"road-east-x509-ipv4\"[1] 192.1.2.23, type=ESP, add_time=1700000100, inBytes=10, outBytes=20, maxBytes=2^63B, id='@east'\n";
+	oid idx[LSW_CONN_INDEX_MAX];
+	size_t il = (size_t)conn_idx(idx, "road-east-x509-ipv4", "[1]");
+	struct lsw_view *v1, *v2, *v3, *v4;
+	const struct lsw_conn_row *r;
+	char *nostates;
+
+	/* Poll 4: the state lines removed (Child SA and IKE SA gone). */
+	nostates = strdup(status);
+	for (char *p = strstr(nostates, "000 #"); p; p = strstr(p, "000 #"))
+		memcpy(p, "000 .", 5); /* an ignored line now: no SA left */
+	v1 = lsw_view_new(parse2(status, t1), NULL, 100);
+	r = lsw_view_conn(v1, idx, il, false);
+	assert_int_equal(r->conn->oper, LSW_CONN_UP);
+	assert_int_equal(r->in_octets, 1000);
+	assert_int_equal(r->out_octets, 2000);
+	assert_int_equal(r->last_change, 100);
+
+	v2 = lsw_view_new(parse2(rekeyed, t2), v1, 200);
+	r = lsw_view_conn(v2, idx, il, false);
+	assert_int_equal(r->in_octets, 1010);
+	assert_int_equal(r->out_octets, 2020);
+	assert_int_equal(r->last_change, 100); /* still up: no change */
+	lsw_view_free(v1);
+
+	v3 = lsw_view_new(parse2(rekeyed, NULL), v2, 300);
+	r = lsw_view_conn(v3, idx, il, false);
+	/* #4 now only from the status line (ESPin=168B): the same SA, so its
+	 * count is max(168, 10) and the connection never goes back. */
+	assert_int_equal(r->in_octets, 1000 + 168);
+	assert_true(r->out_octets >= 2020);
+	lsw_view_free(v2);
+
+	v4 = lsw_view_new(parse2(nostates, NULL), v3, 400);
+	r = lsw_view_conn(v4, idx, il, false);
+	assert_int_equal(r->conn->oper, LSW_CONN_DOWN);
+	assert_int_equal(r->in_octets, 1168);
+	assert_int_equal(r->last_change, 400);
+	lsw_view_free(v3);
+	lsw_view_free(v4);
+	free(status);
+	free(rekeyed);
+	free(nostates);
+}
+
+/* Names too long for a 128 sub-identifier OID are left out and counted. */
+static void test_long_names(void **state)
+{
+	size_t n;
+	char *status = slurp("v4.10-ikev2-41-rw-replace__road__2.status.txt", &n);
+	char name90[91], name91[92];
+	char *s90, *s91;
+	struct lsw_view *v;
+	oid idx[LSW_CONN_INDEX_MAX], full[MAX_OID_LEN];
+	const struct lsw_conn_row *r;
+
+	memset(name90, 'a', 90);
+	name90[90] = '\0';
+	memset(name91, 'b', 91);
+	name91[91] = '\0';
+	/* The template gets a 91-octet name, the instance a 90-octet one. */
+	{
+		char q91[100], q90[100];
+
+		snprintf(q91, sizeof(q91), "\"%s\":", name91);
+		snprintf(q90, sizeof(q90), "\"%s\"[", name90);
+		s91 = replace(status, "\"road-east-x509-ipv4\":", q91);
+		s90 = replace(s91, "\"road-east-x509-ipv4\"[", q90);
+	}
+	v = lsw_view_new(parse2(s90, NULL), NULL, 1);
+	assert_int_equal(v->n_not_served, 1);
+	assert_int_equal(v->n_conns, 1);
+	r = lsw_view_conn(v, idx, (size_t)conn_idx(idx, name90, "[1]"), false);
+	assert_non_null(r);
+	/* column OID (12) + 1 + 90 + 1 + 3 = 107: fits; 91 octets of name never do
+	 * with a 24-octet instance. */
+	assert_true(lsw_mib_instance_oid(full, lsw_conn_table_ops.entry, 11, 3, r->idx, r->idx_len) <= 128);
+	assert_int_equal(lsw_mib_conn_index(idx, name91, ""), -1);
+	lsw_view_free(v);
+	free(status);
+	free(s90);
+	free(s91);
+}
+
+struct fail_case {
+	const char *what, *status, *message;
+};
+
+static void test_failure_rules(void **state)
+{
+	static const struct fail_case cases[] = {
+		{"empty", "", "the status output is empty"},
+		{"garbage", "Segmentation fault\nwhack: Pluto is not running (no \"/run/pluto/pluto.ctl\")\n",
+		 "lines"},
+		{"binary junk", "\x01\x02\x03\n\xff\xfe\n", "lines"},
+	};
+	struct lsw_snapshot *s;
+	char err[256];
+	size_t n;
+	char *real = slurp("ns-03-up.west.status.txt", &n);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		if (lsw_collector_parse(cases[i].status, strlen(cases[i].status), NULL, 0, &s, err,
+					sizeof(err)) != -1 ||
+		    strstr(err, cases[i].message) == NULL)
+			fail_msg("%s: '%s'", cases[i].what, err);
+		assert_null(s);
+	}
+	/* Real output, with or without a final newline before the traffic text. */
+	assert_int_equal(lsw_collector_parse(real, n - 1, "", 0, &s, err, sizeof(err)), 0);
+	assert_int_equal(s->n_connections, 6);
+	lsw_snapshot_free(s);
+	free(real);
+}
+
+static void test_read_file(void **state)
+{
+	char dir[] = "/tmp/test_agent_view.XXXXXX", path[256], *buf, err[512];
+	size_t len;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(lsw_collector_read_file(dir, 1 << 20, &buf, &len, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is a directory"));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* Must not wait for a writer. */
+	assert_int_equal(lsw_collector_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a regular file"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(lsw_collector_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "No such file or directory"));
+	snprintf(path, sizeof(path), "%s/big", dir);
+	{
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		for (int i = 0; i < 5000; i++)
+			fputs("000 line\n", f);
+		fclose(f);
+	}
+	assert_int_equal(lsw_collector_read_file(path, 4096, &buf, &len, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "larger than max-output"));
+	assert_int_equal(lsw_collector_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), 0);
+	assert_int_equal(len, 5000 * 9);
+	free(buf);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conn_oid_order),
+		cmocka_unit_test(test_conn_lookup),
+		cmocka_unit_test(test_sa_lookup),
+		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_traffic_bytes),
+		cmocka_unit_test(test_octets_monotonic),
+		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_failure_rules),
+		cmocka_unit_test(test_read_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
