@@ -107,7 +107,9 @@ static struct row *read_index(const char *dir, size_t *n_rows)
 	char path[8192];
 	size_t len;
 
-	snprintf(path, sizeof(path), "%s/INDEX.tsv", dir);
+	*n_rows = 0;
+	if (snprintf(path, sizeof(path), "%s/INDEX.tsv", dir) >= (int)sizeof(path))
+		return NULL;
 	char *idx = slurp(path, &len);
 	struct row *rows = NULL;
 	size_t n = 0, cap = 0;
@@ -202,7 +204,8 @@ static int check_version(const char *dir, const char *version)
 		char path[8192];
 		size_t len;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= (int)sizeof(path))
+			fail_msg("path too long: %s", names[i]);
 		char *buf = slurp(path, &len);
 
 		assert_non_null(buf);
