@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# agent-basic: the subagent under a private snmpd, on real status files
+# (tests/data/agent/), checked with snmpget/snmpwalk/snmpbulkwalk/snmptable:
+# real values, IPv6 peers, road-warrior instances, SET refused, a status
+# file turned to garbage (stale, last data kept, logged once), restored (ok),
+# snmpd restarted under the agent (served again within seconds).
+. "$(dirname "$0")/../lib.sh"
+export MIBS=LIBRESWAN-STATUS-MIB
+D=$LSW_TOP/tests/data/agent
+lsw_setup
+lsw_start_snmpd
+
+get() { snmpget $SNMP_OPTS -OqvU "LIBRESWAN-STATUS-MIB::$1"; }
+expect() {
+  local got
+  got=$(get "$1") || lsw_fail "snmpget $1 failed"
+  [ "$got" = "$2" ] || lsw_fail "$1: got '$got', want '$2'"
+  echo "ok $1 = $got"
+}
+
+cp "$D/v4.10-ikev1-hub-spoke__east__1.status.txt" "$T/status.txt"
+cp "$D/v4.10-ikev1-hub-spoke__east__2.trafficstatus.txt" "$T/traffic.txt"
+lsw_start_agent --status-file "$T/status.txt" --traffic-file "$T/traffic.txt" --interval 1 --timeout 1
+
+lsw_log "IKEv1 hub: two connections up from trafficstatus"
+expect lsCollectorStatus.0 ok
+expect lsConnCount.0 2
+expect lsIpsecSaCount.0 2
+expect lsIkeSaCount.0 0
+expect lsConnUpCount.0 2
+expect lsPlutoConnsLoaded.0 2   # "Total IPsec connections: loaded 2, active 0"
+expect lsPlutoIkeSaTotal.0 0
+expect lsPlutoVersion.0 ''      # this corpus file does not print it
+expect 'lsConnOperStatus."westnet-northnet-ipv4-psk".""' up
+expect 'lsConnInOctets."westnet-northnet-ipv4-psk".""' 336
+expect 'lsConnOutOctets."northnet-westnet-ipv4-psk".""' 336
+expect 'lsConnRemoteAddrType."westnet-northnet-ipv4-psk".""' ipv4
+expect 'lsConnRemoteAddr."westnet-northnet-ipv4-psk".""' '"C0 01 02 2D "'   # 192.1.2.45
+expect 'lsConnLocalSubnet."westnet-northnet-ipv4-psk".""' 192.0.3.0/24
+expect 'lsConnRemoteId."westnet-northnet-ipv4-psk".""' @west
+expect 'lsConnIkeVersion."westnet-northnet-ipv4-psk".""' ikev1
+expect lsIpsecSaConnName.4 westnet-northnet-ipv4-psk
+expect lsIpsecSaInOctets.4 336
+expect lsIpsecSaOctetsExact.4 true
+expect lsIpsecSaRemoteId.4 @west
+
+lsw_log "real pluto 4.10 (e2e capture): IPv6, road-warrior instance, IKEv1 + IKEv2"
+cp "$D/ns-03-up.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+: >"$T/traffic.txt"
+lsw_wait_for 5 "[ \"\$(get lsConnCount.0)\" = 6 ]" || lsw_fail "new file not picked up"
+expect lsIkeSaCount.0 5
+expect lsIpsecSaCount.0 1
+expect lsPlutoIkeSaTotal.0 5
+expect lsPlutoIkeSaAuthenticated.0 5
+expect lsUnparsedLines.0 0
+expect lsPlutoVersion.0 4.10
+expect 'lsConnOperStatus."v2-tunnel".""' connecting
+expect 'lsConnOperStatus."v2-rw".""' down
+expect 'lsConnNewestIkeSa."v2-rw"."[1]"' 10
+expect 'lsConnRemoteHost."v2-rw"."[1]"' 192.0.2.3
+expect 'lsConnRemoteAddrType."v6-tunnel".""' ipv6
+expect 'lsConnRemoteAddr."v6-tunnel".""' '"20 01 0D B8 00 00 00 01 00 00 00 00 00 00 00 02 "'
+expect lsIkeSaStateName.4 STATE_MAIN_I4
+expect lsIkeSaRole.4 initiator
+expect lsIkeSaConnName.8 v6-tunnel
+expect lsIkeSaPeerAddrType.8 ipv6
+expect lsIkeSaPeerPort.8 500
+expect lsIkeSaState.10 established
+expect lsIkeSaConnInstance.10 '[1]'
+expect lsIpsecSaStateName.7 STATE_QUICK_I1
+expect lsIpsecSaState.7 negotiating
+
+# Walks: every row, in order; GETBULK too.
+rows=$(snmptable $SNMP_OPTS -Ci -Cf '|' -CH LIBRESWAN-STATUS-MIB::lsConnTable | grep -c '^"')
+[ "$rows" = 6 ] || lsw_fail "snmptable lsConnTable: $rows rows, want 6"
+order=$(snmpwalk $SNMP_OPTS -Oqn LIBRESWAN-STATUS-MIB::lsConnOperStatus | wc -l)
+[ "$order" = 6 ] || lsw_fail "walk of lsConnOperStatus: $order, want 6"
+n=$(snmpbulkwalk $SNMP_OPTS -Cr25 -Oqn LIBRESWAN-STATUS-MIB::lsConnTable | wc -l)
+[ "$n" = $((6 * 25)) ] || lsw_fail "bulkwalk lsConnTable: $n varbinds, want 150"
+n=$(snmpbulkwalk $SNMP_OPTS -Cr25 -Oqn LIBRESWAN-STATUS-MIB::lsIkeSaTable | wc -l)
+[ "$n" = $((5 * 15)) ] || lsw_fail "bulkwalk lsIkeSaTable: $n varbinds, want 75"
+# The walk ends where the table does: the next OID is outside lsConnTable.
+next=$(snmpgetnext $SNMP_OPTS -On 'LIBRESWAN-STATUS-MIB::lsConnLastChange."v2-transport".""')
+case $next in .1.3.6.1.4.1.41286.1.1.3.*) ;; *) lsw_fail "GETNEXT after lsConnTable: $next" ;; esac
+echo "ok walks"
+
+lsw_log "read-only: SET refused"
+out=$(snmpset -v2c -c private 127.0.0.1:$SNMPD_PORT 'LIBRESWAN-STATUS-MIB::lsConnOperStatus."v2-tunnel".""' i 1 2>&1)
+echo "$out" | grep -q notWritable || lsw_fail "SET on a column: $out"
+out=$(snmpset -v2c -c private 127.0.0.1:$SNMPD_PORT LIBRESWAN-STATUS-MIB::lsPollInterval.0 u 5 2>&1)
+echo "$out" | grep -q notWritable || lsw_fail "SET on a scalar: $out"
+echo "ok SET -> notWritable"
+
+lsw_log "garbage: stale, last data kept, logged once"
+fails0=$(get lsPollFailures.0)
+printf 'Segmentation fault\n\x01\x02 not libreswan at all\n' >"$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+lsw_wait_for 5 "[ \"\$(get lsCollectorStatus.0)\" = stale ]" || lsw_fail "not stale after garbage"
+sleep 2.5   # a few more failing polls
+expect lsConnCount.0 6
+expect lsIkeSaStateName.4 STATE_MAIN_I4
+fails=$(get lsPollFailures.0)
+[ "$fails" -ge $((fails0 + 2)) ] || lsw_fail "lsPollFailures $fails0 -> $fails"
+get lsLastError.0 | grep -q "lines" || lsw_fail "lsLastError: $(get lsLastError.0)"
+logged=$(grep -c 'poll failed' "$AGENT_LOG")
+[ "$logged" = 1 ] || { cat "$AGENT_LOG"; lsw_fail "poll failure logged $logged times"; }
+echo "ok stale with $fails failures, logged once"
+rm "$T/status.txt"
+sleep 1.5
+mkdir "$T/status.txt"
+lsw_wait_for 5 "get lsLastError.0 | grep -q 'is a directory'" || lsw_fail "directory: $(get lsLastError.0)"
+rmdir "$T/status.txt"
+
+lsw_log "restored: ok again"
+cp "$D/ns-03-up.west.status.txt" "$T/status.txt"
+lsw_wait_for 5 "[ \"\$(get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok after restore"
+expect lsLastError.0 ''
+grep -q 'working again' "$AGENT_LOG" || lsw_fail "recovery not logged"
+
+lsw_log "snmpd restarted under the agent"
+lsw_stop_snmpd
+t0=$EPOCHREALTIME
+lsw_start_snmpd
+lsw_wait_for 10 "[ \"\$(get lsConnCount.0 2>/dev/null)\" = 6 ]" || { cat "$AGENT_LOG"; lsw_fail "not served after snmpd restart"; }
+t1=$EPOCHREALTIME
+echo "ok served again $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after snmpd was restarted"
+kill -0 "$AGENT_PID" || lsw_fail "agent died"
+echo PASS
