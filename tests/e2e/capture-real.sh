@@ -18,6 +18,8 @@ out=$(cd "$out" && pwd)
 lsw_ns_require
 lsw_setup
 lsw_ns_setup
+lsw_ns_esp_probe
+lsw_log "ESP in this kernel: $LSW_ESP"
 
 tier=${LSW_TIER:-ns}
 printf 'file\ttier\tlibreswan\tstep\tside\tcommand\trc\tnote\n' >"$out/INDEX.tsv"
@@ -63,9 +65,13 @@ lsw_ns_add_conns east
 lsw_log "initiate everything"
 for c in $LSW_CONNS; do lsw_whack west --initiate --asynchronous --name "$c" >/dev/null; done
 lsw_whack east --initiate --asynchronous --name v2-road >/dev/null
-lsw_ns_wait_showstates west 20 5 "$LSW_RE_IKE_UP" || lsw_fail "IKE SAs did not come up"
-esp=0
-if lsw_ns_wait_showstates west 5 4 "$LSW_RE_CHILD_UP"; then esp=1; fi
+lsw_ns_wait_showstates west 30 5 "$LSW_RE_IKE_UP" || lsw_fail "IKE SAs did not come up"
+esp=$LSW_ESP
+if [ $esp = 1 ]; then
+	lsw_ns_wait_showstates west 30 5 "$LSW_RE_CHILD_UP" || lsw_log "not all Child SAs came up"
+	# An IKEv1 responder installs its outbound SA only at QUICK_R2.
+	lsw_ns_wait_showstates east 10 5 "$LSW_RE_CHILD_UP" || lsw_log "not all Child SAs came up on east"
+fi
 if [ $esp = 1 ]; then
 	lsw_ns_exec west ping -c 3 -i 0.2 -W 2 -I 198.51.100.1 198.51.100.65 >/dev/null || lsw_log "v2 ping failed"
 	lsw_ns_exec west ping -c 2 -i 0.2 -W 2 -I 198.51.100.129 198.51.100.193 >/dev/null || lsw_log "v1 ping failed"

@@ -172,3 +172,17 @@ lsw_ns_newest_ipsec() {
 	lsw_whack "$1" --status 2>/dev/null |
 		sed -n "s/^000 \"$2\":.*newest IPsec SA: #\([0-9]*\);.*/\1/p" | head -n1
 }
+
+# lsw_ns_esp_probe: LSW_ESP=1 when the kernel takes an ESP SA with
+# libreswan's default AEAD (AES-GCM), else 0. Decides whether Child SAs can
+# come up here (the host kernel of the namespace tier usually has no ESP;
+# the UML guest has).
+lsw_ns_esp_probe() {
+	local key=0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234567
+	LSW_ESP=0
+	if lsw_ns_exec west ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 \
+		mode tunnel aead 'rfc4106(gcm(aes))' "$key" 128 >/dev/null 2>&1; then
+		LSW_ESP=1
+		lsw_ns_exec west ip xfrm state flush
+	fi
+}
