@@ -226,6 +226,27 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 {
 	const char *q;
 
+	/* most detail lines are of no interest: skip them on the first letters */
+	switch (s[0]) {
+	case 'p':
+	case 'r':
+	case 'I':
+	case 'E':
+	case 'v':
+	case 'l':
+		break;
+	case 'n':
+		if (s[1] != 'e')
+			return;
+		break;
+	case 'o':
+		if (strncmp(s, "our i", 5) != 0)
+			return; /* "our idtype", not "our auth" */
+		break;
+	default:
+		return;
+	}
+
 	if ((q = lsw_skip_prefix(s, "policy: "))) {
 		size_t n = strlen(q);
 

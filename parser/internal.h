@@ -57,6 +57,9 @@ struct lsw_parser {
 
 	struct lsw_totals totals;
 	const char *pluto_version;
+	/* the connection of the previous connection line: a block of ~25
+	 * lines names the same one, so most lookups end here */
+	long last_conn;
 };
 
 /* What a line meant. */

@@ -11,6 +11,7 @@ struct lsw_parser *lsw_parser_new(void)
 
 	if (!p)
 		return NULL;
+	p->last_conn = -1;
 	struct lsw_totals *t = &p->totals;
 
 	t->conns_loaded = t->conns_routed = t->conns_active = LSW_ABSENT;
@@ -65,10 +66,20 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 
 struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_ref *ref)
 {
-	long i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst, ref->inst_len);
+	long i = p->last_conn;
 
-	if (i >= 0)
+	if (i >= 0) {
+		const struct lsw_connection *c = &p->conns[i];
+
+		if (memcmp(c->name, ref->name, ref->name_len) == 0 && c->name[ref->name_len] == '\0' &&
+		    memcmp(c->instance, ref->inst, ref->inst_len) == 0 && c->instance[ref->inst_len] == '\0')
+			return &p->conns[i];
+	}
+	i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst, ref->inst_len);
+	if (i >= 0) {
+		p->last_conn = i;
 		return &p->conns[i];
+	}
 	if (grow((void **)&p->conns, &p->cap_conns, p->n_conns + 1, sizeof(*p->conns)) < 0)
 		goto oom;
 	struct lsw_connection *c = &p->conns[p->n_conns];
@@ -81,6 +92,7 @@ struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_
 	c->oper = LSW_CONN_DOWN;
 	if (lsw_conn_map_put(&p->conn_map, p->conns, p->n_conns) < 0)
 		goto oom;
+	p->last_conn = (long)p->n_conns;
 	p->n_conns++;
 	return c;
 oom:
@@ -171,28 +183,37 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 	q += 2;
 	if (lsw_skip_prefix(q, "pending "))
 		return strstr(q, " for \"") ? LSW_LINE_KNOWN : LSW_LINE_UNKNOWN;
-	/* where the fields after the connection begin (names may hold anything) */
-	static const char *const marks[] = {", type=", ", username=", ", add_time=", ", inBytes=", " Traffic:"};
-	const char *limit = q + strlen(q);
+	/* where the fields after the connection begin (names may hold anything):
+	 * trafficstatus at the first ", key=", a SPI line at " Traffic:" */
+	static const char *const keys[] = {"type=", "username=", "add_time=", "inBytes="};
+	const char *limit = NULL;
 	bool traffic = false;
 
-	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
-		const char *m = strstr(q, marks[i]);
-
-		if (m && m < limit) {
-			limit = m;
-			traffic = i < 4;
-		}
+	for (const char *c = strstr(q, ", "); c && !limit; c = strstr(c + 2, ", ")) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strncmp(c + 2, keys[i], strlen(keys[i])) == 0) {
+				limit = c;
+				traffic = true;
+				break;
+			}
 	}
+	if (!limit)
+		limit = strstr(q, " Traffic:");
+	if (!limit)
+		limit = q + strlen(q);
 	const char *rest = lsw_parse_conn_ref(q, limit, &ref);
 
 	if (!rest)
 		return LSW_LINE_UNKNOWN;
 	if (traffic)
 		return lsw_line_traffic(p, serial, &ref, rest);
-	if (strstr(rest, " Traffic:") || strstr(rest, " esp.") || strstr(rest, " ah.") ||
-	    strstr(rest, " comp.") || strstr(rest, " esp:") || strstr(rest, " ah:") || strstr(rest, " tun.") ||
-	    strstr(rest, " tun:"))
+	if (*limit)
+		return lsw_line_spi(p, serial, &ref, rest); /* " Traffic:" */
+	if (*rest == ':')
+		return lsw_line_state(p, serial, &ref, rest);
+	/* an instance: a state line, or a SPI line cut before its Traffic: part */
+	if (strstr(rest, " esp.") || strstr(rest, " ah.") || strstr(rest, " comp.") || strstr(rest, " esp:") ||
+	    strstr(rest, " ah:") || strstr(rest, " tun.") || strstr(rest, " tun:"))
 		return lsw_line_spi(p, serial, &ref, rest);
 	return lsw_line_state(p, serial, &ref, rest);
 }
@@ -277,6 +298,8 @@ enum lsw_line_result lsw_line_other(struct lsw_parser *p, const char *s)
 {
 	const char *r;
 
+	if (s[0] == 'a' && lsw_skip_prefix(s, "algorithm "))
+		return LSW_LINE_KNOWN; /* the most frequent header line */
 	if (line_totals(p, s) == LSW_LINE_KNOWN)
 		return LSW_LINE_KNOWN;
 	if ((r = lsw_skip_prefix(s, "pluto_version="))) {
@@ -287,7 +310,7 @@ enum lsw_line_result lsw_line_other(struct lsw_parser *p, const char *s)
 		return LSW_LINE_KNOWN;
 	}
 	for (size_t i = 0; i < sizeof(known_prefixes) / sizeof(known_prefixes[0]); i++)
-		if (lsw_skip_prefix(s, known_prefixes[i]))
+		if (s[0] == known_prefixes[i][0] && lsw_skip_prefix(s, known_prefixes[i]))
 			return LSW_LINE_KNOWN;
 	if (config_line(s) || shunt_line(s))
 		return LSW_LINE_KNOWN;

@@ -36,21 +36,20 @@ static int cmp_child(const void *a, const void *b)
 	return x->serial < y->serial ? -1 : x->serial > y->serial;
 }
 
-static struct lsw_connection *find_conn_mut(struct snap_priv *s, const char *name, const char *inst)
+static struct lsw_connection *conn_of(struct lsw_parser *p, const char *name, const char *inst)
 {
-	struct lsw_connection key = {.name = name, .instance = inst ? inst : ""};
+	long i = lsw_conn_map_get(&p->conn_map, p->conns, name, strlen(name), inst, strlen(inst));
 
-	if (!s->pub.n_connections)
-		return NULL;
-	return bsearch(&key, s->conns, s->pub.n_connections, sizeof(key), cmp_conn);
+	return i >= 0 ? &p->conns[i] : NULL;
 }
 
-/* oper, counts and bytes of each connection, from the SAs naming it. */
-static void derive(struct snap_priv *s)
+/* oper, counts and bytes of each connection, from the SAs naming it; done
+ * on the parser's unsorted records, where the hash maps still hold. */
+static void derive(struct lsw_parser *p)
 {
-	for (size_t i = 0; i < s->pub.n_ike_sas; i++) {
-		struct lsw_ike_sa *ike = &s->ikes[i];
-		struct lsw_connection *c = find_conn_mut(s, ike->connection, ike->instance);
+	for (size_t i = 0; i < p->n_ikes; i++) {
+		struct lsw_ike_sa *ike = &p->ikes[i];
+		struct lsw_connection *c = conn_of(p, ike->connection, ike->instance);
 
 		if (!c)
 			continue;
@@ -59,23 +58,25 @@ static void derive(struct snap_priv *s)
 			c->oper = LSW_CONN_CONNECTING;
 		if (ike->ike_version == LSW_IKE_UNKNOWN)
 			ike->ike_version = c->ike_version;
-		if (!ike->peer && c->remote_host) {
+		if (!ike->peer && c->remote_addr.family) {
 			ike->peer = c->remote_host;
 			ike->peer_addr = c->remote_addr;
 		}
 	}
-	for (size_t i = 0; i < s->pub.n_child_sas; i++) {
-		struct lsw_child_sa *ch = &s->childs[i];
-		struct lsw_connection *c = find_conn_mut(s, ch->connection, ch->instance);
-		const struct lsw_ike_sa *parent = ch->ike_sa ? lsw_snapshot_find_ike_sa(&s->pub, ch->ike_sa) : NULL;
+	for (size_t i = 0; i < p->n_childs; i++) {
+		struct lsw_child_sa *ch = &p->childs[i];
+		struct lsw_connection *c = conn_of(p, ch->connection, ch->instance);
+		size_t pi;
+		bool is_child;
 
-		if (ch->ike_version == LSW_IKE_UNKNOWN && parent)
-			ch->ike_version = parent->ike_version;
+		if (ch->ike_version == LSW_IKE_UNKNOWN && ch->ike_sa &&
+		    lsw_serial_map_get(&p->sa_map, ch->ike_sa, &pi, &is_child) == 0 && !is_child)
+			ch->ike_version = p->ikes[pi].ike_version;
 		if (!c)
 			continue;
 		if (ch->ike_version == LSW_IKE_UNKNOWN)
 			ch->ike_version = c->ike_version;
-		if (!ch->peer && c->remote_host) {
+		if (!ch->peer && c->remote_addr.family) {
 			ch->peer = c->remote_host;
 			ch->peer_addr = c->remote_addr;
 		}
@@ -97,6 +98,7 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 
 	if (!s)
 		return NULL;
+	derive(p);
 	/* the records and the arena change owner: the parser keeps nothing */
 	s->arena = p->arena;
 	p->arena.head = NULL;
@@ -120,7 +122,6 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 	s->pub.connections = s->conns;
 	s->pub.ike_sas = s->ikes;
 	s->pub.child_sas = s->childs;
-	derive(s);
 
 	s->pub.totals = p->totals;
 	s->pub.pluto_version = p->pluto_version;

@@ -161,8 +161,11 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const s
 			bool hin = a && parse_humber(a + strlen(ins[i]), &in);
 			bool hout = b && parse_humber(b + strlen(outs[i]), &out);
 
-			if (!hin && !hout)
+			if (!a && !b)
 				continue;
+			/* a value printed but unreadable ("<NNN>B") makes the pair unknown */
+			if ((a && !hin) || (b && !hout))
+				break;
 			if (!c->bytes_exact) {
 				c->has_bytes = true;
 				c->in_bytes = in;

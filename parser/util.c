@@ -130,6 +130,11 @@ void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out)
 		return;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+	/* "192.1.2.23:4500": a host with a non-default IKE port */
+	char *colon = strchr(buf, ':');
+
+	if (colon && !strchr(colon + 1, ':') && strchr(buf, '.'))
+		*colon = '\0';
 	if (inet_pton(AF_INET, buf, out->bytes) == 1)
 		out->family = AF_INET;
 	else if (inet_pton(AF_INET6, buf, out->bytes) == 1)
@@ -150,7 +155,7 @@ const char *lsw_find_outside_brackets(const char *s, const char *end, const char
 			depth++;
 		else if ((*p == ']' || *p == '>') && depth > 0)
 			depth--;
-		else if (depth == 0 && memcmp(p, needle, n) == 0)
+		else if (depth == 0 && *p == needle[0] && memcmp(p, needle, n) == 0)
 			return p;
 	}
 	return NULL;

@@ -227,6 +227,9 @@ static const struct spi_case spi_cases[] = {
 	/* v5.4 (xauth): instance peer and username at the end */
 	{"#2: \"roadnet-eastnet-ipv4-psk-ikev1\"[1] 192.1.2.254 esp.ESPSPIi@192.1.2.254 esp.ESPSPIi@192.1.2.23 tun.0@192.1.2.254 tun.0@192.1.2.23 Traffic: ESPin=84B ESPout=84B ESPmax=2^63B username=use3",
 	 2, "192.1.2.254", true, false, false, 0, 0, 0, 0, 0, 0, LSW_MODE_TUNNEL, true, 84, 84, "use3"},
+	/* v5.4 labeled IPsec: the test's own sed made ESPin=<NNN>B; no byte count then */
+	{"#2: \"labeled\"[1][1] 192.1.3.209 esp.ESPSPIi@192.1.3.209 esp.ESPSPIi@192.1.2.23 tun.0@192.1.3.209 tun.0@192.1.2.23 Traffic: ESPin=<NNN>B ESPout=0B ESPmax=2^63B ",
+	 2, "192.1.3.209", true, false, false, 0, 0, 0, 0, 0, 0, LSW_MODE_TUNNEL, false, 0, 0, NULL},
 	/* FORMATS.md 5.2: real SPIs; pairs are OUTBOUND@peer INBOUND@local */
 	{"000 #2: \"westnet-eastnet-ikev2\" esp.5b1c2d3e@192.1.2.23 esp.a1b2c3d4@192.1.2.45 tun.0@192.1.2.23 tun.0@192.1.2.45 ref=0 refhim=0 Traffic: ESPin=336B ESPout=336B! ESPmax=0B",
 	 2, NULL, true, false, false, 0xa1b2c3d4, 0x5b1c2d3e, 0, 0, 0, 0, LSW_MODE_TUNNEL, true, 336, 336, NULL},
@@ -394,6 +397,9 @@ static const struct conn_case conn_cases[] = {
 	/* hand-made: IPv6 host with a port in brackets (4.x+) */
 	{"000 \"v6p\": [2001:db8::1]:4500[@a]...[2001:db8::2]:4501[@b]; erouted; eroute owner: #9", "v6p", "",
 	 "2001:db8::1", "2001:db8::2", "@a", "@b", NULL, NULL, "erouted", true, 9, AF_INET6},
+	/* hand-made: a non-default IKE port stays in the host text, the address is still read */
+	{"000 \"nat\": 192.1.2.45[@w]...192.1.2.23:4500[@e]; erouted; eroute owner: #3", "nat", "", "192.1.2.45",
+	 "192.1.2.23:4500", "@w", "@e", NULL, NULL, "erouted", true, 3, AF_INET},
 	/* FORMATS.md 4.2: unoriented (5.4) */
 	{"\"4in4-base\": 1.2.3.0/24===10.11.12.13...20.21.22.23; unoriented; my_ip=unset; their_ip=unset;", "4in4-base", "",
 	 "10.11.12.13", "20.21.22.23", NULL, NULL, "1.2.3.0/24", NULL, "unoriented", false, 0, AF_INET},
