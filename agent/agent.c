@@ -79,15 +79,15 @@ static void cloexec_snmp_fds(void)
 }
 
 static void reload(struct lsw_config *cfg, int argc, char *argv[], struct lsw_collector *col,
-		   struct lsw_notify *notify)
+                   struct lsw_notify *notify)
 {
 	struct lsw_config nc;
 	enum lsw_config_action action;
 	char err[512];
 
 	if (lsw_config_load(&nc, argc, argv, &action, err, sizeof(err)) < 0) {
-		snmp_log(LOG_ERR, "SIGHUP: configuration not reloaded, keeping the running one: %s\n",
-			 err);
+		snmp_log(LOG_ERR,
+		         "SIGHUP: configuration not reloaded, keeping the running one: %s\n", err);
 		lsw_config_free(&nc);
 		return;
 	}
@@ -165,7 +165,7 @@ int lsw_agent_main(int argc, char *argv[])
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
 	if (cfg.agentx_socket != NULL)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
-				      cfg.agentx_socket);
+		                      cfg.agentx_socket);
 	if (init_agent(LSW_APP_NAME) != 0) {
 		snmp_log(LOG_ERR, "init_agent failed\n");
 		goto out;
@@ -173,7 +173,7 @@ int lsw_agent_main(int argc, char *argv[])
 	agent_up = true;
 	/* init_agent() resets the ping interval to 15 s: set it after. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-			   LSW_AGENTX_PING_INTERVAL);
+	                   LSW_AGENTX_PING_INTERVAL);
 	/* Our own requests to the master (open, register, notify, ping) must
 	 * fail fast when it is gone, not block the loop for 5 x 1 s. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_TIMEOUT, 1);
@@ -200,7 +200,7 @@ int lsw_agent_main(int argc, char *argv[])
 		goto out;
 	}
 	snmp_log(LOG_INFO, "%s %s started (%s, every %u s)\n", LSW_APP_NAME, LSW_VERSION,
-		 cfg.status_file ? cfg.status_file : "ipsec whack", cfg.interval);
+	         cfg.status_file ? cfg.status_file : "ipsec whack", cfg.interval);
 	while (!stop_requested) {
 		agent_check_and_process(1);
 		cloexec_snmp_fds();

@@ -92,8 +92,8 @@ void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector
 
 	memset(out, 0, sizeof(*out));
 	out->status = !c->had_good ? LSW_COLLECTOR_FAILED
-		      : c->failing ? LSW_COLLECTOR_STALE
-				   : LSW_COLLECTOR_OK;
+	              : c->failing ? LSW_COLLECTOR_STALE
+	                           : LSW_COLLECTOR_OK;
 	out->successes = c->successes;
 	out->failures = c->failures;
 	out->last_good = c->last_good;
@@ -106,7 +106,8 @@ void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector
 	out->interval = c->cfg.interval;
 }
 
-static void set_err(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -117,7 +118,7 @@ static void set_err(char *err, size_t len, const char *fmt, ...)
 }
 
 int lsw_collector_parse(const char *status, size_t status_len, const char *traffic,
-			size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen)
+                        size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen)
 {
 	struct lsw_parser *p;
 	struct lsw_snapshot *s;
@@ -145,16 +146,17 @@ int lsw_collector_parse(const char *status, size_t status_len, const char *traff
 		goto oom;
 	t = &s->totals;
 	totals = t->conns_loaded != LSW_ABSENT || t->ike_total != LSW_ABSENT ||
-		 t->ipsec_total != LSW_ABSENT;
+	         t->ipsec_total != LSW_ABSENT;
 	if (s->lines == 0 || s->unparsed >= s->lines) {
-		set_err(err, errlen, "none of the %zu lines of the output was understood", s->lines);
+		set_err(err, errlen, "none of the %zu lines of the output was understood",
+		        s->lines);
 		goto fail;
 	}
 	if (s->n_connections == 0 && s->n_ike_sas == 0 && s->n_child_sas == 0 && !totals &&
 	    s->unparsed > 0) {
 		set_err(err, errlen,
-			"no connection, SA or total found, and %zu of %zu lines not understood",
-			s->unparsed, s->lines);
+		        "no connection, SA or total found, and %zu of %zu lines not understood",
+		        s->unparsed, s->lines);
 		goto fail;
 	}
 	*out = s;
@@ -170,7 +172,7 @@ oom:
 }
 
 int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
-			    size_t errlen)
+                            size_t errlen)
 {
 	struct stat st;
 	char *b = NULL;
@@ -191,7 +193,7 @@ int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *le
 	}
 	if (!S_ISREG(st.st_mode)) {
 		set_err(err, errlen, "%s: %s", path,
-			S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
+		        S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
 		goto out;
 	}
 	if ((size_t)st.st_size > max) {
@@ -212,7 +214,8 @@ int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *le
 			char *nb;
 
 			if (cap > max) {
-				set_err(err, errlen, "%s: larger than max-output (%zu bytes)", path, max);
+				set_err(err, errlen, "%s: larger than max-output (%zu bytes)", path,
+				        max);
 				goto out;
 			}
 			nb = realloc(b, cap * 2);
@@ -281,14 +284,14 @@ static void poll_failed(struct lsw_collector *c, const char *why)
 	snprintf(c->last_error, sizeof(c->last_error), "%s", why);
 	if (!c->failing)
 		snmp_log(LOG_WARNING, "poll failed: %s (%s)\n", why,
-			 c->had_good ? "serving the last good snapshot" : "no data yet");
+		         c->had_good ? "serving the last good snapshot" : "no data yet");
 	c->failing = true;
 	if (c->notify != NULL)
 		lsw_notify_collector(c->notify, true, why, time(NULL));
 }
 
 static void finish(struct lsw_collector *c, const char *status, size_t slen, const char *traffic,
-		   size_t tlen)
+                   size_t tlen)
 {
 	struct lsw_snapshot *snap;
 	char err[256];
@@ -362,7 +365,7 @@ static void command_done(struct lsw_collector *c)
 
 	if (lsw_proc_truncated(c->proc)) {
 		snprintf(why, sizeof(why), "%s printed more than max-output (%zu bytes)",
-			 step_name(c->step), c->cfg.max_output);
+		         step_name(c->step), c->cfg.max_output);
 		goto fail;
 	}
 	if (lsw_proc_exit_status(c->proc) != 0) {
@@ -371,7 +374,7 @@ static void command_done(struct lsw_collector *c)
 
 		lsw_proc_describe_status(c->proc, st, sizeof(st));
 		snprintf(why, sizeof(why), "%s %s%s%.*s", step_name(c->step), st, elen ? ": " : "",
-			 elen > 200 ? 200 : elen, e);
+		         elen > 200 ? 200 : elen, e);
 		goto fail;
 	}
 	if (c->step == STEP_STATUS) {
@@ -456,7 +459,7 @@ static void on_timeout(unsigned reg, void *data)
 
 	c->timeout_alarm = 0;
 	snprintf(why, sizeof(why), "%s did not finish within %u s (killed)", step_name(c->step),
-		 c->cfg.timeout);
+	         c->cfg.timeout);
 	/* lsw_proc_free() kills the process group and reaps the child. */
 	poll_failed(c, why);
 	end_poll(c);
@@ -468,10 +471,10 @@ static void poll_files(struct lsw_collector *c)
 	size_t slen = 0, tlen = 0;
 
 	if (lsw_collector_read_file(c->cfg.status_file, c->cfg.max_output, &status, &slen, err,
-				    sizeof(err)) < 0 ||
+	                            sizeof(err)) < 0 ||
 	    (c->cfg.traffic_file != NULL &&
 	     lsw_collector_read_file(c->cfg.traffic_file, c->cfg.max_output, &traffic, &tlen, err,
-				     sizeof(err)) < 0))
+	                             sizeof(err)) < 0))
 		poll_failed(c, err);
 	else
 		finish(c, status, slen, traffic, tlen);

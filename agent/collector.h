@@ -37,9 +37,9 @@ enum lsw_collector_status {
 struct lsw_collector_stats {
 	enum lsw_collector_status status;
 	unsigned long successes, failures;
-	time_t last_good;          /* wall clock of the last good poll, 0 = none */
-	long snapshot_age;         /* seconds (monotonic), -1 = no snapshot */
-	const char *last_error;    /* "" when the last poll was good; owned by the collector */
+	time_t last_good;       /* wall clock of the last good poll, 0 = none */
+	long snapshot_age;      /* seconds (monotonic), -1 = no snapshot */
+	const char *last_error; /* "" when the last poll was good; owned by the collector */
 	unsigned interval;
 };
 
@@ -67,11 +67,11 @@ void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector
 /* Pure: parse status (and traffic, may be NULL) text into a snapshot and
  * apply the failure rules above. 0 and *out (caller's), or -1 with err. */
 int lsw_collector_parse(const char *status, size_t status_len, const char *traffic,
-			size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen);
+                        size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen);
 
 /* Read a status file without blocking (O_NONBLOCK: a FIFO is refused, not
  * waited on). 0 and *buf (malloc'd, NUL-terminated), or -1 with err. */
 int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
-			    size_t errlen);
+                            size_t errlen);
 
 #endif

@@ -8,7 +8,8 @@
 
 #include "config.h"
 
-static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -61,7 +62,7 @@ static int set_string(char **dst, const char *value, const char *key, char *err,
 }
 
 static int set_number(unsigned long *dst, const char *value, unsigned long min, unsigned long max,
-		      const char *key, char *err, size_t errlen)
+                      const char *key, char *err, size_t errlen)
 {
 	char *end;
 	unsigned long n;
@@ -69,7 +70,8 @@ static int set_number(unsigned long *dst, const char *value, unsigned long min, 
 	errno = 0;
 	n = strtoul(value, &end, 10);
 	if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 || n < min || n > max) {
-		seterr(err, errlen, "%s: '%s' is not a number from %lu to %lu", key, value, min, max);
+		seterr(err, errlen, "%s: '%s' is not a number from %lu to %lu", key, value, min,
+		       max);
 		return -1;
 	}
 	*dst = n;
@@ -91,7 +93,7 @@ static int set_bool(bool *dst, const char *value, const char *key, char *err, si
 }
 
 int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, char *err,
-		   size_t errlen)
+                   size_t errlen)
 {
 	unsigned long n;
 
@@ -180,7 +182,7 @@ static char *trim(char *s)
 }
 
 int lsw_config_read_file(struct lsw_config *cfg, const char *path, bool must_exist, char *err,
-			 size_t errlen)
+                         size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	char *line = NULL;
@@ -209,9 +211,11 @@ int lsw_config_read_file(struct lsw_config *cfg, const char *path, bool must_exi
 		*eq = '\0';
 		key = trim(key);
 		value = trim(eq + 1);
-		if (strcmp(key, "config") == 0 || lsw_config_set(cfg, key, value, why, sizeof(why)) < 0) {
+		if (strcmp(key, "config") == 0 ||
+		    lsw_config_set(cfg, key, value, why, sizeof(why)) < 0) {
 			seterr(err, errlen, "%s:%u: %s", path, lineno,
-			       strcmp(key, "config") == 0 ? "'config' is a command-line option" : why);
+			       strcmp(key, "config") == 0 ? "'config' is a command-line option"
+			                                  : why);
 			goto out;
 		}
 	}
@@ -240,23 +244,23 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"config", required_argument, NULL, 'c'},
-	{"foreground", no_argument, NULL, 'f'},
-	{"agentx-socket", required_argument, NULL, 'x'},
-	{"debug", required_argument, NULL, 'D'},
-	{"interval", required_argument, NULL, OPT_INTERVAL},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"ipsec", required_argument, NULL, OPT_IPSEC},
-	{"ctlsocket", required_argument, NULL, OPT_CTLSOCKET},
-	{"status-file", required_argument, NULL, OPT_STATUS_FILE},
-	{"traffic-file", required_argument, NULL, OPT_TRAFFIC_FILE},
-	{"max-output", required_argument, NULL, OPT_MAX_OUTPUT},
-	{"traps", required_argument, NULL, OPT_TRAPS},
-	{"trap-rate-limit", required_argument, NULL, OPT_TRAP_RATE_LIMIT},
-	{"event-history", required_argument, NULL, OPT_EVENT_HISTORY},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+    {"config", required_argument, NULL, 'c'},
+    {"foreground", no_argument, NULL, 'f'},
+    {"agentx-socket", required_argument, NULL, 'x'},
+    {"debug", required_argument, NULL, 'D'},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"ipsec", required_argument, NULL, OPT_IPSEC},
+    {"ctlsocket", required_argument, NULL, OPT_CTLSOCKET},
+    {"status-file", required_argument, NULL, OPT_STATUS_FILE},
+    {"traffic-file", required_argument, NULL, OPT_TRAFFIC_FILE},
+    {"max-output", required_argument, NULL, OPT_MAX_OUTPUT},
+    {"traps", required_argument, NULL, OPT_TRAPS},
+    {"trap-rate-limit", required_argument, NULL, OPT_TRAP_RATE_LIMIT},
+    {"event-history", required_argument, NULL, OPT_EVENT_HISTORY},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 /* "+": stop at the first non-option instead of permuting argv, so argv can
@@ -273,7 +277,7 @@ static const char *key_of(int opt)
 }
 
 int lsw_config_load(struct lsw_config *cfg, int argc, char *const argv[],
-		    enum lsw_config_action *action, char *err, size_t errlen)
+                    enum lsw_config_action *action, char *err, size_t errlen)
 {
 	const char *file = LSW_CONFIG_DEFAULT_FILE;
 	bool explicit_file = false;
@@ -318,7 +322,8 @@ int lsw_config_load(struct lsw_config *cfg, int argc, char *const argv[],
 			if (optopt != 0)
 				seterr(err, errlen, "unknown option '-%c' (see --help)", optopt);
 			else
-				seterr(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+				seterr(err, errlen, "unknown option '%s' (see --help)",
+				       argv[optind - 1]);
 			return -1;
 		case ':':
 			seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
@@ -351,51 +356,52 @@ int lsw_config_check(const struct lsw_config *cfg, char *err, size_t errlen)
 void lsw_config_usage(FILE *out, const char *prog)
 {
 	fprintf(out,
-		"Usage: %s [OPTION]...\n"
-		"Serve libreswan's IPsec status (LIBRESWAN-STATUS-MIB) to snmpd as an AgentX subagent.\n"
-		"\n"
-		"Every SECONDS it runs `ipsec whack --status` and `ipsec whack --trafficstatus`,\n"
-		"parses the output into a snapshot and answers SNMP requests from the last good\n"
-		"snapshot. Each long option is also a key of the config file (\"interval = 10\");\n"
-		"the command line wins over the file.\n"
-		"\n"
-		"  -c, --config FILE        config file (default %s; a missing\n"
-		"                           default file is fine, a missing FILE is an error)\n"
-		"  -f, --foreground         stay in the foreground and log to stderr\n"
-		"                           (default: syslog, facility daemon)\n"
-		"  -x, --agentx-socket ADDR AgentX master socket (default: net-snmp's,\n"
-		"                           /var/agentx/master); a path or tcp:HOST:PORT\n"
-		"      --interval SECONDS   seconds between polls (default %d, 1..86400)\n"
-		"      --timeout SECONDS    a poll (both commands) is killed after this long\n"
-		"                           (default %d); a poll still running when the\n"
-		"                           next is due makes that one skip\n"
-		"      --ipsec PATH         the ipsec program (default %s)\n"
-		"      --ctlsocket PATH     pluto's control socket (whack --ctlsocket)\n"
-		"      --status-file FILE   read FILE at every poll instead of running\n"
-		"                           `ipsec whack --status` (tests, demos, offline use)\n"
-		"      --traffic-file FILE  with --status-file: read FILE instead of\n"
-		"                           `ipsec whack --trafficstatus`\n"
-		"      --max-output BYTES   most output kept of one command (default %u);\n"
-		"                           more is a failed poll\n"
-		"  -D, --debug TOKEN        net-snmp debug token (e.g. agentx); repeatable\n"
-		"      --traps LIST         notifications to send: comma-separated conn, ikesa,\n"
-		"                           ipsecsa, state, collector, or all, or none\n"
-		"                           (default conn,collector)\n"
-		"      --trap-rate-limit N  at most N notifications per poll; more are counted\n"
-		"                           as dropped (default %d)\n"
-		"      --event-history N    rows kept in lsEventTable (default %d)\n"
-		"  -h, --help               this help\n"
-		"  -V, --version            the version\n"
-		"\n"
-		"A poll fails when the command cannot run, exits non-zero, times out, prints\n"
-		"more than --max-output, or prints nothing the parser understands. The last\n"
-		"good snapshot is then kept and lsCollectorStatus says stale (or failed when\n"
-		"there never was one); the reason is logged once per run of failures.\n"
-		"\n"
-		"Signals: SIGTERM and SIGINT stop the agent; SIGHUP re-reads the config file\n"
-		"(a broken file is logged and the running configuration kept).\n"
-		"See libreswan-agentx(8).\n",
-		prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_INTERVAL, LSW_DEFAULT_TIMEOUT,
-		LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT,
-		LSW_EVENT_HISTORY_DEFAULT);
+	        "Usage: %s [OPTION]...\n"
+	        "Serve libreswan's IPsec status (LIBRESWAN-STATUS-MIB) to snmpd as an AgentX "
+	        "subagent.\n"
+	        "\n"
+	        "Every SECONDS it runs `ipsec whack --status` and `ipsec whack --trafficstatus`,\n"
+	        "parses the output into a snapshot and answers SNMP requests from the last good\n"
+	        "snapshot. Each long option is also a key of the config file (\"interval = 10\");\n"
+	        "the command line wins over the file.\n"
+	        "\n"
+	        "  -c, --config FILE        config file (default %s; a missing\n"
+	        "                           default file is fine, a missing FILE is an error)\n"
+	        "  -f, --foreground         stay in the foreground and log to stderr\n"
+	        "                           (default: syslog, facility daemon)\n"
+	        "  -x, --agentx-socket ADDR AgentX master socket (default: net-snmp's,\n"
+	        "                           /var/agentx/master); a path or tcp:HOST:PORT\n"
+	        "      --interval SECONDS   seconds between polls (default %d, 1..86400)\n"
+	        "      --timeout SECONDS    a poll (both commands) is killed after this long\n"
+	        "                           (default %d); a poll still running when the\n"
+	        "                           next is due makes that one skip\n"
+	        "      --ipsec PATH         the ipsec program (default %s)\n"
+	        "      --ctlsocket PATH     pluto's control socket (whack --ctlsocket)\n"
+	        "      --status-file FILE   read FILE at every poll instead of running\n"
+	        "                           `ipsec whack --status` (tests, demos, offline use)\n"
+	        "      --traffic-file FILE  with --status-file: read FILE instead of\n"
+	        "                           `ipsec whack --trafficstatus`\n"
+	        "      --max-output BYTES   most output kept of one command (default %u);\n"
+	        "                           more is a failed poll\n"
+	        "  -D, --debug TOKEN        net-snmp debug token (e.g. agentx); repeatable\n"
+	        "      --traps LIST         notifications to send: comma-separated conn, ikesa,\n"
+	        "                           ipsecsa, state, collector, or all, or none\n"
+	        "                           (default conn,collector)\n"
+	        "      --trap-rate-limit N  at most N notifications per poll; more are counted\n"
+	        "                           as dropped (default %d)\n"
+	        "      --event-history N    rows kept in lsEventTable (default %d)\n"
+	        "  -h, --help               this help\n"
+	        "  -V, --version            the version\n"
+	        "\n"
+	        "A poll fails when the command cannot run, exits non-zero, times out, prints\n"
+	        "more than --max-output, or prints nothing the parser understands. The last\n"
+	        "good snapshot is then kept and lsCollectorStatus says stale (or failed when\n"
+	        "there never was one); the reason is logged once per run of failures.\n"
+	        "\n"
+	        "Signals: SIGTERM and SIGINT stop the agent; SIGHUP re-reads the config file\n"
+	        "(a broken file is logged and the running configuration kept).\n"
+	        "See libreswan-agentx(8).\n",
+	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_INTERVAL, LSW_DEFAULT_TIMEOUT,
+	        LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT,
+	        LSW_EVENT_HISTORY_DEFAULT);
 }

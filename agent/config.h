@@ -15,24 +15,24 @@
 #include "notify.h"
 
 #define LSW_CONFIG_DEFAULT_FILE "/etc/libreswan-agentx.conf"
-#define LSW_DEFAULT_INTERVAL 10
-#define LSW_DEFAULT_TIMEOUT 5
-#define LSW_DEFAULT_IPSEC "/usr/sbin/ipsec"
-#define LSW_DEFAULT_MAX_OUTPUT (256u * 1024 * 1024)
-#define LSW_DEBUG_TOKENS_MAX 16
+#define LSW_DEFAULT_INTERVAL    10
+#define LSW_DEFAULT_TIMEOUT     5
+#define LSW_DEFAULT_IPSEC       "/usr/sbin/ipsec"
+#define LSW_DEFAULT_MAX_OUTPUT  (256u * 1024 * 1024)
+#define LSW_DEBUG_TOKENS_MAX    16
 
 struct lsw_config {
-	char *config_file;   /* the file read (NULL: none) */
-	bool config_explicit;/* named with -c: must exist */
-	bool foreground;     /* -f: stay in the foreground, log to stderr */
-	char *agentx_socket; /* -x: NULL = net-snmp's default */
-	unsigned interval;   /* seconds between polls */
-	unsigned timeout;    /* seconds a poll may take (both commands) */
-	char *ipsec;         /* absolute path of the ipsec program */
-	char *ctlsocket;     /* pluto's control socket, NULL = whack's default */
-	char *status_file;   /* read this instead of running whack --status */
-	char *traffic_file;  /* and this instead of --trafficstatus */
-	size_t max_output;   /* bytes of one command's output, at most */
+	char *config_file;    /* the file read (NULL: none) */
+	bool config_explicit; /* named with -c: must exist */
+	bool foreground;      /* -f: stay in the foreground, log to stderr */
+	char *agentx_socket;  /* -x: NULL = net-snmp's default */
+	unsigned interval;    /* seconds between polls */
+	unsigned timeout;     /* seconds a poll may take (both commands) */
+	char *ipsec;          /* absolute path of the ipsec program */
+	char *ctlsocket;      /* pluto's control socket, NULL = whack's default */
+	char *status_file;    /* read this instead of running whack --status */
+	char *traffic_file;   /* and this instead of --trafficstatus */
+	size_t max_output;    /* bytes of one command's output, at most */
 	size_t n_debug;
 	char *debug[LSW_DEBUG_TOKENS_MAX]; /* -D tokens for net-snmp */
 	struct lsw_notify_config notify;   /* traps, trap-rate-limit, event-history */
@@ -54,18 +54,18 @@ void lsw_config_free(struct lsw_config *cfg);
 /* Set one option by its key (long option or config file name). 0, or -1
  * with a message in err. */
 int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, char *err,
-		   size_t errlen);
+                   size_t errlen);
 
 /* Read "key = value" lines from path into cfg. A missing file is an error
  * only when must_exist. 0, or -1 with "FILE:LINE: why" in err. */
 int lsw_config_read_file(struct lsw_config *cfg, const char *path, bool must_exist, char *err,
-			 size_t errlen);
+                         size_t errlen);
 
 /* Defaults, then the config file (-c or the default), then argv. On
  * success *action says whether to run or print help/version. 0, or -1 with
  * a message in err (cfg must still be freed). */
 int lsw_config_load(struct lsw_config *cfg, int argc, char *const argv[],
-		    enum lsw_config_action *action, char *err, size_t errlen);
+                    enum lsw_config_action *action, char *err, size_t errlen);
 
 /* Cross-option checks (traffic-file without status-file, ipsec path not
  * absolute, ...). 0, or -1 with err. */

@@ -5,7 +5,7 @@
 #include "view.h"
 
 int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, unsigned col,
-		   struct lsw_value *out)
+                   struct lsw_value *out)
 {
 	const struct lsw_connection *c = row->conn;
 
@@ -78,7 +78,8 @@ static size_t conn_row_index(const void *row, oid *idx)
 	return r->idx_len;
 }
 
-static int conn_value(const struct lsw_view *v, const void *row, unsigned col, struct lsw_value *out)
+static int conn_value(const struct lsw_view *v, const void *row, unsigned col,
+                      struct lsw_value *out)
 {
 	return lsw_conn_value(v, row, col, out);
 }
@@ -86,16 +87,16 @@ static int conn_value(const struct lsw_view *v, const void *row, unsigned col, s
 static const oid conn_entry[] = {LSW_OID_CONN_ENTRY};
 
 const struct lsw_table_ops lsw_conn_table_ops = {
-	.name = "lsConnTable",
-	.entry = conn_entry,
-	.entry_len = OID_LENGTH(conn_entry),
-	.min_col = LSW_CONN_COL_MIN,
-	.max_col = LSW_CONN_COL_MAX,
-	.index_types = {ASN_OCTET_STR, ASN_OCTET_STR},
-	.n_index = 2,
-	.lookup = conn_lookup,
-	.row_index = conn_row_index,
-	.value = conn_value,
+    .name = "lsConnTable",
+    .entry = conn_entry,
+    .entry_len = OID_LENGTH(conn_entry),
+    .min_col = LSW_CONN_COL_MIN,
+    .max_col = LSW_CONN_COL_MAX,
+    .index_types = {ASN_OCTET_STR, ASN_OCTET_STR},
+    .n_index = 2,
+    .lookup = conn_lookup,
+    .row_index = conn_row_index,
+    .value = conn_value,
 };
 
 int lsw_mib_conn_register(struct lsw_collector *c)

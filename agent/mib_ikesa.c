@@ -17,7 +17,8 @@ int lsw_ikesa_value(const struct lsw_ike_sa *sa, unsigned col, struct lsw_value 
 		return lsw_value_addr(out, &sa->peer_addr);
 	case LSW_IKESA_PEER_PORT:
 		return lsw_value_typed(out, ASN_UNSIGNED,
-				       sa->peer_port >= 0 && sa->peer_port <= 65535 ? sa->peer_port : 0);
+		                       sa->peer_port >= 0 && sa->peer_port <= 65535 ? sa->peer_port
+		                                                                    : 0);
 	case LSW_IKESA_TRANSPORT:
 		return lsw_value_int(out, sa->tcp ? 2 : 1);
 	case LSW_IKESA_STATE_NAME:
@@ -54,7 +55,8 @@ static size_t ikesa_row_index(const void *row, oid *idx)
 	return 1;
 }
 
-static int ikesa_value(const struct lsw_view *v, const void *row, unsigned col, struct lsw_value *out)
+static int ikesa_value(const struct lsw_view *v, const void *row, unsigned col,
+                       struct lsw_value *out)
 {
 	return lsw_ikesa_value(row, col, out);
 }
@@ -62,16 +64,16 @@ static int ikesa_value(const struct lsw_view *v, const void *row, unsigned col, 
 static const oid ikesa_entry[] = {LSW_OID_IKESA_ENTRY};
 
 const struct lsw_table_ops lsw_ikesa_table_ops = {
-	.name = "lsIkeSaTable",
-	.entry = ikesa_entry,
-	.entry_len = OID_LENGTH(ikesa_entry),
-	.min_col = LSW_IKESA_COL_MIN,
-	.max_col = LSW_IKESA_COL_MAX,
-	.index_types = {ASN_UNSIGNED},
-	.n_index = 1,
-	.lookup = ikesa_lookup,
-	.row_index = ikesa_row_index,
-	.value = ikesa_value,
+    .name = "lsIkeSaTable",
+    .entry = ikesa_entry,
+    .entry_len = OID_LENGTH(ikesa_entry),
+    .min_col = LSW_IKESA_COL_MIN,
+    .max_col = LSW_IKESA_COL_MAX,
+    .index_types = {ASN_UNSIGNED},
+    .n_index = 1,
+    .lookup = ikesa_lookup,
+    .row_index = ikesa_row_index,
+    .value = ikesa_value,
 };
 
 int lsw_mib_ikesa_register(struct lsw_collector *c)

@@ -34,9 +34,11 @@ int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_va
 	case LSW_IPSECSA_AH_SPI_OUT:
 		return lsw_value_typed(out, ASN_UNSIGNED, sa->ah.present ? (long)sa->ah.out : 0);
 	case LSW_IPSECSA_IPCOMP_CPI_IN:
-		return lsw_value_typed(out, ASN_UNSIGNED, sa->ipcomp.present ? (long)sa->ipcomp.in : 0);
+		return lsw_value_typed(out, ASN_UNSIGNED,
+		                       sa->ipcomp.present ? (long)sa->ipcomp.in : 0);
 	case LSW_IPSECSA_IPCOMP_CPI_OUT:
-		return lsw_value_typed(out, ASN_UNSIGNED, sa->ipcomp.present ? (long)sa->ipcomp.out : 0);
+		return lsw_value_typed(out, ASN_UNSIGNED,
+		                       sa->ipcomp.present ? (long)sa->ipcomp.out : 0);
 	case LSW_IPSECSA_MODE:
 		return lsw_value_int(out, sa->mode);
 	case LSW_IPSECSA_IN_OCTETS:
@@ -78,7 +80,7 @@ static size_t ipsecsa_row_index(const void *row, oid *idx)
 }
 
 static int ipsecsa_value(const struct lsw_view *v, const void *row, unsigned col,
-			 struct lsw_value *out)
+                         struct lsw_value *out)
 {
 	return lsw_ipsecsa_value(row, col, out);
 }
@@ -86,16 +88,16 @@ static int ipsecsa_value(const struct lsw_view *v, const void *row, unsigned col
 static const oid ipsecsa_entry[] = {LSW_OID_IPSECSA_ENTRY};
 
 const struct lsw_table_ops lsw_ipsecsa_table_ops = {
-	.name = "lsIpsecSaTable",
-	.entry = ipsecsa_entry,
-	.entry_len = OID_LENGTH(ipsecsa_entry),
-	.min_col = LSW_IPSECSA_COL_MIN,
-	.max_col = LSW_IPSECSA_COL_MAX,
-	.index_types = {ASN_UNSIGNED},
-	.n_index = 1,
-	.lookup = ipsecsa_lookup,
-	.row_index = ipsecsa_row_index,
-	.value = ipsecsa_value,
+    .name = "lsIpsecSaTable",
+    .entry = ipsecsa_entry,
+    .entry_len = OID_LENGTH(ipsecsa_entry),
+    .min_col = LSW_IPSECSA_COL_MIN,
+    .max_col = LSW_IPSECSA_COL_MAX,
+    .index_types = {ASN_UNSIGNED},
+    .n_index = 1,
+    .lookup = ipsecsa_lookup,
+    .row_index = ipsecsa_row_index,
+    .value = ipsecsa_value,
 };
 
 int lsw_mib_ipsecsa_register(struct lsw_collector *c)

@@ -34,7 +34,7 @@ int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value 
 		return lsw_value_int(out, st.status);
 	case LSW_SC_SNAPSHOT_AGE:
 		return lsw_value_typed(out, ASN_UNSIGNED,
-				       st.snapshot_age < 0 ? (long)UINT32_MAX : st.snapshot_age);
+		                       st.snapshot_age < 0 ? (long)UINT32_MAX : st.snapshot_age);
 	case LSW_SC_POLL_SUCCESSES:
 		return lsw_value_typed(out, ASN_COUNTER, (long)(st.successes & 0xffffffffu));
 	case LSW_SC_POLL_FAILURES:
@@ -78,11 +78,13 @@ int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value 
 	case LSW_SC_CONN_UP_COUNT:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->n_conns_up : 0);
 	case LSW_SC_TRAPS_SENT:
-		return lsw_value_typed(out, ASN_COUNTER,
-				       s->notify ? (long)(lsw_notify_traps_sent(s->notify) & 0xffffffffu) : 0);
+		return lsw_value_typed(
+		    out, ASN_COUNTER,
+		    s->notify ? (long)(lsw_notify_traps_sent(s->notify) & 0xffffffffu) : 0);
 	case LSW_SC_TRAPS_DROPPED:
-		return lsw_value_typed(out, ASN_COUNTER,
-				       s->notify ? (long)(lsw_notify_traps_dropped(s->notify) & 0xffffffffu) : 0);
+		return lsw_value_typed(
+		    out, ASN_COUNTER,
+		    s->notify ? (long)(lsw_notify_traps_dropped(s->notify) & 0xffffffffu) : 0);
 	case LSW_SC_CONNS_NOT_SERVED:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->n_not_served : 0);
 	default:
@@ -91,7 +93,7 @@ int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value 
 }
 
 static int scalars_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-			   netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+                           netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	const struct lsw_scalars *s = reginfo->my_reg_void;
 
@@ -123,7 +125,7 @@ int lsw_mib_scalars_register(struct lsw_scalars *s)
 	netsnmp_handler_registration *reg;
 
 	reg = netsnmp_create_handler_registration("lsScalars", scalars_handler, scalars_oid,
-						  OID_LENGTH(scalars_oid), HANDLER_CAN_RONLY);
+	                                          OID_LENGTH(scalars_oid), HANDLER_CAN_RONLY);
 	if (reg == NULL)
 		return -1;
 	reg->my_reg_void = s;

@@ -19,8 +19,8 @@ struct table_ctx {
 static struct table_ctx *registered;
 
 int lsw_table_answer(const struct lsw_table_ops *ops, const struct lsw_view *v, const oid *name,
-		     size_t len, unsigned col, bool next, oid *out_name, size_t *out_len,
-		     struct lsw_value *out_value)
+                     size_t len, unsigned col, bool next, oid *out_name, size_t *out_len,
+                     struct lsw_value *out_value)
 {
 	const oid *idx = NULL;
 	size_t idx_len = 0;
@@ -57,7 +57,7 @@ int lsw_table_answer(const struct lsw_table_ops *ops, const struct lsw_view *v, 
 }
 
 static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+                         netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	const struct table_ctx *ctx = reginfo->my_reg_void;
 	const struct lsw_view *v = lsw_collector_view(ctx->collector);
@@ -77,7 +77,7 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 		switch (reqinfo->mode) {
 		case MODE_GET:
 			if (lsw_table_answer(ctx->ops, v, var->name, var->name_length, ti->colnum,
-					     false, name, &len, &val) < 0) {
+			                     false, name, &len, &val) < 0) {
 				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 				continue;
 			}
@@ -87,7 +87,7 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 			/* Nothing set means "past this table": the agent goes on
 			 * to the next subtree. */
 			if (lsw_table_answer(ctx->ops, v, var->name, var->name_length, ti->colnum,
-					     true, name, &len, &val) < 0)
+			                     true, name, &len, &val) < 0)
 				continue;
 			snmp_set_var_objid(var, name, len);
 			lsw_value_to_varbind(&val, var);
@@ -112,7 +112,7 @@ int lsw_table_register(const struct lsw_table_ops *ops, struct lsw_collector *c)
 	ctx->ops = ops;
 	ctx->collector = c;
 	reg = netsnmp_create_handler_registration(ops->name, table_handler, ops->entry,
-						  ops->entry_len - 1, HANDLER_CAN_RONLY);
+	                                          ops->entry_len - 1, HANDLER_CAN_RONLY);
 	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	if (reg == NULL || ti == NULL)
 		goto fail;

@@ -26,7 +26,8 @@ struct lsw_table_ops {
 	const void *(*lookup)(const struct lsw_view *v, const oid *idx, size_t len, bool next);
 	/* The row's encoded index into idx (room for MAX_OID_LEN); its length. */
 	size_t (*row_index)(const void *row, oid *idx);
-	int (*value)(const struct lsw_view *v, const void *row, unsigned col, struct lsw_value *out);
+	int (*value)(const struct lsw_view *v, const void *row, unsigned col,
+	             struct lsw_value *out);
 };
 
 /* Register a table served from c's current view. The registration owns
@@ -46,8 +47,8 @@ int lsw_mib_ipsecsa_register(struct lsw_collector *c);
  * no such instance (GET) or nothing after it in the table (GETNEXT).
  * Split from the handler so unit tests can walk a view without snmpd. */
 int lsw_table_answer(const struct lsw_table_ops *ops, const struct lsw_view *v, const oid *name,
-		     size_t len, unsigned col, bool next, oid *out_name, size_t *out_len,
-		     struct lsw_value *out_value);
+                     size_t len, unsigned col, bool next, oid *out_name, size_t *out_len,
+                     struct lsw_value *out_value);
 
 extern const struct lsw_table_ops lsw_conn_table_ops;
 extern const struct lsw_table_ops lsw_ikesa_table_ops;

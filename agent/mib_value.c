@@ -86,7 +86,8 @@ void lsw_value_to_varbind(const struct lsw_value *v, netsnmp_variable_list *var)
 		snmp_set_var_typed_value(var, ASN_OCTET_STR, v->str, v->len);
 		break;
 	case ASN_COUNTER64: {
-		struct counter64 c = {.high = (u_long)(v->u64 >> 32), .low = (u_long)(v->u64 & 0xffffffffu)};
+		struct counter64 c = {.high = (u_long)(v->u64 >> 32),
+		                      .low = (u_long)(v->u64 & 0xffffffffu)};
 
 		snmp_set_var_typed_value(var, ASN_COUNTER64, &c, sizeof(c));
 		break;

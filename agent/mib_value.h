@@ -18,10 +18,10 @@
 #define LSW_ADMIN_STRING_MAX 255
 
 struct lsw_value {
-	u_char type;       /* ASN_INTEGER, ASN_OCTET_STR, ASN_COUNTER64, ... */
-	long num;          /* INTEGER, Unsigned32, Gauge32, Counter32, TimeTicks */
-	uint64_t u64;      /* Counter64 */
-	const void *str;   /* OCTET STRING: points into the snapshot or into buf */
+	u_char type;     /* ASN_INTEGER, ASN_OCTET_STR, ASN_COUNTER64, ... */
+	long num;        /* INTEGER, Unsigned32, Gauge32, Counter32, TimeTicks */
+	uint64_t u64;    /* Counter64 */
+	const void *str; /* OCTET STRING: points into the snapshot or into buf */
 	size_t len;
 	uint8_t buf[16];
 };
@@ -49,7 +49,7 @@ void lsw_value_to_varbind(const struct lsw_value *v, netsnmp_variable_list *var)
 struct lsw_view;
 struct lsw_conn_row;
 int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, unsigned col,
-		   struct lsw_value *out);
+                   struct lsw_value *out);
 int lsw_ikesa_value(const struct lsw_ike_sa *sa, unsigned col, struct lsw_value *out);
 int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_value *out);
 

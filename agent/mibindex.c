@@ -39,7 +39,7 @@ int lsw_mib_serial_index(oid *idx, uint32_t serial)
 }
 
 int lsw_mib_instance_oid(oid *out, const oid *entry, size_t entry_len, unsigned column,
-			 const oid *idx, size_t idx_len)
+                         const oid *idx, size_t idx_len)
 {
 	if (entry_len + 1 + idx_len > MAX_OID_LEN)
 		return -1;

@@ -15,17 +15,17 @@
 #include <net-snmp/net-snmp-includes.h>
 
 /* enterprises.41286 (Libreswan Project) .1 (lsStatusMIB, proposed upstream) */
-#define LSW_OID_STATUS_MIB 1, 3, 6, 1, 4, 1, 41286, 1
+#define LSW_OID_STATUS_MIB    1, 3, 6, 1, 4, 1, 41286, 1
 #define LSW_OID_NOTIFICATIONS LSW_OID_STATUS_MIB, 0
-#define LSW_OID_OBJECTS LSW_OID_STATUS_MIB, 1
-#define LSW_OID_SCALARS LSW_OID_OBJECTS, 1
-#define LSW_OID_CONN_TABLE LSW_OID_OBJECTS, 2
-#define LSW_OID_CONN_ENTRY LSW_OID_CONN_TABLE, 1
-#define LSW_OID_IKESA_TABLE LSW_OID_OBJECTS, 3
-#define LSW_OID_IKESA_ENTRY LSW_OID_IKESA_TABLE, 1
+#define LSW_OID_OBJECTS       LSW_OID_STATUS_MIB, 1
+#define LSW_OID_SCALARS       LSW_OID_OBJECTS, 1
+#define LSW_OID_CONN_TABLE    LSW_OID_OBJECTS, 2
+#define LSW_OID_CONN_ENTRY    LSW_OID_CONN_TABLE, 1
+#define LSW_OID_IKESA_TABLE   LSW_OID_OBJECTS, 3
+#define LSW_OID_IKESA_ENTRY   LSW_OID_IKESA_TABLE, 1
 #define LSW_OID_IPSECSA_TABLE LSW_OID_OBJECTS, 4
 #define LSW_OID_IPSECSA_ENTRY LSW_OID_IPSECSA_TABLE, 1
-#define LSW_OID_EVENTS LSW_OID_OBJECTS, 5
+#define LSW_OID_EVENTS        LSW_OID_OBJECTS, 5
 
 /* Sub-identifiers of an entry OID (LSW_OID_CONN_ENTRY = 11 of them): the
  * column follows, then the index. */
@@ -155,9 +155,9 @@ enum lsw_ipsecsa_col {
 /* Size limits of the connection index (lsConnName SIZE (1..90),
  * lsConnInstance SIZE (0..24)): entry (11) + column (1) + 1 + 90 + 1 + 24
  * = 128 sub-identifiers, the most an OID may have. */
-#define LSW_CONN_NAME_MAX 90
+#define LSW_CONN_NAME_MAX     90
 #define LSW_CONN_INSTANCE_MAX 24
-#define LSW_CONN_INDEX_MAX (2 + LSW_CONN_NAME_MAX + LSW_CONN_INSTANCE_MAX)
+#define LSW_CONN_INDEX_MAX    (2 + LSW_CONN_NAME_MAX + LSW_CONN_INSTANCE_MAX)
 
 /* Encode the lsConnEntry index of (name, instance) into idx (room for
  * LSW_CONN_INDEX_MAX): length-prefixed name then length-prefixed instance
@@ -173,6 +173,6 @@ int lsw_mib_serial_index(oid *idx, uint32_t serial);
  * index, into out (room for MAX_OID_LEN). Returns its length, -1 when it
  * would not fit. */
 int lsw_mib_instance_oid(oid *out, const oid *entry, size_t entry_len, unsigned column,
-			 const oid *idx, size_t idx_len);
+                         const oid *idx, size_t idx_len);
 
 #endif

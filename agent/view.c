@@ -42,7 +42,7 @@ static size_t conn_bound(const struct lsw_view *v, const oid *idx, size_t len, b
 }
 
 const struct lsw_conn_row *lsw_view_conn(const struct lsw_view *v, const oid *idx, size_t idx_len,
-					 bool next)
+                                         bool next)
 {
 	size_t i;
 
@@ -59,7 +59,7 @@ const struct lsw_conn_row *lsw_view_conn(const struct lsw_view *v, const oid *id
 /* Serial index lookup on an array sorted by serial; elem_size strides over
  * lsw_ike_sa or lsw_child_sa, whose first member is the serial. */
 static const void *serial_lookup(const void *base, size_t n, size_t elem_size, size_t serial_off,
-				 const oid *idx, size_t idx_len, bool next)
+                                 const oid *idx, size_t idx_len, bool next)
 {
 	uint64_t want;
 	size_t lo = 0, hi = n;
@@ -97,21 +97,21 @@ static const void *serial_lookup(const void *base, size_t n, size_t elem_size, s
 }
 
 const struct lsw_ike_sa *lsw_view_ikesa(const struct lsw_view *v, const oid *idx, size_t idx_len,
-					bool next)
+                                        bool next)
 {
 	if (v == NULL)
 		return NULL;
 	return serial_lookup(v->ike_sas, v->n_ike_sas, sizeof(*v->ike_sas),
-			     offsetof(struct lsw_ike_sa, serial), idx, idx_len, next);
+	                     offsetof(struct lsw_ike_sa, serial), idx, idx_len, next);
 }
 
 const struct lsw_child_sa *lsw_view_ipsecsa(const struct lsw_view *v, const oid *idx,
-					    size_t idx_len, bool next)
+                                            size_t idx_len, bool next)
 {
 	if (v == NULL)
 		return NULL;
 	return serial_lookup(v->child_sas, v->n_child_sas, sizeof(*v->child_sas),
-			     offsetof(struct lsw_child_sa, serial), idx, idx_len, next);
+	                     offsetof(struct lsw_child_sa, serial), idx, idx_len, next);
 }
 
 /* The conn row of (name, instance) in v, or NULL. */
@@ -124,7 +124,8 @@ static struct lsw_conn_row *find_row(struct lsw_view *v, const char *name, const
 	if (n < 0)
 		return NULL;
 	i = conn_bound(v, idx, (size_t)n, false);
-	if (i >= v->n_conns || lsw_oid_cmp(v->conns[i].idx, v->conns[i].idx_len, idx, (size_t)n) != 0)
+	if (i >= v->n_conns ||
+	    lsw_oid_cmp(v->conns[i].idx, v->conns[i].idx_len, idx, (size_t)n) != 0)
 		return NULL;
 	return &v->conns[i];
 }
@@ -158,7 +159,7 @@ static bool same_conn(const struct lsw_child_sa *sa, const struct lsw_connection
  * and reused the serial for a new SA.
  */
 static void count_octets(struct lsw_view *v, struct lsw_conn_row *row, const struct lsw_view *prev,
-			 const struct lsw_conn_row *old)
+                         const struct lsw_conn_row *old)
 {
 	uint64_t cur_in = 0, cur_out = 0;
 
@@ -167,10 +168,11 @@ static void count_octets(struct lsw_view *v, struct lsw_conn_row *row, const str
 		row->base_out = old->base_out;
 		for (size_t i = 0; i < old->n_children; i++) {
 			const struct lsw_child_bytes *ob = &prev->children[old->first_child + i];
-			const struct lsw_child_sa *sa = lsw_snapshot_find_child_sa(v->snap, ob->serial);
+			const struct lsw_child_sa *sa =
+			    lsw_snapshot_find_child_sa(v->snap, ob->serial);
 			bool same = same_conn(sa, row->conn) &&
-				    !(sa->add_time != LSW_ABSENT && ob->add_time != LSW_ABSENT &&
-				      sa->add_time != ob->add_time);
+			            !(sa->add_time != LSW_ABSENT && ob->add_time != LSW_ABSENT &&
+			              sa->add_time != ob->add_time);
 
 			if (!same) {
 				row->base_in += ob->in;
@@ -220,7 +222,8 @@ static int build_children(struct lsw_view *v)
 			goto out;
 	}
 	for (size_t i = 0; i < s->n_child_sas; i++) {
-		struct lsw_conn_row *row = find_row(v, s->child_sas[i].connection, s->child_sas[i].instance);
+		struct lsw_conn_row *row =
+		    find_row(v, s->child_sas[i].connection, s->child_sas[i].instance);
 
 		if (row == NULL)
 			continue;
@@ -247,7 +250,8 @@ static int build_children(struct lsw_view *v)
 	}
 	v->n_children = n;
 	for (size_t i = 0; i < s->n_ike_sas; i++) {
-		struct lsw_conn_row *row = find_row(v, s->ike_sas[i].connection, s->ike_sas[i].instance);
+		struct lsw_conn_row *row =
+		    find_row(v, s->ike_sas[i].connection, s->ike_sas[i].instance);
 
 		if (row != NULL)
 			row->n_ike_sas++;
@@ -271,7 +275,8 @@ static int build_conns(struct lsw_view *v)
 		return -1;
 	for (size_t i = 0; i < s->n_connections; i++) {
 		oid *idx = v->idx_pool + n * LSW_CONN_INDEX_MAX;
-		int len = lsw_mib_conn_index(idx, s->connections[i].name, s->connections[i].instance);
+		int len =
+		    lsw_mib_conn_index(idx, s->connections[i].name, s->connections[i].instance);
 
 		if (len < 0) {
 			v->n_not_served++;
@@ -287,8 +292,7 @@ static int build_conns(struct lsw_view *v)
 	 * two rows with one index would break GETNEXT. */
 	v->n_conns = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (v->n_conns > 0 &&
-		    conn_row_cmp(&v->conns[v->n_conns - 1], &v->conns[i]) == 0) {
+		if (v->n_conns > 0 && conn_row_cmp(&v->conns[v->n_conns - 1], &v->conns[i]) == 0) {
 			v->n_not_served++;
 			continue;
 		}
@@ -312,7 +316,7 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 	for (size_t i = 0; i < v->n_conns; i++) {
 		struct lsw_conn_row *row = &v->conns[i];
 		const struct lsw_conn_row *old =
-			prev ? lsw_view_conn(prev, row->idx, row->idx_len, false) : NULL;
+		    prev ? lsw_view_conn(prev, row->idx, row->idx_len, false) : NULL;
 
 		count_octets(v, row, prev, old);
 		if (old != NULL && old->conn->oper == row->conn->oper)

@@ -69,11 +69,11 @@ void lsw_view_free(struct lsw_view *v);
  * next=true: the first row whose index is greater than idx in OID order
  * (idx_len 0: the first row), or NULL after the last. */
 const struct lsw_conn_row *lsw_view_conn(const struct lsw_view *v, const oid *idx, size_t idx_len,
-					 bool next);
+                                         bool next);
 const struct lsw_ike_sa *lsw_view_ikesa(const struct lsw_view *v, const oid *idx, size_t idx_len,
-					bool next);
+                                        bool next);
 const struct lsw_child_sa *lsw_view_ipsecsa(const struct lsw_view *v, const oid *idx,
-					    size_t idx_len, bool next);
+                                            size_t idx_len, bool next);
 
 /* Lexicographic OID order (a proper prefix comes first). */
 int lsw_oid_cmp(const oid *a, size_t alen, const oid *b, size_t blen);

@@ -44,7 +44,7 @@ static const char *write_file(const char *name, const char *text, char *path, si
 
 /* Load argv (NULL-terminated, argv[0] included). */
 static int load(struct lsw_config *cfg, const char *const *args, enum lsw_config_action *action,
-		char *err, size_t errlen)
+                char *err, size_t errlen)
 {
 	char *argv[32];
 	int argc = 0;
@@ -84,26 +84,26 @@ static void test_defaults(void **state)
 static void test_file_then_command_line(void **state)
 {
 	char path[512], err[512];
-	const char *args[] = {"agent",  "-c", NULL, "--interval", "3", "-x", "/run/ax.sock",
-			      "--traps", "all", "-D", "agentx", "-f", NULL};
+	const char *args[] = {"agent",   "-c",  NULL, "--interval", "3",  "-x", "/run/ax.sock",
+	                      "--traps", "all", "-D", "agentx",     "-f", NULL};
 	struct lsw_config cfg;
 	enum lsw_config_action action;
 
 	args[2] = write_file("full.conf",
-			     "# libreswan-agentx\n"
-			     "interval = 30\n"
-			     "  timeout=7  \n"
-			     "ipsec = /opt/ipsec\n"
-			     "ctlsocket = /run/pluto/other.ctl\n"
-			     "status-file = /tmp/s.txt\n"
-			     "traffic-file = /tmp/t.txt\n"
-			     "agentx-socket = tcp:127.0.0.1:705\n"
-			     "traps = conn,ikesa\n"
-			     "trap-rate-limit = 7\n"
-			     "event-history = 42\n"
-			     "max-output = 65536\n"
-			     "debug = lsw\n",
-			     path, sizeof(path));
+	                     "# libreswan-agentx\n"
+	                     "interval = 30\n"
+	                     "  timeout=7  \n"
+	                     "ipsec = /opt/ipsec\n"
+	                     "ctlsocket = /run/pluto/other.ctl\n"
+	                     "status-file = /tmp/s.txt\n"
+	                     "traffic-file = /tmp/t.txt\n"
+	                     "agentx-socket = tcp:127.0.0.1:705\n"
+	                     "traps = conn,ikesa\n"
+	                     "trap-rate-limit = 7\n"
+	                     "event-history = 42\n"
+	                     "max-output = 65536\n"
+	                     "debug = lsw\n",
+	                     path, sizeof(path));
 	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), 0);
 	assert_int_equal(cfg.interval, 3);
 	assert_int_equal(cfg.timeout, 7);
@@ -125,25 +125,34 @@ static void test_file_then_command_line(void **state)
 
 struct bad_case {
 	const char *what;
-	const char *file;      /* config file text, NULL: no -c at all */
-	const char *args[6];   /* after argv[0] and -c FILE */
-	const char *message;   /* substring of the error */
+	const char *file;    /* config file text, NULL: no -c at all */
+	const char *args[6]; /* after argv[0] and -c FILE */
+	const char *message; /* substring of the error */
 };
 
 static const struct bad_case bad_cases[] = {
-	{"unknown key in the file", "interval = 5\nfrobnicate = 1\n", {NULL}, "bad.conf:2: unknown option 'frobnicate'"},
-	{"line without =", "interval 5\n", {NULL}, "bad.conf:1: expected 'key = value'"},
-	{"interval not a number", "", {"--interval", "ten", NULL}, "interval: 'ten' is not a number from 1 to 86400"},
-	{"interval 0", "interval = 0\n", {NULL}, "interval: '0' is not a number"},
-	{"negative timeout", "", {"--timeout", "-1", NULL}, "timeout: '-1' is not a number"},
-	{"unknown trap class", "", {"--traps", "conn,bogus", NULL}, "traps:"},
-	{"relative ipsec", "", {"--ipsec", "ipsec", NULL}, "ipsec: 'ipsec' is not an absolute path"},
-	{"traffic without status", "", {"--traffic-file", "/tmp/t", NULL}, "traffic-file needs status-file"},
-	{"unknown option", "", {"--frobnicate", NULL}, "unknown option '--frobnicate'"},
-	{"missing value", "", {"--interval", NULL}, "option '--interval' needs a value"},
-	{"stray argument", "", {"extra", NULL}, "unexpected argument 'extra'"},
-	{"config key in the file", "config = /etc/x\n", {NULL}, "'config' is a command-line option"},
-	{"yes/no", "foreground = maybe\n", {NULL}, "foreground: 'maybe' is not yes or no"},
+    {"unknown key in the file",
+     "interval = 5\nfrobnicate = 1\n",
+     {NULL},
+     "bad.conf:2: unknown option 'frobnicate'"},
+    {"line without =", "interval 5\n", {NULL}, "bad.conf:1: expected 'key = value'"},
+    {"interval not a number",
+     "",
+     {"--interval", "ten", NULL},
+     "interval: 'ten' is not a number from 1 to 86400"},
+    {"interval 0", "interval = 0\n", {NULL}, "interval: '0' is not a number"},
+    {"negative timeout", "", {"--timeout", "-1", NULL}, "timeout: '-1' is not a number"},
+    {"unknown trap class", "", {"--traps", "conn,bogus", NULL}, "traps:"},
+    {"relative ipsec", "", {"--ipsec", "ipsec", NULL}, "ipsec: 'ipsec' is not an absolute path"},
+    {"traffic without status",
+     "",
+     {"--traffic-file", "/tmp/t", NULL},
+     "traffic-file needs status-file"},
+    {"unknown option", "", {"--frobnicate", NULL}, "unknown option '--frobnicate'"},
+    {"missing value", "", {"--interval", NULL}, "option '--interval' needs a value"},
+    {"stray argument", "", {"extra", NULL}, "unexpected argument 'extra'"},
+    {"config key in the file", "config = /etc/x\n", {NULL}, "'config' is a command-line option"},
+    {"yes/no", "foreground = maybe\n", {NULL}, "foreground: 'maybe' is not yes or no"},
 };
 
 static void test_errors(void **state)
@@ -160,7 +169,8 @@ static void test_errors(void **state)
 		for (size_t j = 0; bc->args[j] != NULL; j++)
 			args[n++] = bc->args[j];
 		args[n] = NULL;
-		if (load(&cfg, args, &action, err, sizeof(err)) != -1 || strstr(err, bc->message) == NULL)
+		if (load(&cfg, args, &action, err, sizeof(err)) != -1 ||
+		    strstr(err, bc->message) == NULL)
 			fail_msg("%s: got error '%s', want '%s'", bc->what, err, bc->message);
 		lsw_config_free(&cfg);
 	}
@@ -207,7 +217,8 @@ static void test_help_version(void **state)
 static void test_reparse_same_argv(void **state)
 {
 	char path[512], err[512];
-	const char *args[] = {"agent", "-c", NULL, "--interval", "4", "--status-file", "/tmp/x", NULL};
+	const char *args[] = {"agent",         "-c",     NULL, "--interval", "4",
+	                      "--status-file", "/tmp/x", NULL};
 	struct lsw_config a, b;
 	enum lsw_config_action action;
 
@@ -227,12 +238,9 @@ static void test_reparse_same_argv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_file_then_command_line),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_missing_config_file),
-		cmocka_unit_test(test_help_version),
-		cmocka_unit_test(test_reparse_same_argv),
+	    cmocka_unit_test(test_defaults),     cmocka_unit_test(test_file_then_command_line),
+	    cmocka_unit_test(test_errors),       cmocka_unit_test(test_missing_config_file),
+	    cmocka_unit_test(test_help_version), cmocka_unit_test(test_reparse_same_argv),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -48,7 +48,7 @@ static struct lsw_snapshot *parse2(const char *status, const char *traffic)
 	struct lsw_snapshot *s = NULL;
 
 	if (lsw_collector_parse(status, strlen(status), traffic, traffic ? strlen(traffic) : 0, &s,
-				err, sizeof(err)) < 0)
+	                        err, sizeof(err)) < 0)
 		fail_msg("parse: %s", err);
 	return s;
 }
@@ -78,12 +78,13 @@ static int conn_idx(oid *idx, const char *name, const char *inst)
  * although strcmp would put it before v2-tunnel. */
 static void test_conn_oid_order(void **state)
 {
-	struct lsw_view *v = load_view("ns-03-up.west.status.txt", "ns-03-up.west.trafficstatus.txt");
+	struct lsw_view *v =
+	    load_view("ns-03-up.west.status.txt", "ns-03-up.west.trafficstatus.txt");
 	static const struct {
 		const char *name, *inst;
 	} want[] = {
-		{"v2-rw", ""}, {"v2-rw", "[1]"}, {"v1-tunnel", ""}, {"v2-tunnel", ""},
-		{"v6-tunnel", ""}, {"v2-transport", ""},
+	    {"v2-rw", ""},     {"v2-rw", "[1]"},  {"v1-tunnel", ""},
+	    {"v2-tunnel", ""}, {"v6-tunnel", ""}, {"v2-transport", ""},
 	};
 
 	assert_int_equal(v->n_conns, 6);
@@ -92,7 +93,7 @@ static void test_conn_oid_order(void **state)
 		assert_string_equal(v->conns[i].conn->instance, want[i].inst);
 		if (i > 0)
 			assert_true(lsw_oid_cmp(v->conns[i - 1].idx, v->conns[i - 1].idx_len,
-						v->conns[i].idx, v->conns[i].idx_len) < 0);
+			                        v->conns[i].idx, v->conns[i].idx_len) < 0);
 	}
 	lsw_view_free(v);
 }
@@ -109,14 +110,14 @@ static void test_conn_lookup(void **state)
 {
 	struct lsw_view *v = load_view("ns-03-up.west.status.txt", NULL);
 	static const struct lookup_case cases[] = {
-		{"GETNEXT from the column", {0}, 0, true, "v2-rw", ""},
-		{"GETNEXT from length 9", {9}, 1, true, "v1-tunnel", ""},
-		{"GETNEXT from length 6", {6}, 1, true, "v1-tunnel", ""},
-		{"GETNEXT past every length", {13}, 1, true, NULL, NULL},
-		{"GETNEXT inside v2-rw", {5, 'v', '2', '-', 'r', 'w'}, 6, true, "v2-rw", ""},
-		{"GETNEXT after v2-rw.\"\"", {5, 'v', '2', '-', 'r', 'w', 0}, 7, true, "v2-rw", "[1]"},
-		{"GET of a prefix", {5, 'v', '2', '-', 'r', 'w'}, 6, false, NULL, NULL},
-		{"GET v2-rw.\"\"", {5, 'v', '2', '-', 'r', 'w', 0}, 7, false, "v2-rw", ""},
+	    {"GETNEXT from the column", {0}, 0, true, "v2-rw", ""},
+	    {"GETNEXT from length 9", {9}, 1, true, "v1-tunnel", ""},
+	    {"GETNEXT from length 6", {6}, 1, true, "v1-tunnel", ""},
+	    {"GETNEXT past every length", {13}, 1, true, NULL, NULL},
+	    {"GETNEXT inside v2-rw", {5, 'v', '2', '-', 'r', 'w'}, 6, true, "v2-rw", ""},
+	    {"GETNEXT after v2-rw.\"\"", {5, 'v', '2', '-', 'r', 'w', 0}, 7, true, "v2-rw", "[1]"},
+	    {"GET of a prefix", {5, 'v', '2', '-', 'r', 'w'}, 6, false, NULL, NULL},
+	    {"GET v2-rw.\"\"", {5, 'v', '2', '-', 'r', 'w', 0}, 7, false, "v2-rw", ""},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -128,9 +129,10 @@ static void test_conn_lookup(void **state)
 				fail_msg("%s: got %s%s", c->what, r->conn->name, r->conn->instance);
 			continue;
 		}
-		if (r == NULL || strcmp(r->conn->name, c->name) || strcmp(r->conn->instance, c->inst))
-			fail_msg("%s: got %s, want %s%s", c->what, r ? r->conn->name : "nothing", c->name,
-				 c->inst);
+		if (r == NULL || strcmp(r->conn->name, c->name) ||
+		    strcmp(r->conn->instance, c->inst))
+			fail_msg("%s: got %s, want %s%s", c->what, r ? r->conn->name : "nothing",
+			         c->name, c->inst);
 	}
 	/* Exact lookups of every row by its own encoded name. */
 	for (size_t i = 0; i < v->n_conns; i++) {
@@ -151,19 +153,21 @@ static void test_sa_lookup(void **state)
 		bool next;
 		uint32_t want; /* 0: none */
 	} cases[] = {
-		{{0}, 0, true, 2},   {{2}, 1, false, 2},         {{3}, 1, false, 0},
-		{{2}, 1, true, 4},   {{5, 1}, 2, true, 8},       {{8}, 1, true, 10},
-		{{10}, 1, true, 0},  {{4294967296ul}, 1, true, 0}, {{8, 0}, 2, false, 0},
-		{{0}, 0, false, 0},
+	    {{0}, 0, true, 2},  {{2}, 1, false, 2},           {{3}, 1, false, 0},
+	    {{2}, 1, true, 4},  {{5, 1}, 2, true, 8},         {{8}, 1, true, 10},
+	    {{10}, 1, true, 0}, {{4294967296ul}, 1, true, 0}, {{8, 0}, 2, false, 0},
+	    {{0}, 0, false, 0},
 	};
 
 	/* IKE SAs #2 #4 #5 #8 #10 */
 	assert_int_equal(v->n_ike_sas, 5);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct lsw_ike_sa *sa = lsw_view_ikesa(v, cases[i].idx, cases[i].len, cases[i].next);
+		const struct lsw_ike_sa *sa =
+		    lsw_view_ikesa(v, cases[i].idx, cases[i].len, cases[i].next);
 
 		if ((sa ? sa->serial : 0) != cases[i].want)
-			fail_msg("case %zu: got #%u, want #%u", i, sa ? sa->serial : 0, cases[i].want);
+			fail_msg("case %zu: got #%u, want #%u", i, sa ? sa->serial : 0,
+			         cases[i].want);
 	}
 	assert_int_equal(lsw_view_ipsecsa(v, (const oid[]){7}, 1, false)->serial, 7);
 	assert_null(lsw_view_ipsecsa(v, (const oid[]){7}, 1, true));
@@ -215,11 +219,13 @@ static void test_walk(void **state)
 	name[11] = LSW_IKESA_STATE_NAME;
 	name[12] = 4;
 	assert_int_equal(lsw_table_answer(&lsw_ikesa_table_ops, v, name, 13, LSW_IKESA_STATE_NAME,
-					  false, out, &olen, &val), 0);
+	                                  false, out, &olen, &val),
+	                 0);
 	assert_int_equal(val.len, strlen("STATE_MAIN_I4"));
 	assert_memory_equal(val.str, "STATE_MAIN_I4", val.len);
 	/* An empty view (no good poll yet) answers nothing. */
-	assert_int_equal(lsw_table_answer(&lsw_conn_table_ops, NULL, name, 11, 3, true, out, &olen, &val), -1);
+	assert_int_equal(
+	    lsw_table_answer(&lsw_conn_table_ops, NULL, name, 11, 3, true, out, &olen, &val), -1);
 	lsw_view_free(v);
 }
 
@@ -227,8 +233,10 @@ static void test_values(void **state)
 {
 	struct lsw_view *v = load_view("ns-03-up.west.status.txt", NULL);
 	oid idx[LSW_CONN_INDEX_MAX];
-	const struct lsw_conn_row *r = lsw_view_conn(v, idx, (size_t)conn_idx(idx, "v6-tunnel", ""), false);
-	static const uint8_t east6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2};
+	const struct lsw_conn_row *r =
+	    lsw_view_conn(v, idx, (size_t)conn_idx(idx, "v6-tunnel", ""), false);
+	static const uint8_t east6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1,
+	                                  0,    0,    0,    0,    0, 0, 0, 2};
 	struct lsw_value val;
 	const struct lsw_ike_sa *ike;
 	const struct lsw_child_sa *child;
@@ -281,10 +289,10 @@ static void test_values(void **state)
 static void test_traffic_bytes(void **state)
 {
 	struct lsw_view *v = load_view("v4.10-ikev1-hub-spoke__east__1.status.txt",
-				       "v4.10-ikev1-hub-spoke__east__2.trafficstatus.txt");
+	                               "v4.10-ikev1-hub-spoke__east__2.trafficstatus.txt");
 	oid idx[LSW_CONN_INDEX_MAX];
 	const struct lsw_conn_row *r =
-		lsw_view_conn(v, idx, (size_t)conn_idx(idx, "westnet-northnet-ipv4-psk", NULL), false);
+	    lsw_view_conn(v, idx, (size_t)conn_idx(idx, "westnet-northnet-ipv4-psk", NULL), false);
 	struct lsw_value val;
 
 	assert_non_null(r);
@@ -294,7 +302,8 @@ static void test_traffic_bytes(void **state)
 	lsw_conn_value(v, r, LSW_CONN_IN_OCTETS, &val);
 	assert_int_equal(val.type, ASN_COUNTER64);
 	assert_int_equal(val.u64, 336);
-	lsw_ipsecsa_value(lsw_view_ipsecsa(v, (const oid[]){4}, 1, false), LSW_IPSECSA_REMOTE_ID, &val);
+	lsw_ipsecsa_value(lsw_view_ipsecsa(v, (const oid[]){4}, 1, false), LSW_IPSECSA_REMOTE_ID,
+	                  &val);
 	assert_memory_equal(val.str, "@west", val.len);
 	assert_int_equal(v->n_conns_up, 2);
 	lsw_view_free(v);
@@ -335,8 +344,12 @@ static void test_octets_monotonic(void **state)
 	size_t n;
 	char *status = slurp("v4.10-ikev2-41-rw-replace__road__2.status.txt", &n);
 	char *rekeyed = replace(status, "#2", "#4");
-	const char *t1 = "006 #2: \"road-east-x509-ipv4\"[1] 192.1.2.23, type=ESP, add_time=1700000000, inBytes=1000, outBytes=2000, maxBytes=2^63B, id='@east'\n";
-	const char *t2 = "006 #4: \"road-east-x509-ipv4\"[1] 192.1.2.23, type=ESP, add_time=1700000100, inBytes=10, outBytes=20, maxBytes=2^63B, id='@east'\n";
+	const char *t1 =
+	    "006 #2: \"road-east-x509-ipv4\"[1] 192.1.2.23, type=ESP, add_time=1700000000, "
+	    "inBytes=1000, outBytes=2000, maxBytes=2^63B, id='@east'\n";
+	const char *t2 =
+	    "006 #4: \"road-east-x509-ipv4\"[1] 192.1.2.23, type=ESP, add_time=1700000100, "
+	    "inBytes=10, outBytes=20, maxBytes=2^63B, id='@east'\n";
 	oid idx[LSW_CONN_INDEX_MAX];
 	size_t il = (size_t)conn_idx(idx, "road-east-x509-ipv4", "[1]");
 	struct lsw_view *v1, *v2, *v3, *v4;
@@ -412,7 +425,8 @@ static void test_long_names(void **state)
 	assert_non_null(r);
 	/* column OID (12) + 1 + 90 + 1 + 3 = 107: fits; 91 octets of name never do
 	 * with a 24-octet instance. */
-	assert_true(lsw_mib_instance_oid(full, lsw_conn_table_ops.entry, 11, 3, r->idx, r->idx_len) <= 128);
+	assert_true(
+	    lsw_mib_instance_oid(full, lsw_conn_table_ops.entry, 11, 3, r->idx, r->idx_len) <= 128);
 	assert_int_equal(lsw_mib_conn_index(idx, name91, ""), -1);
 	lsw_view_free(v);
 	free(status);
@@ -427,10 +441,11 @@ struct fail_case {
 static void test_failure_rules(void **state)
 {
 	static const struct fail_case cases[] = {
-		{"empty", "", "the status output is empty"},
-		{"garbage", "Segmentation fault\nwhack: Pluto is not running (no \"/run/pluto/pluto.ctl\")\n",
-		 "lines"},
-		{"binary junk", "\x01\x02\x03\n\xff\xfe\n", "lines"},
+	    {"empty", "", "the status output is empty"},
+	    {"garbage",
+	     "Segmentation fault\nwhack: Pluto is not running (no \"/run/pluto/pluto.ctl\")\n",
+	     "lines"},
+	    {"binary junk", "\x01\x02\x03\n\xff\xfe\n", "lines"},
 	};
 	struct lsw_snapshot *s;
 	char err[256];
@@ -440,7 +455,7 @@ static void test_failure_rules(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err[0] = '\0';
 		if (lsw_collector_parse(cases[i].status, strlen(cases[i].status), NULL, 0, &s, err,
-					sizeof(err)) != -1 ||
+		                        sizeof(err)) != -1 ||
 		    strstr(err, cases[i].message) == NULL)
 			fail_msg("%s: '%s'", cases[i].what, err);
 		assert_null(s);
@@ -490,16 +505,11 @@ static void test_read_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conn_oid_order),
-		cmocka_unit_test(test_conn_lookup),
-		cmocka_unit_test(test_sa_lookup),
-		cmocka_unit_test(test_walk),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_traffic_bytes),
-		cmocka_unit_test(test_octets_monotonic),
-		cmocka_unit_test(test_long_names),
-		cmocka_unit_test(test_failure_rules),
-		cmocka_unit_test(test_read_file),
+	    cmocka_unit_test(test_conn_oid_order),   cmocka_unit_test(test_conn_lookup),
+	    cmocka_unit_test(test_sa_lookup),        cmocka_unit_test(test_walk),
+	    cmocka_unit_test(test_values),           cmocka_unit_test(test_traffic_bytes),
+	    cmocka_unit_test(test_octets_monotonic), cmocka_unit_test(test_long_names),
+	    cmocka_unit_test(test_failure_rules),    cmocka_unit_test(test_read_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
