@@ -67,9 +67,9 @@ static void parse_host_id(const char *s, const char *e, struct end *out)
 	if (p < e && *p == '<') {
 		const char *gt = memchr(p, '>', (size_t)(e - p));
 
-		if (out->host_len == 0 && gt) {
-			/* "<address>" (logip=no) or a bare "<name>" */
-			out->host_len = (size_t)(gt + 1 - p);
+		if (gt && (out->host_len == 0 || out->host[0] == '%')) {
+			/* "<address>" (logip=no), or "%dns<name>": the name is the host */
+			out->host_len = (size_t)(gt + 1 - out->host);
 		}
 		p = gt ? gt + 1 : e;
 	}

@@ -375,6 +375,14 @@ static const struct conn_case conn_cases[] = {
 	{"000 \"westnet-eastnet-ipv4-psk-ikev2\": 192.0.1.0/24===192.1.2.45<192.1.2.45>[@west]...192.1.2.23<192.1.2.23>[@east]===192.0.2.0/24; erouted; eroute owner: #2",
 	 "westnet-eastnet-ipv4-psk-ikev2", "", "192.1.2.45", "192.1.2.23", "@west", "@east", "192.0.1.0/24",
 	 "192.0.2.0/24", "erouted", true, 2, AF_INET},
+	/* v3.32/ikev2-ddns-01__west__1.txt: nexthop on the left, a host still to be resolved */
+	{"000 \"named\": 192.0.1.0/24===192.1.2.45<192.1.2.45>[@west]---192.1.2.23...%dns<right.libreswan.org>[@east]===192.0.2.0/24; unrouted; eroute owner: #0",
+	 "named", "", "192.1.2.45", "%dns<right.libreswan.org>", "@west", "@east", "192.0.1.0/24", "192.0.2.0/24",
+	 "unrouted", false, 0, 0},
+	/* v4.10: <name> from /etc/hosts after the address */
+	{"000 \"westnet-eastnet-etc-hosts\": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23<east-from-hosts-file>[@east]===192.0.2.0/24; unrouted; eroute owner: #0",
+	 "westnet-eastnet-etc-hosts", "", "192.1.2.45", "192.1.2.23", "@west", "@east", "192.0.1.0/24",
+	 "192.0.2.0/24", "unrouted", false, 0, AF_INET},
 	/* v4.10/delete-sa-03__east__2.txt */
 	{"000 \"west-east\": 192.1.2.23[@east]...192.1.2.45[@west]; prospective erouted; eroute owner: #0", "west-east", "",
 	 "192.1.2.23", "192.1.2.45", "@east", "@west", NULL, NULL, "prospective erouted", false, 0, AF_INET},
