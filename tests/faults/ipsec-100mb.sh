@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Fault: ipsec prints 100 MB (real status lines, 40k tunnels' worth) with
+# Fault: ipsec prints 100 MB (real status lines, 42k tunnels' worth) with
 # --max-output 16 MB: the output is capped, the poll counted as failed,
 # the rows kept, and the agent's memory stays near the cap, not 100 MB.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/faultlib.bash"
 fault_setup
-"$GEN" -V 4 -n 40000 "$T/big.status" "$T/big.traffic" || lsw_fail "gen-status"
+"$GEN" -V 4 -n 42000 "$T/big.status" "$T/big.traffic" || lsw_fail "gen-status"
 [ "$(stat -c %s "$T/big.status")" -ge 104857600 ] || lsw_fail "big.status under 100 MB"
 rm -f "$T/big.traffic"
 fault_start_agent --max-output 16777216 --timeout 20

@@ -15,7 +15,7 @@ lsw_wait_for 5 "[ -s '$T/hang.pids' ]" || lsw_fail "the hanging ipsec never ran"
 t0=$EPOCHREALTIME
 get lsConnCount | grep -qx $FAULT_CONNS || lsw_fail "no answer while ipsec hangs"
 lsw_log "GET during the hang took $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }') s"
-fault_expect_stale 'time(d)? ?out'
+fault_expect_stale 'time(d)? ?out|did not finish'
 sleep 1
 z=$(zombies_of "$AGENT_PID")
 [ "$z" = 0 ] || { children_of "$AGENT_PID"; lsw_fail "$z zombie children of the agent"; }

@@ -11,7 +11,7 @@ fault_setup
 "$GEN" -V 4 -n 10 -b 1 "$T/good2.status" "$T/good2.traffic"
 fault_start_agent
 fault_baseline
-serials_before=$(snmpbulkwalk $SNMP_OPTS -Oqv LIBRESWAN-STATUS-MIB::lsIkeSaSerial | sort -n | tr '\n' ' ')
+serials_before=$(serials_of lsIkeSaState)
 case $serials_before in 5001\ *) ;; *) lsw_fail "serials before: $serials_before" ;; esac
 ev0=$(get lsEventLastIndex)
 s0=$(get lsPollSuccesses)
@@ -19,13 +19,13 @@ fault_mode ok2
 wait_scalar lsPollSuccesses "v >= $s0 + 2" 10 || lsw_fail "no poll after the restart"
 want_ike=$(grep -o '^000 #[0-9]*: "rw[^ ]* [^ ]* STATE_\(V2_ESTABLISHED_IKE_SA\|V2_PARENT_R1\|MAIN_R3\)' "$T/good2.status" \
   | sed 's/^000 #\([0-9]*\):.*/\1/' | sort -n | tr '\n' ' ')
-got_ike=$(snmpbulkwalk $SNMP_OPTS -Oqv LIBRESWAN-STATUS-MIB::lsIkeSaSerial | sort -n | tr '\n' ' ')
+got_ike=$(serials_of lsIkeSaState)
 [ "$got_ike" = "$want_ike" ] || lsw_fail "lsIkeSaSerial after restart: '$got_ike', want '$want_ike'"
 want_child=$(sed -n 's/^006 #\([0-9]*\):.*/\1/p' "$T/good2.traffic" | sort -n | tr '\n' ' ')
-got_child=$(snmpbulkwalk $SNMP_OPTS -Oqv LIBRESWAN-STATUS-MIB::lsIpsecSaSerial | sort -n | tr '\n' ' ')
+got_child=$(serials_of lsIpsecSaState)
 [ "$got_child" = "$want_child" ] || lsw_fail "lsIpsecSaSerial after restart: '$got_child', want '$want_child'"
 [ "$(get lsConnCount)" = 12 ] || lsw_fail "lsConnCount $(get lsConnCount), want 12"
-[ "$(rows lsConnName)" = 12 ] || lsw_fail "lsConnTable rows $(rows lsConnName), want 12"
+[ "$(rows lsConnOperStatus)" = 12 ] || lsw_fail "lsConnTable rows $(rows lsConnOperStatus), want 12"
 lsw_log "after restart: IKE SAs $got_ike"
 # Events of this poll only.
 types=$(snmpbulkwalk $SNMP_OPTS -Oqe LIBRESWAN-STATUS-MIB::lsEventType 2>/dev/null \

@@ -23,5 +23,9 @@ lsw_log "served again ${secs}s after snmpd answered"
 awk -v s="$secs" 'BEGIN { exit !(s <= 5) }' || lsw_fail "took ${secs}s to serve again (want <= 5 s)"
 ev=$(events_since "$ev0")
 lsw_log "events of the outage (index type notified): $(echo $ev)"
-echo "$ev" | awk '$2 == 2 || $2 == 4 || $2 == 6' | grep -q . || lsw_fail "no connDown/SA-deleted event of the outage in lsEventTable"
+# gen-status -n 20 -> -n 10: instances 11..20 are gone, 10 connections.
+down=$(echo "$ev" | awk '$2 == 2' | grep -c .)
+[ "$down" = 10 ] || lsw_fail "$down connDown(2) events of the outage in lsEventTable, want 10"
+notified=$(echo "$ev" | awk '$2 == 2 { print $3 }' | sort | uniq -c | tr -s ' ')
+lsw_log "lsEventNotified of those connDown events (1 sent, 2 filtered, 3 rateLimited, 4 none): $notified"
 echo "PASS"

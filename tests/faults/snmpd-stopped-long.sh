@@ -16,5 +16,5 @@ lsw_start_snmpd
 secs=$(time_to_serve 12 30) || { tail -n 30 "$AGENT_LOG"; lsw_fail "not served 30 s after snmpd came back"; }
 lsw_log "served the new data ${secs}s after snmpd answered"
 awk -v s="$secs" 'BEGIN { exit !(s <= 5) }' || lsw_fail "took ${secs}s (want <= 5 s)"
-[ "$(rows lsConnName)" = 12 ] || lsw_fail "lsConnTable rows $(rows lsConnName), want 12"
+[ "$(rows lsConnOperStatus)" = 12 ] || lsw_fail "lsConnTable rows $(rows lsConnOperStatus), want 12"
 echo "PASS"

@@ -17,19 +17,28 @@ s0=$(get lsPollSuccesses) t0=$(get lsTrapsSent)
 fault_mode cycle
 lat=$T/lat.txt
 : >"$lat"
-end=$(( $(date +%s) + 12 ))
-while [ "$(date +%s)" -lt "$end" ]; do
-  a=$EPOCHREALTIME
-  get lsConnCount >/dev/null
-  awk -v a="$a" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }' >>"$lat"
-  sleep 0.2
-done
+if [ -x "$BUILD/bench/getlat" ]; then
+  # one session, no process start-up in the figures
+  out=$("$BUILD/bench/getlat" -p "$SNMPD_PORT" -s 12 -i 20 "$(snmptranslate -On LIBRESWAN-STATUS-MIB::lsConnCount 2>/dev/null).0")
+  p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")
+  how="getlat: $out"
+else
+  end=$(( $(date +%s) + 12 ))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    a=$EPOCHREALTIME
+    get lsConnCount >/dev/null
+    awk -v a="$a" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }' >>"$lat"
+    sleep 0.2
+  done
+  p99=$(sort -n "$lat" | awk '{ a[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print a[i] }')
+  how="snmpget loop, $(grep -c . "$lat") GETs, process start-up included"
+fi
+[ -n "$p99" ] || lsw_fail "no latency measured"
 polls=$(( $(get lsPollSuccesses) - s0 ))
 traps=$(( $(get lsTrapsSent) - t0 ))
-p99=$(sort -n "$lat" | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1] }')
-lsw_log "12 s with the receiver down: $polls polls, $traps traps sent, lsTrapsDropped $(get lsTrapsDropped), snmpget p99 ${p99} ms ($(grep -c . "$lat") GETs, process start-up included)"
+lsw_log "12 s with the receiver down: $polls polls, $traps traps sent, lsTrapsDropped $(get lsTrapsDropped), GET p99 ${p99} ms ($how)"
 [ "$polls" -ge 8 ] || lsw_fail "only $polls polls in 12 s at --interval 1"
 [ "$traps" -ge 1 ] || lsw_fail "no trap sent although tunnels changed"
-awk -v p="$p99" 'BEGIN { exit !(p < 500) }' || lsw_fail "GET p99 ${p99} ms"
+awk -v p="$p99" 'BEGIN { exit !(p + 0 < 100) }' || lsw_fail "GET p99 ${p99} ms"
 [ "$(get lsCollectorStatus)" = 1 ] || lsw_fail "collector not ok"
 echo "PASS"
