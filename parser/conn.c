@@ -215,9 +215,10 @@ static uint32_t serial_after(const char *s, const char *key)
 	return v;
 }
 
+/* Lines only one IKE version prints; a shunt (never-negotiate) has none. */
 static void ike_version_hint(struct lsw_connection *c, enum lsw_ike_version v)
 {
-	if (c->ike_version == LSW_IKE_UNKNOWN)
+	if (c->ike_version == LSW_IKE_UNKNOWN && !(c->policy && strstr(c->policy, "NEVER_NEGOTIATE")))
 		c->ike_version = v;
 }
 
@@ -257,6 +258,8 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 			c->ike_version = LSW_IKEV1;
 		else if (lsw_skip_prefix(q, "IKEv2+"))
 			c->ike_version = LSW_IKEV2;
+		else if (strstr(q, "NEVER_NEGOTIATE"))
+			c->ike_version = LSW_IKE_UNKNOWN; /* a shunt: no IKE at all */
 		else if (strstr(q, "IKEV2_ALLOW") && !strstr(q, "IKEV1_ALLOW"))
 			c->ike_version = LSW_IKEV2; /* <= 4.2 policy bits */
 		else if (strstr(q, "IKEV1_ALLOW") && !strstr(q, "IKEV2_ALLOW"))

@@ -444,6 +444,70 @@ static void test_conn_lines(void **state)
 	}
 }
 
+/* ---- connection detail lines ---- */
+
+static void test_conn_details(void **state)
+{
+	(void)state;
+	/* v4.10/ikev2-systemrole-04-mesh__east__2.txt: a shunt of a group */
+	const char *clear =
+		"000 \"clear\": 192.1.2.23---192.1.2.254...%group; unrouted; eroute owner: #0\n"
+		"000 \"clear\":     oriented; my_ip=unset; their_ip=unset; my_updown=ipsec _updown;\n"
+		"000 \"clear\":   our auth:never, their auth:never, our autheap:none, their autheap:none;\n"
+		"000 \"clear\":   policy: IKEv2+AUTH_NEVER+GROUP+GROUTED+PASS+NEVER_NEGOTIATE;\n"
+		"000 \"clear\":   our idtype: ID_IPV4_ADDR; our id=192.1.2.23; their idtype: %none; their id=(none)\n"
+		"000 \"clear\":   liveness: passive; dpdaction:disabled; dpddelay:0s; retransmit-timeout:0s\n"
+		"000 \"clear\":   newest IKE SA: #0; newest IPsec SA: #0; conn serial: $3;\n";
+	struct lsw_snapshot *snap = parse_str(clear);
+	const struct lsw_connection *c = lsw_snapshot_find_connection(snap, "clear", "");
+
+	assert_int_equal(snap->unparsed, 0);
+	assert_int_equal(snap->n_connections, 1);
+	assert_non_null(c);
+	assert_string_equal(c->policy, "IKEv2+AUTH_NEVER+GROUP+GROUTED+PASS+NEVER_NEGOTIATE");
+	assert_int_equal(c->ike_version, LSW_IKEV2);
+	assert_string_equal(c->local_host, "192.1.2.23");
+	assert_string_equal(c->remote_host, "%group");
+	assert_null(c->local_id); /* the host address is the ID */
+	assert_null(c->remote_id);
+	assert_int_equal(c->newest_ike_sa, 0);
+	lsw_snapshot_free(snap);
+
+	/* v3.32: a shunt without IKEV1_ALLOW/IKEV2_ALLOW has no IKE version */
+	snap = parse_str("000 \"block\":   policy: AUTH_NEVER+GROUP+GROUTED+REJECT+NEVER_NEGOTIATE;\n"
+			 "000 \"block\":   v2-auth-hash-policy: none;\n");
+	assert_int_equal(snap->connections[0].ike_version, LSW_IKE_UNKNOWN);
+	lsw_snapshot_free(snap);
+
+	/* a "| grep newest" of 4.10 status: the connection comes from detail lines alone */
+	snap = parse_str("000 \"westnet-eastnet-ipv4-psk-ikev2\":   newest IKE SA: #1; newest IPsec SA: #2; conn serial: $1;\n"
+			 "000 \"westnet-eastnet-ipv4-psk-ikev2\":   our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; their id=@east\n"
+			 "000 \"westnet-eastnet-ipv4-psk-ikev2\":   IKEv2 algorithm newest: AES_GCM_16_256-HMAC_SHA2_512-DH19\n");
+	c = lsw_snapshot_find_connection(snap, "westnet-eastnet-ipv4-psk-ikev2", NULL);
+	assert_non_null(c);
+	assert_int_equal(c->newest_ike_sa, 1);
+	assert_int_equal(c->newest_child_sa, 2);
+	assert_string_equal(c->local_id, "@west");
+	assert_string_equal(c->remote_id, "@east");
+	assert_int_equal(c->ike_version, LSW_IKEV2);
+	assert_null(c->local_host);
+	assert_null(c->routing);
+	lsw_snapshot_free(snap);
+
+	/* 5.x IKEv1 wording of the routing: line; the first line's routing wins */
+	snap = parse_str("\"r\": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; routed-tunnel; my_ip=unset; their_ip=unset;\n"
+			 "\"r\":   routing: routed-tunnel; owner: IPsec SA #2; established ISAKMP SA: #1; established IPsec SA: #2;\n"
+			 "\"r\":   IKEv1 algorithm newest: AES_CBC_256-HMAC_SHA2_256-MODP2048\n");
+	c = lsw_snapshot_find_connection(snap, "r", NULL);
+	assert_int_equal(c->newest_ike_sa, 1);
+	assert_int_equal(c->newest_child_sa, 2);
+	assert_int_equal(c->eroute_owner, 2);
+	assert_int_equal(c->ike_version, LSW_IKEV1);
+	assert_string_equal(c->routing, "routed-tunnel");
+	assert_true(c->routed_tunnel);
+	lsw_snapshot_free(snap);
+}
+
 /* ---- lines that carry nothing kept, and lines nobody printed ---- */
 
 static const char *const known_lines[] = {
@@ -534,6 +598,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_lines),	cmocka_unit_test(test_spi_lines),
 		cmocka_unit_test(test_traffic_lines), cmocka_unit_test(test_conn_lines),
+		cmocka_unit_test(test_conn_details),
 		cmocka_unit_test(test_known_and_unknown_lines), cmocka_unit_test(test_totals),
 	};
 
