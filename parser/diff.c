@@ -142,6 +142,9 @@ static bool find_view(const struct lsw_snapshot *s, const struct sa_view *v, str
 static struct conn_info *index_find(const struct conn_index *ix, const char *name, const char *inst)
 {
 	struct conn_info key = {.name = name, .instance = inst};
+
+	if (ix->n == 0) /* bsearch() of a NULL array is undefined even for 0 elements */
+		return NULL;
 	return bsearch(&key, ix->v, ix->n, sizeof(*ix->v), conn_info_cmp);
 }
 
