@@ -153,7 +153,7 @@ static void routing_set(struct lsw_parser *p, struct lsw_connection *c, const ch
 }
 
 /* The first line: TOPOLOGY; ROUTING; eroute owner: #N  |  ...; ROUTING; my_ip=X; their_ip=Y; */
-static enum lsw_line_result first_line(struct lsw_parser *p, struct lsw_connection *c, const char *s)
+static enum lsw_line_result first_line(struct lsw_parser *p, const struct lsw_conn_ref *ref, const char *s)
 {
 	const char *end = s + strlen(s);
 	const char *tail = NULL, *q;
@@ -167,24 +167,29 @@ static enum lsw_line_result first_line(struct lsw_parser *p, struct lsw_connecti
 	}
 	if (!tail)
 		return LSW_LINE_UNKNOWN;
-	if ((q = lsw_skip_prefix(tail, "; eroute owner: #"))) {
-		uint32_t v;
-
-		if (lsw_parse_u32(&q, &v))
-			c->eroute_owner = v;
-	}
 	const char *rt = tail;
 
 	while (rt > s && !(rt[-1] == ' ' && rt - 2 >= s && rt[-2] == ';'))
 		rt--;
 	if (rt == s)
 		return LSW_LINE_UNKNOWN;
-	routing_set(p, c, rt, (size_t)(tail - rt));
 	const char *topo_end = rt - 2;
 	const char *dots = lsw_find_outside_brackets(s, topo_end, "...");
 
 	if (!dots)
 		return LSW_LINE_UNKNOWN;
+	/* the line is good: only now is there a connection */
+	struct lsw_connection *c = lsw_get_conn(p, ref);
+
+	if (!c)
+		return LSW_LINE_UNKNOWN;
+	if ((q = lsw_skip_prefix(tail, "; eroute owner: #"))) {
+		uint32_t v;
+
+		if (lsw_parse_u32(&q, &v))
+			c->eroute_owner = v;
+	}
+	routing_set(p, c, rt, (size_t)(tail - rt));
 	if (c->local_host || c->remote_host)
 		return LSW_LINE_KNOWN; /* another SPD of the same connection: the first one is kept */
 	struct end l, r;
@@ -316,15 +321,15 @@ enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s)
 	q++;
 	if (*q != ' ')
 		return LSW_LINE_UNKNOWN;
-	struct lsw_connection *c = lsw_get_conn(p, &ref);
-
-	if (!c)
-		return LSW_LINE_UNKNOWN;
 	if (q[1] == ' ' && q[2] == ' ') {
+		struct lsw_connection *c = lsw_get_conn(p, &ref);
+
+		if (!c)
+			return LSW_LINE_UNKNOWN;
 		while (*q == ' ')
 			q++;
 		detail_line(p, c, q);
 		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
 	}
-	return first_line(p, c, q + 1);
+	return first_line(p, &ref, q + 1);
 }

@@ -68,14 +68,15 @@ static bool said(struct lsw_child_sa *c, const char *t, size_t n, bool *tunnel)
 
 	if (!at)
 		return false;
-	if (n > 4 && memcmp(t, "tun", 3) == 0 && (t[3] == '.' || t[3] == ':')) {
+	if (at - t > 4 && memcmp(t, "tun", 3) == 0 && (t[3] == '.' || t[3] == ':')) {
 		*tunnel = true;
 		return true;
 	}
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
 		size_t pl = strlen(protos[i].proto);
 
-		if (n > pl + 1 && memcmp(t, protos[i].proto, pl) == 0 && (t[pl] == '.' || t[pl] == ':')) {
+		if ((size_t)(at - t) > pl + 1 && memcmp(t, protos[i].proto, pl) == 0 &&
+		    (t[pl] == '.' || t[pl] == ':')) {
 			struct lsw_spi_pair *sp = (struct lsw_spi_pair *)((char *)c + protos[i].off);
 			uint32_t v = parse_spi(t + pl + 1, (size_t)(at - t - pl - 1));
 
@@ -95,10 +96,9 @@ static bool said(struct lsw_child_sa *c, const char *t, size_t n, bool *tunnel)
 enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
 				  const char *rest)
 {
-	struct lsw_child_sa *c = lsw_get_child(p, serial, ref);
+	struct lsw_child_sa spis; /* only its SPI pairs: the record is made once the line is known good */
 
-	if (!c)
-		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+	memset(&spis, 0, sizeof(spis));
 	const char *traffic = strstr(rest, " Traffic:");
 	const char *end = traffic ? traffic : rest + strlen(rest);
 	const char *t = rest;
@@ -106,10 +106,6 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const s
 	const char *peer = NULL;
 	size_t peer_len = 0;
 
-	/* the SAs are rebuilt from this line; a repeated line must not add pairs */
-	memset(&c->esp, 0, sizeof(c->esp));
-	memset(&c->ah, 0, sizeof(c->ah));
-	memset(&c->ipcomp, 0, sizeof(c->ipcomp));
 	while (t < end) {
 		while (t < end && *t == ' ')
 			t++;
@@ -121,7 +117,7 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const s
 			break;
 		size_t n = (size_t)(e - t);
 
-		if (said(c, t, n, &tunnel)) {
+		if (said(&spis, t, n, &tunnel)) {
 			any = seen_said = true;
 		} else if (!seen_said && !peer && t > rest && t[-1] == ' ' && t == rest + 1 && n > 0 &&
 			   !(n == 4 && memcmp(t, "used", 4) == 0)) {
@@ -139,6 +135,14 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const s
 	}
 	if (!any && !traffic)
 		return LSW_LINE_UNKNOWN;
+	struct lsw_child_sa *c = lsw_get_child(p, serial, ref);
+
+	if (!c)
+		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+	/* a repeated line replaces the pairs, never adds to them */
+	c->esp = spis.esp;
+	c->ah = spis.ah;
+	c->ipcomp = spis.ipcomp;
 	if (peer && !c->peer) {
 		size_t n;
 		const char *a = lsw_peer_address(peer, peer_len, &n);
