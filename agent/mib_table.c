@@ -12,6 +12,8 @@ struct table_ctx {
 	const struct lsw_table_ops *ops;
 	struct lsw_collector *collector;
 	netsnmp_handler_registration *reg;
+	/* Not freed by netsnmp_unregister_handler(): ours to free. */
+	netsnmp_table_registration_info *ti;
 	struct table_ctx *next;
 };
 
@@ -127,6 +129,7 @@ int lsw_table_register(const struct lsw_table_ops *ops, struct lsw_collector *c)
 		goto fail;
 	}
 	ctx->reg = reg;
+	ctx->ti = ti;
 	ctx->next = registered;
 	registered = ctx;
 	return 0;
@@ -148,6 +151,7 @@ void lsw_table_unregister_all(void)
 
 		registered = ctx->next;
 		netsnmp_unregister_handler(ctx->reg);
+		netsnmp_table_registration_info_free(ctx->ti);
 		free(ctx);
 	}
 }
