@@ -598,6 +598,23 @@ static void test_totals(void **state)
 	lsw_snapshot_free(snap);
 }
 
+/* 5.x config setup prints the version first (the test suite deletes the
+ * line, ipsec-status.sed@v5.4, so this one is hand-made). */
+static void test_pluto_version(void **state)
+{
+	(void)state;
+	struct lsw_snapshot *snap =
+		parse_str("pluto_version=5.4, pluto_vendorid=OE-Libreswan-5.4, audit-log=yes\n"
+			  "configdir=/etc, configfile=/etc/ipsec.conf, secrets=/etc/ipsec.secrets, ipsecdir=/etc/ipsec.d\n");
+
+	assert_int_equal(snap->unparsed, 0);
+	assert_string_equal(snap->pluto_version, "5.4");
+	lsw_snapshot_free(snap);
+	snap = parse_str("000 configdir=/etc, configfile=/etc/ipsec.conf\n");
+	assert_null(snap->pluto_version);
+	lsw_snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_traffic_lines), cmocka_unit_test(test_conn_lines),
 		cmocka_unit_test(test_conn_details),
 		cmocka_unit_test(test_known_and_unknown_lines), cmocka_unit_test(test_totals),
+		cmocka_unit_test(test_pluto_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
