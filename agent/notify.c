@@ -21,6 +21,8 @@ struct lsw_notify {
 	unsigned long sent, dropped;
 	bool collector_failed;
 	bool have_snapshot; /* a good poll happened: a failure is stale(2), not failed(3) */
+	netsnmp_handler_registration *reg_last, *reg_table; /* NULL until registered */
+	netsnmp_table_registration_info *table_info;        /* not freed by net-snmp */
 };
 
 /* OIDs from mibindex.h, shared with the tables so that a varbind names
@@ -144,12 +146,16 @@ struct lsw_notify *lsw_notify_new(const struct lsw_notify_config *cfg)
 	return n;
 }
 
-/* The handlers keep a pointer to n: free it only after the agent stopped
- * serving requests (at exit). */
+/* The handlers point to n: they go first. Call before snmp_shutdown(). */
 void lsw_notify_free(struct lsw_notify *n)
 {
 	if (!n)
 		return;
+	if (n->reg_table)
+		netsnmp_unregister_handler(n->reg_table);
+	netsnmp_table_registration_info_free(n->table_info);
+	if (n->reg_last)
+		netsnmp_unregister_handler(n->reg_last);
 	lsw_events_free(n->events);
 	free(n);
 }
@@ -693,10 +699,12 @@ int lsw_notify_register(struct lsw_notify *n)
 	if (!reg)
 		return -1;
 	reg->my_reg_void = n;
+	/* On failure net-snmp frees reg itself. */
 	if (netsnmp_register_scalar(reg) != MIB_REGISTERED_OK) {
 		snmp_log(LOG_ERR, "notify: cannot register lsEventLastIndex\n");
 		return -1;
 	}
+	n->reg_last = reg;
 
 	reg = netsnmp_create_handler_registration("lsEventTable", events_handler, ls_event_table,
 	                                          OIDLEN(ls_event_table), HANDLER_CAN_RONLY);
@@ -710,9 +718,11 @@ int lsw_notify_register(struct lsw_notify *n)
 	netsnmp_table_helper_add_indexes(ti, ASN_UNSIGNED, 0);
 	ti->min_column = COL_EV_TIME;
 	ti->max_column = COL_EV_MAX;
+	n->table_info = ti; /* ours to free, whatever happens */
 	if (netsnmp_register_table(reg, ti) != MIB_REGISTERED_OK) {
 		snmp_log(LOG_ERR, "notify: cannot register lsEventTable\n");
 		return -1;
 	}
+	n->reg_table = reg;
 	return 0;
 }
