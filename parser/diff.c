@@ -341,6 +341,41 @@ struct gone {
 	bool consumed;
 };
 
+static int gone_cmp(const void *a, const void *b)
+{
+	const struct gone *x = *(const struct gone *const *)a, *y = *(const struct gone *const *)b;
+	int c = key_cmp(x->v.connection, x->v.instance, y->v.connection, y->v.instance);
+
+	if (c)
+		return c;
+	return x->v.serial < y->v.serial ? -1 : x->v.serial > y->v.serial;
+}
+
+/* The oldest gone established SA of this connection not yet taken by a
+ * rekey. byk is sorted by (connection, serial): a mass rekey of n tunnels
+ * costs n log n, not n * n. */
+static struct gone *gone_partner(struct gone **byk, size_t ng, const struct sa_view *v)
+{
+	size_t lo = 0, hi = ng;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key_cmp(byk[mid]->v.connection, byk[mid]->v.instance, v->connection,
+		            v->instance) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ng; lo++) {
+		struct gone *g = byk[lo];
+		if (key_cmp(g->v.connection, g->v.instance, v->connection, v->instance))
+			break;
+		if (!g->consumed && g->v.state == LSW_SA_ESTABLISHED)
+			return g;
+	}
+	return NULL;
+}
+
 static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot *cur, bool restart,
                       const struct conn_index *oix, const struct conn_index *nix,
                       struct ev_list *del_ike, struct ev_list *del_child, struct ev_list *chg,
@@ -352,17 +387,24 @@ static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot 
 		struct ev_list *del = ike ? del_ike : del_child;
 		size_t no = n_sas(old, ike), nn = n_sas(cur, ike), ng = 0, i, j;
 		struct gone *gone = no ? calloc(no, sizeof(*gone)) : NULL;
+		struct gone **byk = no ? calloc(no, sizeof(*byk)) : NULL;
 		struct sa_view v, o;
 
-		if (no && !gone) {
+		if (no && (!gone || !byk)) {
+			free(gone);
+			free(byk);
 			del->oom = true;
 			return;
 		}
 		for (i = 0; i < no; i++) {
 			view_at(old, ike, i, &v);
-			if (restart || !find_view(cur, &v, &o))
+			if (restart || !find_view(cur, &v, &o)) {
+				byk[ng] = &gone[ng];
 				gone[ng++].v = v;
+			}
 		}
+		if (ng)
+			qsort(byk, ng, sizeof(*byk), gone_cmp);
 		for (i = 0; i < nn; i++) {
 			struct lsw_diff_event *e;
 			bool was = false;
@@ -404,14 +446,12 @@ static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot 
 			/* A rekey: prefer the gone established SA it replaces. */
 			e->type = ike ? LSW_EV_IKE_SA_REKEYED : LSW_EV_IPSEC_SA_REKEYED;
 			e->replaced = had;
-			for (j = 0; j < ng; j++) {
-				struct sa_view *g = &gone[j].v;
-				if (gone[j].consumed || g->state != LSW_SA_ESTABLISHED ||
-				    key_cmp(g->connection, g->instance, v.connection, v.instance))
-					continue;
-				gone[j].consumed = true;
-				e->replaced = g->serial;
-				break;
+			{
+				struct gone *g = gone_partner(byk, ng, &v);
+				if (g) {
+					g->consumed = true;
+					e->replaced = g->v.serial;
+				}
 			}
 		}
 		for (j = 0; j < ng && !chg->oom && !est->oom; j++) {
@@ -434,6 +474,7 @@ static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot 
 			e->superseded = newer > gone[j].v.serial;
 		}
 		free(gone);
+		free(byk);
 	}
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "diff.h"
 #include "parser.h"
@@ -597,6 +598,56 @@ static void test_many_down(void **state)
 	free(text);
 }
 
+/* 20000 tunnels rekey their Child SA in one poll: 20000 rekeys, each with
+ * its own predecessor, and the diff stays n log n (it was n * n once). */
+static struct lsw_snapshot *mass(int n, unsigned child_base)
+{
+	char *text = malloc((size_t)n * 260 + 1), *p = text;
+	struct lsw_snapshot *s;
+	int i;
+
+	*p = '\0';
+	for (i = 0; i < n; i++)
+		p += sprintf(
+		    p,
+		    "000 #%d: \"t%05d\":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); "
+		    "idle;\n"
+		    "000 #%u: \"t%05d\":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); "
+		    "IKE SA #%d; idle;\n",
+		    i + 1, i, child_base + (unsigned)i, i, i + 1);
+	s = parse_text(text);
+	free(text);
+	return s;
+}
+
+static void test_mass_rekey(void **state)
+{
+	const int n = 20000;
+	struct lsw_snapshot *a = mass(n, 100000), *b = mass(n, 200000);
+	struct lsw_diff_event *ev;
+	struct timespec t0, t1;
+	size_t cnt, i;
+	double ms;
+	(void)state;
+
+	assert_int_equal(a->n_child_sas, n);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(lsw_diff(a, b, &ev, &cnt), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	print_message("diff of %d tunnels, all rekeyed: %.1f ms\n", n, ms);
+	assert_int_equal(cnt, (size_t)n);
+	for (i = 0; i < cnt; i++) {
+		assert_int_equal(ev[i].type, LSW_EV_IPSEC_SA_REKEYED);
+		assert_int_equal(ev[i].replaced + 100000, ev[i].serial);
+	}
+	/* Generous: a few ms here; seconds would mean a quadratic step. */
+	assert_true(ms < 2000.0);
+	lsw_diff_free(ev);
+	lsw_snapshot_free(a);
+	lsw_snapshot_free(b);
+}
+
 static void test_type_names(void **state)
 {
 	(void)state;
@@ -612,7 +663,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_real_pairs), cmocka_unit_test(test_deleted_keeps_old_values),
 	    cmocka_unit_test(test_sequences),  cmocka_unit_test(test_first_poll),
-	    cmocka_unit_test(test_many_down),  cmocka_unit_test(test_type_names),
+	    cmocka_unit_test(test_many_down),  cmocka_unit_test(test_mass_rekey),
+	    cmocka_unit_test(test_type_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
