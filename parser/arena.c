@@ -163,16 +163,16 @@ static uint32_t conn_hash(const char *name, size_t name_len, const char *inst, s
 	return h;
 }
 
-static bool conn_eq(const struct lsw_connection *c, const char *name, size_t name_len, const char *inst,
-		    size_t inst_len)
+static bool conn_eq(const struct lsw_connection *c, const char *name, size_t name_len,
+                    const char *inst, size_t inst_len)
 {
 	/* no strlen: the stored strings are NUL-terminated, the keys are not */
 	return memcmp(c->name, name, name_len) == 0 && c->name[name_len] == '\0' &&
 	       memcmp(c->instance, inst, inst_len) == 0 && c->instance[inst_len] == '\0';
 }
 
-long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection *conns, const char *name,
-		      size_t name_len, const char *inst, size_t inst_len)
+long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection *conns,
+                      const char *name, size_t name_len, const char *inst, size_t inst_len)
 {
 	if (m->cap == 0)
 		return -1;
@@ -182,7 +182,8 @@ long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection 
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
 		if (m->idx[i] == 0)
 			return -1;
-		if (m->hash[i] == h && conn_eq(&conns[m->idx[i] - 1], name, name_len, inst, inst_len))
+		if (m->hash[i] == h &&
+		    conn_eq(&conns[m->idx[i] - 1], name, name_len, inst, inst_len))
 			return (long)m->idx[i] - 1;
 	}
 }

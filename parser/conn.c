@@ -1,7 +1,7 @@
 /* conn.c - connection lines of --status / connectionstatus:
- *   "c": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; erouted; eroute owner: #2
- *   "c": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; routed-tunnel; my_ip=unset; their_ip=unset;
- *   "c":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+...;
+ *   "c": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; erouted; eroute
+ * owner: #2 "c": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24;
+ * routed-tunnel; my_ip=unset; their_ip=unset; "c":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+...;
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -11,7 +11,8 @@
 /* ID end flags of <= 5.2: "MS", "+MC", "+S=C" ... ("[@road,+MC+XC+S=C]"). */
 static bool id_flags(const char *s, size_t n)
 {
-	static const char *const flags[] = {"MS", "MC", "CAT", "XS", "XC", "S-C", "S?C", "S=C", "UNKNOWN"};
+	static const char *const flags[] = {"MS",  "MC",  "CAT", "XS",     "XC",
+	                                    "S-C", "S?C", "S=C", "UNKNOWN"};
 	size_t i = 0;
 
 	if (n == 0)
@@ -46,8 +47,8 @@ static void parse_host_id(const char *s, const char *e, struct end *out)
 {
 	const char *p = s;
 
-	if (p < e && *p == '[' && p + 1 < e && (p[1] == ':' || (p[1] >= '0' && p[1] <= '9') ||
-						  (p[1] >= 'a' && p[1] <= 'f'))) {
+	if (p < e && *p == '[' && p + 1 < e &&
+	    (p[1] == ':' || (p[1] >= '0' && p[1] <= '9') || (p[1] >= 'a' && p[1] <= 'f'))) {
 		const char *rb = memchr(p, ']', (size_t)(e - p));
 
 		if (rb && memchr(p, ':', (size_t)(rb - p))) {
@@ -94,7 +95,8 @@ id:
 					comma = id + i - 1;
 					break;
 				}
-			if (comma && comma[1] != ' ' && id_flags(comma + 1, (size_t)(id + n - comma - 1)))
+			if (comma && comma[1] != ' ' &&
+			    id_flags(comma + 1, (size_t)(id + n - comma - 1)))
 				n = (size_t)(comma - id);
 			else if (id_flags(id, n))
 				n = 0;
@@ -148,19 +150,21 @@ static void routing_set(struct lsw_parser *p, struct lsw_connection *c, const ch
 		return;
 	c->routing = lsw_strdup(p, s, n);
 	c->routed_tunnel = (n == 7 && memcmp(s, "erouted", 7) == 0) ||
-			   (n == 13 && memcmp(s, "routed-tunnel", 13) == 0) ||
-			   (n == 15 && memcmp(s, "unrouted-tunnel", 15) == 0);
+	                   (n == 13 && memcmp(s, "routed-tunnel", 13) == 0) ||
+	                   (n == 15 && memcmp(s, "unrouted-tunnel", 15) == 0);
 }
 
 /* The first line: TOPOLOGY; ROUTING; eroute owner: #N  |  ...; ROUTING; my_ip=X; their_ip=Y; */
-static enum lsw_line_result first_line(struct lsw_parser *p, const struct lsw_conn_ref *ref, const char *s)
+static enum lsw_line_result first_line(struct lsw_parser *p, const struct lsw_conn_ref *ref,
+                                       const char *s)
 {
 	const char *end = s + strlen(s);
 	const char *tail = NULL, *q;
 
 	/* search from the right: IDs in the topology may hold "; " */
 	for (const char *x = end; x > s; x--) {
-		if (x[-1] == ';' && (lsw_skip_prefix(x, " eroute owner: #") || lsw_skip_prefix(x, " my_ip="))) {
+		if (x[-1] == ';' &&
+		    (lsw_skip_prefix(x, " eroute owner: #") || lsw_skip_prefix(x, " my_ip="))) {
 			tail = x - 1;
 			break;
 		}
@@ -191,7 +195,8 @@ static enum lsw_line_result first_line(struct lsw_parser *p, const struct lsw_co
 	}
 	routing_set(p, c, rt, (size_t)(tail - rt));
 	if (c->local_host || c->remote_host)
-		return LSW_LINE_KNOWN; /* another SPD of the same connection: the first one is kept */
+		return LSW_LINE_KNOWN; /* another SPD of the same connection: the first one is kept
+		                        */
 	struct end l, r;
 
 	parse_end(s, dots, true, &l);
@@ -223,7 +228,8 @@ static uint32_t serial_after(const char *s, const char *key)
 /* Lines only one IKE version prints; a shunt (never-negotiate) has none. */
 static void ike_version_hint(struct lsw_connection *c, enum lsw_ike_version v)
 {
-	if (c->ike_version == LSW_IKE_UNKNOWN && !(c->policy && strstr(c->policy, "NEVER_NEGOTIATE")))
+	if (c->ike_version == LSW_IKE_UNKNOWN &&
+	    !(c->policy && strstr(c->policy, "NEVER_NEGOTIATE")))
 		c->ike_version = v;
 }
 
@@ -269,24 +275,30 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 			c->ike_version = LSW_IKEV2; /* <= 4.2 policy bits */
 		else if (strstr(q, "IKEV1_ALLOW") && !strstr(q, "IKEV2_ALLOW"))
 			c->ike_version = LSW_IKEV1;
-	} else if (lsw_skip_prefix(s, "newest ISAKMP SA: #") || lsw_skip_prefix(s, "newest IKE SA: #")) {
+	} else if (lsw_skip_prefix(s, "newest ISAKMP SA: #") ||
+	           lsw_skip_prefix(s, "newest IKE SA: #")) {
 		c->newest_ike_sa = serial_after(s, " SA: #");
 		c->newest_child_sa = serial_after(s, "newest IPsec SA: #");
 	} else if ((q = lsw_skip_prefix(s, "routing: "))) {
-		/* 5.x: routing: R; owner: Child SA #2; established IKE SA: #3; established Child SA: #2; */
+		/* 5.x: routing: R; owner: Child SA #2; established IKE SA: #3; established Child
+		 * SA: #2; */
 		size_t n = strcspn(q, ";");
 		uint32_t v;
 
 		routing_set(p, c, q, n);
-		if ((v = serial_after(q, "established IKE SA: #")) || (v = serial_after(q, "established ISAKMP SA: #")))
+		if ((v = serial_after(q, "established IKE SA: #")) ||
+		    (v = serial_after(q, "established ISAKMP SA: #")))
 			c->newest_ike_sa = v;
-		if ((v = serial_after(q, "established Child SA: #")) || (v = serial_after(q, "established IPsec SA: #")))
+		if ((v = serial_after(q, "established Child SA: #")) ||
+		    (v = serial_after(q, "established IPsec SA: #")))
 			c->newest_child_sa = v;
-		if ((v = serial_after(q, "owner: Child SA #")) || (v = serial_after(q, "owner: IPsec SA #")) ||
-		    (v = serial_after(q, "owner: IKE SA #")) || (v = serial_after(q, "owner: ISAKMP SA #")))
+		if ((v = serial_after(q, "owner: Child SA #")) ||
+		    (v = serial_after(q, "owner: IPsec SA #")) ||
+		    (v = serial_after(q, "owner: IKE SA #")) ||
+		    (v = serial_after(q, "owner: ISAKMP SA #")))
 			c->eroute_owner = v;
 	} else if ((q = lsw_skip_prefix(s, "IKEv1 algorithm newest: ")) ||
-		   (q = lsw_skip_prefix(s, "IKE algorithm newest: "))) {
+	           (q = lsw_skip_prefix(s, "IKE algorithm newest: "))) {
 		set_str(p, &c->ike_alg_newest, q, strlen(q));
 		ike_version_hint(c, LSW_IKEV1);
 	} else if ((q = lsw_skip_prefix(s, "IKEv2 algorithm newest: "))) {

@@ -93,26 +93,28 @@ int lsw_serial_map_get(const struct lsw_serial_map *m, uint32_t serial, size_t *
 int lsw_serial_map_put(struct lsw_serial_map *m, uint32_t serial, size_t idx, bool child);
 void lsw_serial_map_free(struct lsw_serial_map *m);
 long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection *conns,
-		      const char *name, size_t name_len, const char *inst, size_t inst_len);
+                      const char *name, size_t name_len, const char *inst, size_t inst_len);
 int lsw_conn_map_put(struct lsw_conn_map *m, const struct lsw_connection *conns, size_t idx);
 void lsw_conn_map_free(struct lsw_conn_map *m);
 
 /* Records: find or make. NULL when out of memory (p->oom is then set) or
  * when the serial is already a different kind of SA. */
 struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_ref *ref);
-struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref);
-struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref);
+struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial,
+                               const struct lsw_conn_ref *ref);
+struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial,
+                                   const struct lsw_conn_ref *ref);
 const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n);
 
 /* Line handlers: return LSW_LINE_KNOWN when the line was understood. */
 enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s);
 enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s);
-enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
-				    const char *rest);
-enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
-				  const char *rest);
-enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
-				      const char *rest);
+enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial,
+                                    const struct lsw_conn_ref *ref, const char *rest);
+enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
+                                  const struct lsw_conn_ref *ref, const char *rest);
+enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
+                                      const struct lsw_conn_ref *ref, const char *rest);
 enum lsw_line_result lsw_line_other(struct lsw_parser *p, const char *s);
 
 /* snapshot.c */

@@ -71,11 +71,14 @@ struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_
 	if (i >= 0) {
 		const struct lsw_connection *c = &p->conns[i];
 
-		if (memcmp(c->name, ref->name, ref->name_len) == 0 && c->name[ref->name_len] == '\0' &&
-		    memcmp(c->instance, ref->inst, ref->inst_len) == 0 && c->instance[ref->inst_len] == '\0')
+		if (memcmp(c->name, ref->name, ref->name_len) == 0 &&
+		    c->name[ref->name_len] == '\0' &&
+		    memcmp(c->instance, ref->inst, ref->inst_len) == 0 &&
+		    c->instance[ref->inst_len] == '\0')
 			return &p->conns[i];
 	}
-	i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst, ref->inst_len);
+	i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst,
+	                     ref->inst_len);
 	if (i >= 0) {
 		p->last_conn = i;
 		return &p->conns[i];
@@ -103,9 +106,10 @@ oom:
 /* Name and instance strings of an SA: shared with the connection when it
  * is already known, to keep memory near the input size. */
 static int sa_names(struct lsw_parser *p, const struct lsw_conn_ref *ref, const char **name,
-		    const char **inst)
+                    const char **inst)
 {
-	long i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst, ref->inst_len);
+	long i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst,
+	                          ref->inst_len);
 
 	if (i >= 0) {
 		*name = p->conns[i].name;
@@ -117,7 +121,8 @@ static int sa_names(struct lsw_parser *p, const struct lsw_conn_ref *ref, const 
 	return *name && *inst ? 0 : -1;
 }
 
-struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref)
+struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial,
+                               const struct lsw_conn_ref *ref)
 {
 	size_t idx;
 	bool child;
@@ -144,7 +149,8 @@ oom:
 	return NULL;
 }
 
-struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref)
+struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial,
+                                   const struct lsw_conn_ref *ref)
 {
 	size_t idx;
 	bool child;
@@ -212,8 +218,9 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 	if (*rest == ':')
 		return lsw_line_state(p, serial, &ref, rest);
 	/* an instance: a state line, or a SPI line cut before its Traffic: part */
-	if (strstr(rest, " esp.") || strstr(rest, " ah.") || strstr(rest, " comp.") || strstr(rest, " esp:") ||
-	    strstr(rest, " ah:") || strstr(rest, " tun.") || strstr(rest, " tun:"))
+	if (strstr(rest, " esp.") || strstr(rest, " ah.") || strstr(rest, " comp.") ||
+	    strstr(rest, " esp:") || strstr(rest, " ah:") || strstr(rest, " tun.") ||
+	    strstr(rest, " tun:"))
 		return lsw_line_spi(p, serial, &ref, rest);
 	return lsw_line_state(p, serial, &ref, rest);
 }
@@ -263,13 +270,33 @@ static enum lsw_line_result line_totals(struct lsw_parser *p, const char *s)
 /* Lines pluto prints that carry nothing the snapshot keeps (headers,
  * interfaces, algorithms, config setup, whack's own errors). */
 static const char *const known_prefixes[] = {
-	"using kernel interface:", "interface ", "fips mode", "FIPS mode", "SElinux=", "seccomp=",
-	"config setup options:", "debug", "nat-traversal", "virtual-private", "- allowed subnet",
-	"- excluded subnet", "- disallowed subnet", "Kernel algorithms supported:",
-	"IKE algorithms supported:", "ESP algorithms supported:", "algorithm ", "stats db_ops",
-	"Connection list:", "State Information:", "Bare Shunt list:", "Shunt list:",
-	"whack: Pluto is not running", "ipsec whack: ERROR: Pluto is not running", "no connection or alias named",
-	"no such connection", "WARNING: ipsec auto has been deprecated",
+    "using kernel interface:",
+    "interface ",
+    "fips mode",
+    "FIPS mode",
+    "SElinux=",
+    "seccomp=",
+    "config setup options:",
+    "debug",
+    "nat-traversal",
+    "virtual-private",
+    "- allowed subnet",
+    "- excluded subnet",
+    "- disallowed subnet",
+    "Kernel algorithms supported:",
+    "IKE algorithms supported:",
+    "ESP algorithms supported:",
+    "algorithm ",
+    "stats db_ops",
+    "Connection list:",
+    "State Information:",
+    "Bare Shunt list:",
+    "Shunt list:",
+    "whack: Pluto is not running",
+    "ipsec whack: ERROR: Pluto is not running",
+    "no connection or alias named",
+    "no such connection",
+    "WARNING: ipsec auto has been deprecated",
 };
 
 /* config setup: "key=value, key=value" (keys change with every release). */

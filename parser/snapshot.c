@@ -144,8 +144,8 @@ void lsw_snapshot_free(struct lsw_snapshot *snap)
 	free(s);
 }
 
-const struct lsw_connection *lsw_snapshot_find_connection(const struct lsw_snapshot *snap, const char *name,
-							   const char *instance)
+const struct lsw_connection *lsw_snapshot_find_connection(const struct lsw_snapshot *snap,
+                                                          const char *name, const char *instance)
 {
 	struct lsw_connection key = {.name = name, .instance = instance ? instance : ""};
 
@@ -163,7 +163,8 @@ const struct lsw_ike_sa *lsw_snapshot_find_ike_sa(const struct lsw_snapshot *sna
 	return bsearch(&key, snap->ike_sas, snap->n_ike_sas, sizeof(key), cmp_ike);
 }
 
-const struct lsw_child_sa *lsw_snapshot_find_child_sa(const struct lsw_snapshot *snap, uint32_t serial)
+const struct lsw_child_sa *lsw_snapshot_find_child_sa(const struct lsw_snapshot *snap,
+                                                      uint32_t serial)
 {
 	struct lsw_child_sa key = {.serial = serial};
 

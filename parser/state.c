@@ -1,7 +1,8 @@
 /* state.c - state lines of every release:
- *   3.x   #2: "c":500 STATE_V2_IPSEC_I (IPsec SA established); EVENT_SA_REKEY in 27s; newest IPSEC; eroute owner; isakmp#1; idle;
- *   4.x   #2: "c":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); EXPIRE in 12s; newest; eroute owner; IKE SA #1; idle;
- *   5.4   #2: "c":500 established Child SA; EXPIRE in 12s; newest; eroute owner; IKE SA #1; idle;
+ *   3.x   #2: "c":500 STATE_V2_IPSEC_I (IPsec SA established); EVENT_SA_REKEY in 27s; newest IPSEC;
+ * eroute owner; isakmp#1; idle; 4.x   #2: "c":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child
+ * SA); EXPIRE in 12s; newest; eroute owner; IKE SA #1; idle; 5.4   #2: "c":500 established Child
+ * SA; EXPIRE in 12s; newest; eroute owner; IKE SA #1; idle;
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,26 +37,60 @@ const struct lsw_state_info *lsw_state_by_token(const char *s, size_t n)
 {
 	struct key k = {s, n};
 
-	return bsearch(&k, lsw_state_tokens, lsw_state_tokens_n, sizeof(lsw_state_tokens[0]), cmp_token);
+	return bsearch(&k, lsw_state_tokens, lsw_state_tokens_n, sizeof(lsw_state_tokens[0]),
+	               cmp_token);
 }
 
 const struct lsw_state_info *lsw_state_by_story(const char *s, size_t n)
 {
 	struct key k = {s, n};
 
-	return bsearch(&k, lsw_state_stories, lsw_state_stories_n, sizeof(lsw_state_stories[0]), cmp_story);
+	return bsearch(&k, lsw_state_stories, lsw_state_stories_n, sizeof(lsw_state_stories[0]),
+	               cmp_story);
 }
 
 /* Event names as printed; the snapshot points at these instead of copying. */
 static const char *const event_names[] = {
-	"REPLACE", "REKEY", "EXPIRE", "RETRANSMIT", "LIVENESS", "DISCARD", "REPLACE_IF_USED", "NAT_KEEPALIVE",
-	"DPD", "DPD_TIMEOUT", "CRYPTO_TIMEOUT", "SEND_XAUTH", "PAM_TIMEOUT", "REAUTH", "ADDR_CHANGE", "RETAIN",
-	"TIMEOUT_INITIATOR", "TIMEOUT_RESPONDER", "TIMEOUT_RESPONSE", "EVENT_SA_REPLACE", "EVENT_SA_REKEY",
-	"EVENT_SA_EXPIRE", "EVENT_RETRANSMIT", "EVENT_v1_RETRANSMIT", "EVENT_v2_RETRANSMIT",
-	"EVENT_SA_REPLACE_IF_USED", "EVENT_v1_SA_REPLACE_IF_USED", "EVENT_DPD", "EVENT_DPD_TIMEOUT",
-	"EVENT_v2_LIVENESS", "EVENT_SO_DISCARD", "EVENT_v2_RESPONDER_TIMEOUT", "EVENT_CRYPTO_TIMEOUT",
-	"EVENT_v1_SEND_XAUTH", "EVENT_PAM_TIMEOUT", "EVENT_v2_RELEASE_WHACK", "EVENT_v2_INITIATE_CHILD",
-	"EVENT_v2_ADDR_CHANGE", "EVENT_RETAIN", "EVENT_v2_REDIRECT",
+    "REPLACE",
+    "REKEY",
+    "EXPIRE",
+    "RETRANSMIT",
+    "LIVENESS",
+    "DISCARD",
+    "REPLACE_IF_USED",
+    "NAT_KEEPALIVE",
+    "DPD",
+    "DPD_TIMEOUT",
+    "CRYPTO_TIMEOUT",
+    "SEND_XAUTH",
+    "PAM_TIMEOUT",
+    "REAUTH",
+    "ADDR_CHANGE",
+    "RETAIN",
+    "TIMEOUT_INITIATOR",
+    "TIMEOUT_RESPONDER",
+    "TIMEOUT_RESPONSE",
+    "EVENT_SA_REPLACE",
+    "EVENT_SA_REKEY",
+    "EVENT_SA_EXPIRE",
+    "EVENT_RETRANSMIT",
+    "EVENT_v1_RETRANSMIT",
+    "EVENT_v2_RETRANSMIT",
+    "EVENT_SA_REPLACE_IF_USED",
+    "EVENT_v1_SA_REPLACE_IF_USED",
+    "EVENT_DPD",
+    "EVENT_DPD_TIMEOUT",
+    "EVENT_v2_LIVENESS",
+    "EVENT_SO_DISCARD",
+    "EVENT_v2_RESPONDER_TIMEOUT",
+    "EVENT_CRYPTO_TIMEOUT",
+    "EVENT_v1_SEND_XAUTH",
+    "EVENT_PAM_TIMEOUT",
+    "EVENT_v2_RELEASE_WHACK",
+    "EVENT_v2_INITIATE_CHILD",
+    "EVENT_v2_ADDR_CHANGE",
+    "EVENT_RETAIN",
+    "EVENT_v2_REDIRECT",
 };
 
 static const char *event_name(struct lsw_parser *p, const char *s, size_t n)
@@ -117,7 +152,8 @@ static const char *parse_port(const char *s, struct state_fields *f)
 }
 
 /* One "; "-separated item after the state. */
-static int state_item(struct lsw_parser *p, struct state_fields *f, const char *s, size_t n, size_t *cap)
+static int state_item(struct lsw_parser *p, struct state_fields *f, const char *s, size_t n,
+                      size_t *cap)
 {
 	const char *in = NULL;
 
@@ -166,7 +202,7 @@ static int state_item(struct lsw_parser *p, struct state_fields *f, const char *
 	else if (n == 12 && memcmp(s, "eroute owner", 12) == 0)
 		f->eroute_owner = true;
 	else if ((q = lsw_skip_prefix(s, "isakmp#")) || (q = lsw_skip_prefix(s, "IKE SA #")) ||
-		 (q = lsw_skip_prefix(s, "ISAKMP SA #")))
+	         (q = lsw_skip_prefix(s, "ISAKMP SA #")))
 		lsw_parse_u32(&q, &f->parent);
 	else if ((q = lsw_skip_prefix(s, "lastdpd=")))
 		lsw_parse_long(&q, &f->lastdpd);
@@ -182,7 +218,8 @@ static int parse_state_text(struct lsw_parser *p, const char *s, struct state_fi
 	const char *items;
 
 	if (sp && (!semi || sp < semi) && sp[1] == '(' && is_upper_token(s, (size_t)(sp - s))) {
-		/* <= 5.3: NAME (story); the story may hold parentheses: "sent IKE_AUTH(EAP) response" */
+		/* <= 5.3: NAME (story); the story may hold parentheses: "sent IKE_AUTH(EAP)
+		 * response" */
 		const char *close = strstr(sp, ");");
 
 		if (!close) {
@@ -250,11 +287,13 @@ static enum lsw_role role_of(const char *s, size_t n)
 	for (size_t j = 1; j < ln; j++)
 		if (last[j] < '0' || last[j] > '9')
 			return LSW_ROLE_UNKNOWN;
-	return last[0] == 'I' ? LSW_ROLE_INITIATOR : last[0] == 'R' ? LSW_ROLE_RESPONDER : LSW_ROLE_UNKNOWN;
+	return last[0] == 'I'   ? LSW_ROLE_INITIATOR
+	       : last[0] == 'R' ? LSW_ROLE_RESPONDER
+	                        : LSW_ROLE_UNKNOWN;
 }
 
-enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
-				    const char *rest)
+enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial,
+                                    const struct lsw_conn_ref *ref, const char *rest)
 {
 	struct state_fields f = {.port = LSW_ABSENT, .lastdpd = LSW_ABSENT};
 	enum lsw_line_result res = LSW_LINE_UNKNOWN;
@@ -299,22 +338,25 @@ enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial, const
 		child = info->child;
 		st = info->norm == LSW_NORM_ESTABLISHED ? LSW_SA_ESTABLISHED
 		     : info->norm == LSW_NORM_OTHER     ? LSW_SA_OTHER
-							: LSW_SA_NEGOTIATING;
+		                                        : LSW_SA_NEGOTIATING;
 		ikev = info->ike == 1 ? LSW_IKEV1 : LSW_IKEV2;
 		role = (enum lsw_role)info->role;
 	} else {
 		/* a release this table does not know: guess from the words */
 		child = f.parent || contains(nm, nl, "CHILD") || contains(nm, nl, "IPSEC") ||
-			contains(nm, nl, "QUICK") || contains(f.story, f.story_len, "Child SA") ||
-			contains(f.story, f.story_len, "IPsec SA");
-		if (contains(nm, nl, "DEL") || contains(nm, nl, "ZOMBIE") || contains(f.story, f.story_len, "deleted"))
+		        contains(nm, nl, "QUICK") || contains(f.story, f.story_len, "Child SA") ||
+		        contains(f.story, f.story_len, "IPsec SA");
+		if (contains(nm, nl, "DEL") || contains(nm, nl, "ZOMBIE") ||
+		    contains(f.story, f.story_len, "deleted"))
 			st = LSW_SA_OTHER;
-		else if (contains(nm, nl, "ESTABLISHED") || contains(f.story, f.story_len, "established"))
+		else if (contains(nm, nl, "ESTABLISHED") ||
+		         contains(f.story, f.story_len, "established"))
 			st = LSW_SA_ESTABLISHED;
 		else
 			st = LSW_SA_NEGOTIATING;
-		if (contains(nm, nl, "MAIN_") || contains(nm, nl, "AGGR_") || contains(nm, nl, "QUICK_") ||
-		    contains(nm, nl, "XAUTH_") || contains(nm, nl, "MODE_CFG") || contains(f.story, f.story_len, "ISAKMP"))
+		if (contains(nm, nl, "MAIN_") || contains(nm, nl, "AGGR_") ||
+		    contains(nm, nl, "QUICK_") || contains(nm, nl, "XAUTH_") ||
+		    contains(nm, nl, "MODE_CFG") || contains(f.story, f.story_len, "ISAKMP"))
 			ikev = LSW_IKEV1;
 		else if (f.name)
 			ikev = LSW_IKEV2;
@@ -329,9 +371,10 @@ enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial, const
 	else
 		state_name = info ? info->story : lsw_strdup(p, f.story, f.story_len);
 	if (f.story_len)
-		story = info && strlen(info->story) == f.story_len && memcmp(info->story, f.story, f.story_len) == 0
-				? info->story
-				: lsw_strdup(p, f.story, f.story_len);
+		story = info && strlen(info->story) == f.story_len &&
+		                memcmp(info->story, f.story, f.story_len) == 0
+		            ? info->story
+		            : lsw_strdup(p, f.story, f.story_len);
 	const char *peer = f.peer_len ? lsw_strdup(p, f.peer, f.peer_len) : NULL;
 	struct lsw_event *ev = NULL;
 
@@ -349,7 +392,8 @@ enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial, const
 		struct lsw_child_sa *c = lsw_get_child(p, serial, ref);
 
 		if (!c) {
-			/* the serial is an IKE SA already: a state line of its own is still a state line */
+			/* the serial is an IKE SA already: a state line of its own is still a state
+			 * line */
 			res = p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
 			goto out;
 		}

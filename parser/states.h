@@ -13,8 +13,8 @@ enum lsw_state_norm {
 };
 
 struct lsw_state_info {
-	const char *token; /* as printed: "STATE_MAIN_I4", "ESTABLISHED_IKE_SA" */
-	const char *story; /* libreswan's description, the whole 5.4 state text */
+	const char *token;   /* as printed: "STATE_MAIN_I4", "ESTABLISHED_IKE_SA" */
+	const char *story;   /* libreswan's description, the whole 5.4 state text */
 	unsigned char child; /* 1 = Child/IPsec SA, 0 = IKE/ISAKMP SA */
 	unsigned char norm;  /* enum lsw_state_norm; "inbound-only" is negotiating */
 	unsigned char ike;   /* 1 or 2 */

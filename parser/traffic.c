@@ -1,6 +1,7 @@
 /* traffic.c - the SPI/Traffic line of --status and the --trafficstatus line:
- *   #2: "c" esp.5b1c2d3e@192.1.2.23 esp.a1b2c3d4@192.1.2.45 tun.0@192.1.2.23 tun.0@192.1.2.45 Traffic: ESPin=84B ESPout=84B ESPmax=2^63B
- *   #2: "c"[1] 10.0.10.1/32=== ...192.1.2.23, type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id='C=CA, O=x', lease=10.0.10.1/32
+ *   #2: "c" esp.5b1c2d3e@192.1.2.23 esp.a1b2c3d4@192.1.2.45 tun.0@192.1.2.23 tun.0@192.1.2.45
+ * Traffic: ESPin=84B ESPout=84B ESPmax=2^63B #2: "c"[1] 10.0.10.1/32=== ...192.1.2.23, type=ESP,
+ * add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id='C=CA, O=x', lease=10.0.10.1/32
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -60,9 +61,9 @@ static bool said(struct lsw_child_sa *c, const char *t, size_t n, bool *tunnel)
 		const char *proto;
 		size_t off;
 	} protos[] = {
-		{"esp", offsetof(struct lsw_child_sa, esp)},
-		{"ah", offsetof(struct lsw_child_sa, ah)},
-		{"comp", offsetof(struct lsw_child_sa, ipcomp)},
+	    {"esp", offsetof(struct lsw_child_sa, esp)},
+	    {"ah", offsetof(struct lsw_child_sa, ah)},
+	    {"comp", offsetof(struct lsw_child_sa, ipcomp)},
 	};
 	const char *at = memchr(t, '@', n);
 
@@ -77,7 +78,8 @@ static bool said(struct lsw_child_sa *c, const char *t, size_t n, bool *tunnel)
 
 		if ((size_t)(at - t) > pl + 1 && memcmp(t, protos[i].proto, pl) == 0 &&
 		    (t[pl] == '.' || t[pl] == ':')) {
-			struct lsw_spi_pair *sp = (struct lsw_spi_pair *)((char *)c + protos[i].off);
+			struct lsw_spi_pair *sp =
+			    (struct lsw_spi_pair *)((char *)c + protos[i].off);
 			uint32_t v = parse_spi(t + pl + 1, (size_t)(at - t - pl - 1));
 
 			/* pairs are OUTBOUND@peer INBOUND@local */
@@ -93,10 +95,11 @@ static bool said(struct lsw_child_sa *c, const char *t, size_t n, bool *tunnel)
 	return false;
 }
 
-enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
-				  const char *rest)
+enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
+                                  const struct lsw_conn_ref *ref, const char *rest)
 {
-	struct lsw_child_sa spis; /* only its SPI pairs: the record is made once the line is known good */
+	struct lsw_child_sa
+	    spis; /* only its SPI pairs: the record is made once the line is known good */
 
 	memset(&spis, 0, sizeof(spis));
 	const char *traffic = strstr(rest, " Traffic:");
@@ -119,8 +122,8 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial, const s
 
 		if (said(&spis, t, n, &tunnel)) {
 			any = seen_said = true;
-		} else if (!seen_said && !peer && t > rest && t[-1] == ' ' && t == rest + 1 && n > 0 &&
-			   !(n == 4 && memcmp(t, "used", 4) == 0)) {
+		} else if (!seen_said && !peer && t > rest && t[-1] == ' ' && t == rest + 1 &&
+		           n > 0 && !(n == 4 && memcmp(t, "used", 4) == 0)) {
 			/* instance peer right after the name; OE form "X=== ...Y" continues */
 			peer = t;
 			if (n >= 3 && memcmp(e - 3, "===", 3) == 0 && e + 1 < end && e[1] == '.') {
@@ -200,8 +203,8 @@ static const char *field(const char *s, const char *key, size_t *n)
 	return k;
 }
 
-enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
-				      const char *rest)
+enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
+                                      const struct lsw_conn_ref *ref, const char *rest)
 {
 	/* The connection suffix ends at the first ", " (OE clients may hold a blank). */
 	const char *kv = strstr(rest, ", ");

@@ -94,7 +94,8 @@ const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn
 
 	if (*s != '"')
 		return NULL;
-	for (const char *q = strchr(s + 1, '"'); q && (!limit || q < limit); q = strchr(q + 1, '"')) {
+	for (const char *q = strchr(s + 1, '"'); q && (!limit || q < limit);
+	     q = strchr(q + 1, '"')) {
 		const char *after = skip_instance(q + 1);
 
 		if (!limit) {

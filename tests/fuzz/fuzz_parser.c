@@ -72,12 +72,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t cut = size ? (data[0] * 257u + (size > 1 ? data[size - 1] : 0)) % (size + 1) : 0;
 	struct lsw_parser *p = lsw_parser_new();
 
-	if (p && lsw_parser_feed(p, text, cut) == 0 && lsw_parser_feed(p, text + cut, size - cut) == 0) {
+	if (p && lsw_parser_feed(p, text, cut) == 0 &&
+	    lsw_parser_feed(p, text + cut, size - cut) == 0) {
 		struct lsw_snapshot *two = lsw_parser_finish(p);
 
 		if (two) {
 			if (two->lines != whole->lines || two->unparsed != whole->unparsed ||
-			    two->n_connections != whole->n_connections || two->n_ike_sas != whole->n_ike_sas ||
+			    two->n_connections != whole->n_connections ||
+			    two->n_ike_sas != whole->n_ike_sas ||
 			    two->n_child_sas != whole->n_child_sas)
 				abort();
 			lsw_snapshot_free(two);

@@ -29,18 +29,20 @@ static const struct {
 	const char *test;
 	const char *reason;
 } allow_unparsed[] = {
-	{"basic-pluto-12", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
-	{"l2tp-01", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
-	{"ikev1-l2tp-01", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
-	{"ikev1-l2tp-02", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
-	{"newoe-18-poc-cop-port22", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
-	{"newoe-18-poc-cop-port22-transport", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
-	{"newoe-18-poc-cop-port22-both-reorder", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
-	{"newoe-18-poc-cop-port-7", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
-	{"newoe-06-prio", "sed replaces the rest of each state line by '--- cut ---'"},
-	{"ikev2-redirect-06-roadwarriors", "sed 's/#./#X/' replaces the serial numbers"},
-	{"ikev2-rw-multiple-subnets-4-mismatch", "'ipsec trafficstatus | wc -l' records a count, not the lines"},
-	{"newoe-18-poc-poc", "the output of 'hostname' is mixed in"},
+    {"basic-pluto-12", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
+    {"l2tp-01", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
+    {"ikev1-l2tp-01", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
+    {"ikev1-l2tp-02", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
+    {"newoe-18-poc-cop-port22", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
+    {"newoe-18-poc-cop-port22-transport", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
+    {"newoe-18-poc-cop-port22-both-reorder",
+     "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
+    {"newoe-18-poc-cop-port-7", "sed 's/type=ESP.*$/[...]/' cuts the trafficstatus line"},
+    {"newoe-06-prio", "sed replaces the rest of each state line by '--- cut ---'"},
+    {"ikev2-redirect-06-roadwarriors", "sed 's/#./#X/' replaces the serial numbers"},
+    {"ikev2-rw-multiple-subnets-4-mismatch",
+     "'ipsec trafficstatus | wc -l' records a count, not the lines"},
+    {"newoe-18-poc-poc", "the output of 'hostname' is mixed in"},
 };
 
 /* Whole status files whose SA count differs from pluto's totals: none so far. */
@@ -48,7 +50,7 @@ static const struct {
 	const char *file;
 	const char *reason;
 } allow_totals[] = {
-	{NULL, NULL},
+    {NULL, NULL},
 };
 
 struct row {
@@ -181,7 +183,8 @@ static int check_version(const char *dir, const char *version)
 	char **names = NULL;
 	size_t n_names = 0, cap = 0;
 	int failures = 0;
-	size_t files = 0, lines = 0, unparsed = 0, strict = 0, strict_unparsed = 0, allowed = 0, totals = 0;
+	size_t files = 0, lines = 0, unparsed = 0, strict = 0, strict_unparsed = 0, allowed = 0,
+	       totals = 0;
 
 	assert_non_null(d);
 	while ((de = readdir(d))) {
@@ -218,12 +221,14 @@ static int check_version(const char *dir, const char *version)
 		assert_non_null(p);
 		assert_int_equal(lsw_parser_feed(p, buf, len / 2 + 1 > len ? len : len / 2 + 1), 0);
 		if (len / 2 + 1 < len)
-			assert_int_equal(lsw_parser_feed(p, buf + len / 2 + 1, len - len / 2 - 1), 0);
+			assert_int_equal(lsw_parser_feed(p, buf + len / 2 + 1, len - len / 2 - 1),
+			                 0);
 		struct lsw_snapshot *two = lsw_parser_finish(p);
 
 		assert_non_null(two);
 		if (two->unparsed != snap->unparsed || two->n_ike_sas != snap->n_ike_sas ||
-		    two->n_child_sas != snap->n_child_sas || two->n_connections != snap->n_connections) {
+		    two->n_child_sas != snap->n_child_sas ||
+		    two->n_connections != snap->n_connections) {
 			print_error("%s/%s: two pieces parse differently\n", version, names[i]);
 			failures++;
 		}
@@ -242,8 +247,9 @@ static int check_version(const char *dir, const char *version)
 				allowed++;
 			} else if (snap->unparsed) {
 				strict_unparsed += snap->unparsed;
-				print_error("%s/%s: %zu unparsed line(s), first at line %zu\n", version, names[i],
-					    snap->unparsed, snap->unparsed_line[0]);
+				print_error("%s/%s: %zu unparsed line(s), first at line %zu\n",
+				            version, names[i], snap->unparsed,
+				            snap->unparsed_line[0]);
 				failures++;
 			}
 		}
@@ -253,9 +259,10 @@ static int check_version(const char *dir, const char *version)
 			if ((long)snap->n_ike_sas != snap->totals.ike_total ||
 			    (snap->totals.ipsec_total != LSW_ABSENT &&
 			     (long)snap->n_child_sas != snap->totals.ipsec_total)) {
-				print_error("%s/%s: %zu IKE SAs / %zu IPsec SAs parsed, pluto says %ld / %ld\n", version,
-					    names[i], snap->n_ike_sas, snap->n_child_sas, snap->totals.ike_total,
-					    snap->totals.ipsec_total);
+				print_error("%s/%s: %zu IKE SAs / %zu IPsec SAs parsed, pluto says "
+				            "%ld / %ld\n",
+				            version, names[i], snap->n_ike_sas, snap->n_child_sas,
+				            snap->totals.ike_total, snap->totals.ipsec_total);
 				failures++;
 			}
 		}
@@ -263,9 +270,10 @@ static int check_version(const char *dir, const char *version)
 		free(buf);
 		free(names[i]);
 	}
-	print_message("%-6s files %zu, lines %zu, unparsed %zu; strict files %zu (allowlisted %zu, unparsed "
-		      "elsewhere %zu); totals checked %zu\n",
-		      version, files, lines, unparsed, strict, allowed, strict_unparsed, totals);
+	print_message(
+	    "%-6s files %zu, lines %zu, unparsed %zu; strict files %zu (allowlisted %zu, unparsed "
+	    "elsewhere %zu); totals checked %zu\n",
+	    version, files, lines, unparsed, strict, allowed, strict_unparsed, totals);
 	free(names);
 	free(rows);
 	return failures;
@@ -317,7 +325,7 @@ static void test_corpus(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_corpus),
+	    cmocka_unit_test(test_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,9 +62,9 @@ struct file_case {
 };
 
 static const struct file_case delete01[] = {
-	{"v3.32/ikev2-delete-01__west__2.txt", 124, "STATE_PARENT_I3", "erouted", 336},
-	{"v4.10/ikev2-delete-01__west__2.txt", 118, "STATE_V2_ESTABLISHED_IKE_SA", "erouted", 84},
-	{"v5.4/ikev2-delete-01__west__2.txt", 126, "established IKE SA", "routed-tunnel", 84},
+    {"v3.32/ikev2-delete-01__west__2.txt", 124, "STATE_PARENT_I3", "erouted", 336},
+    {"v4.10/ikev2-delete-01__west__2.txt", 118, "STATE_V2_ESTABLISHED_IKE_SA", "erouted", 84},
+    {"v5.4/ikev2-delete-01__west__2.txt", 126, "established IKE SA", "routed-tunnel", 84},
 };
 
 static void test_status_three_releases(void **state)
@@ -86,7 +86,7 @@ static void test_status_three_releases(void **state)
 		assert_int_equal(snap->totals.ipsec_total, 1);
 
 		const struct lsw_connection *c =
-			lsw_snapshot_find_connection(snap, "westnet-eastnet-ipv4-psk-ikev2", NULL);
+		    lsw_snapshot_find_connection(snap, "westnet-eastnet-ipv4-psk-ikev2", NULL);
 
 		assert_non_null(c);
 		assert_string_equal(c->routing, fc->routing);
@@ -153,9 +153,11 @@ static void test_status_ikev1_three_conns(void **state)
 	assert_int_equal(snap->connections[1].eroute_owner, 3);
 	assert_int_equal(snap->connections[1].newest_ike_sa, 0);
 	assert_int_equal(snap->connections[1].newest_child_sa, 3);
-	assert_string_equal(snap->connections[1].esp_alg_newest, "AES_CBC_128-HMAC_SHA1_96; pfsgroup=<Phase1>");
+	assert_string_equal(snap->connections[1].esp_alg_newest,
+	                    "AES_CBC_128-HMAC_SHA1_96; pfsgroup=<Phase1>");
 	assert_int_equal(snap->connections[2].ike_version, LSW_IKEV1);
-	assert_string_equal(snap->connections[2].ike_alg_newest, "AES_CBC_256-HMAC_SHA2_256-MODP2048");
+	assert_string_equal(snap->connections[2].ike_alg_newest,
+	                    "AES_CBC_256-HMAC_SHA2_256-MODP2048");
 	assert_int_equal(snap->connections[2].n_ike_sas, 1);
 	assert_int_equal(snap->n_ike_sas, 1);
 	assert_int_equal(snap->ike_sas[0].role, LSW_ROLE_RESPONDER);
@@ -174,14 +176,15 @@ static void test_connectionstatus_5(void **state)
 {
 	(void)state;
 	struct lsw_snapshot *snap =
-		parse_file("v5.4/crossing-streams-24-ikev2-delete-connswitch-github-2101__west__1.txt");
+	    parse_file("v5.4/crossing-streams-24-ikev2-delete-connswitch-github-2101__west__1.txt");
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_connections, 2);
 	const struct lsw_connection *a = lsw_snapshot_find_connection(snap, "a", "");
 
 	assert_non_null(a);
-	/* routing: routed-tunnel; owner: Child SA #2; established IKE SA: #3; established Child SA: #2; */
+	/* routing: routed-tunnel; owner: Child SA #2; established IKE SA: #3; established Child SA:
+	 * #2; */
 	assert_int_equal(a->newest_ike_sa, 3);
 	assert_int_equal(a->newest_child_sa, 2);
 	assert_int_equal(a->eroute_owner, 2);
@@ -204,7 +207,8 @@ static void test_connectionstatus_5(void **state)
 static void test_showstates_5(void **state)
 {
 	(void)state;
-	struct lsw_snapshot *snap = parse_file("v5.4/ikev2-rw-multiple-subnets-4-mismatch__road__2.txt");
+	struct lsw_snapshot *snap =
+	    parse_file("v5.4/ikev2-rw-multiple-subnets-4-mismatch__road__2.txt");
 	static const uint32_t children[] = {2, 4, 6, 7, 8, 9};
 
 	assert_int_equal(snap->lines, 13);
@@ -250,8 +254,8 @@ static void test_trafficstatus_files(void **state)
 	snap = parse_file("v4.10/certoe-03-cop-whack__road__2.txt");
 	assert_int_equal(snap->n_child_sas, 1);
 	assert_string_equal(snap->child_sas[0].remote_id,
-			    "C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, "
-			    "CN=east.testing.libreswan.org, E=user-east@testing.libreswan.org");
+	                    "C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, "
+	                    "CN=east.testing.libreswan.org, E=user-east@testing.libreswan.org");
 	lsw_snapshot_free(snap);
 }
 
@@ -260,15 +264,19 @@ static void test_trafficstatus_files(void **state)
 static void test_merge_status_traffic(void **state)
 {
 	(void)state;
-	const char *status = "#2: \"c\":500 established Child SA; EXPIRE in 12s; newest; eroute owner; IKE SA #1; idle;\n"
-			     "#2: \"c\" esp.1@192.1.2.23 esp.2@192.1.2.45 tun.0@192.1.2.23 tun.0@192.1.2.45 "
-			     "Traffic: ESPin=1KB ESPout=2MB ESPmax=2^63B \n";
-	const char *traffic = "#2: \"c\", type=ESP, add_time=1234567890, inBytes=1500, outBytes=2100000, "
-			      "maxBytes=2^63B, id='@east'\n";
+	const char *status =
+	    "#2: \"c\":500 established Child SA; EXPIRE in 12s; newest; eroute owner; IKE SA #1; "
+	    "idle;\n"
+	    "#2: \"c\" esp.1@192.1.2.23 esp.2@192.1.2.45 tun.0@192.1.2.23 tun.0@192.1.2.45 "
+	    "Traffic: ESPin=1KB ESPout=2MB ESPmax=2^63B \n";
+	const char *traffic =
+	    "#2: \"c\", type=ESP, add_time=1234567890, inBytes=1500, outBytes=2100000, "
+	    "maxBytes=2^63B, id='@east'\n";
 	char both[1024];
 
 	for (int order = 0; order < 2; order++) {
-		snprintf(both, sizeof(both), "%s%s", order ? traffic : status, order ? status : traffic);
+		snprintf(both, sizeof(both), "%s%s", order ? traffic : status,
+		         order ? status : traffic);
 		struct lsw_snapshot *snap = lsw_parse(both, strlen(both));
 
 		assert_non_null(snap);
@@ -318,9 +326,9 @@ static void test_split_feed(void **state)
 {
 	(void)state;
 	static const char *const files[] = {
-		"v3.32/ikev2-delete-01__west__2.txt",
-		"v4.10/delete-sa-03__east__2.txt",
-		"v5.4/ikev2-delete-01__west__2.txt",
+	    "v3.32/ikev2-delete-01__west__2.txt",
+	    "v4.10/delete-sa-03__east__2.txt",
+	    "v5.4/ikev2-delete-01__west__2.txt",
 	};
 
 	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
@@ -357,8 +365,9 @@ static void test_split_feed(void **state)
 static void test_no_final_newline_and_crlf(void **state)
 {
 	(void)state;
-	const char *s = "000 Total IPsec connections: loaded 3, active 1\r\n000 IKE SAs: total(2), half-open(0), "
-			"open(0), authenticated(2), anonymous(0)";
+	const char *s = "000 Total IPsec connections: loaded 3, active 1\r\n000 IKE SAs: total(2), "
+	                "half-open(0), "
+	                "open(0), authenticated(2), anonymous(0)";
 	struct lsw_snapshot *snap = lsw_parse(s, strlen(s));
 
 	assert_int_equal(snap->lines, 2);
@@ -383,7 +392,8 @@ static void test_huge_line(void **state)
 {
 	(void)state;
 	size_t big = 1 << 20;
-	const char *head = "000 #1: \"a\":500 STATE_MAIN_I4 (ISAKMP SA established); EVENT_SA_REPLACE in 5s; idle;\n";
+	const char *head = "000 #1: \"a\":500 STATE_MAIN_I4 (ISAKMP SA established); "
+	                   "EVENT_SA_REPLACE in 5s; idle;\n";
 	const char *tail = "\n#2: \"a\", type=ESP, add_time=1, inBytes=7, outBytes=8, id='@x'\n";
 	size_t n = strlen(head) + big + strlen(tail);
 	char *buf = malloc(n);
@@ -421,7 +431,8 @@ static void test_huge_line(void **state)
 static void test_garbage(void **state)
 {
 	(void)state;
-	static const char nul[] = "000 #1: \"a\":500 STATE_MAIN_I4\0(x); idle;\n#2: \"b\", type=ESP, add_time=1\n";
+	static const char nul[] =
+	    "000 #1: \"a\":500 STATE_MAIN_I4\0(x); idle;\n#2: \"b\", type=ESP, add_time=1\n";
 	struct lsw_snapshot *snap = lsw_parse(nul, sizeof(nul) - 1);
 
 	assert_int_equal(snap->lines, 2);
@@ -444,8 +455,10 @@ static void test_garbage(void **state)
 	lsw_snapshot_free(snap);
 
 	/* every prefix of a real line */
-	const char *line = "000 #8: \"private#192.1.2.0/24\"[1] ...192.1.2.23:500 STATE_V2_ESTABLISHED_CHILD_SA "
-			   "(established Child SA); REKEY in XXs; REPLACE in XXs; newest; eroute owner; IKE SA #7; idle;";
+	const char *line =
+	    "000 #8: \"private#192.1.2.0/24\"[1] ...192.1.2.23:500 STATE_V2_ESTABLISHED_CHILD_SA "
+	    "(established Child SA); REKEY in XXs; REPLACE in XXs; newest; eroute owner; IKE SA "
+	    "#7; idle;";
 	for (size_t n = 0; n <= strlen(line); n++) {
 		snap = lsw_parse(line, n);
 		assert_non_null(snap);
@@ -480,17 +493,17 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_status_three_releases),
-		cmocka_unit_test(test_status_ikev1_three_conns),
-		cmocka_unit_test(test_connectionstatus_5),
-		cmocka_unit_test(test_showstates_5),
-		cmocka_unit_test(test_trafficstatus_files),
-		cmocka_unit_test(test_merge_status_traffic),
-		cmocka_unit_test(test_split_feed),
-		cmocka_unit_test(test_no_final_newline_and_crlf),
-		cmocka_unit_test(test_huge_line),
-		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_status_three_releases),
+	    cmocka_unit_test(test_status_ikev1_three_conns),
+	    cmocka_unit_test(test_connectionstatus_5),
+	    cmocka_unit_test(test_showstates_5),
+	    cmocka_unit_test(test_trafficstatus_files),
+	    cmocka_unit_test(test_merge_status_traffic),
+	    cmocka_unit_test(test_split_feed),
+	    cmocka_unit_test(test_no_final_newline_and_crlf),
+	    cmocka_unit_test(test_huge_line),
+	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
