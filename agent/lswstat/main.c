@@ -296,7 +296,7 @@ static int run_whack(struct lsw_parser *p, const struct options *o, enum lsw_wha
 		return -1;
 	}
 	if (lsw_proc_run(argv, (int)left, MAX_WHACK_OUTPUT, &proc, err, sizeof(err)) < 0) {
-		fprintf(stderr, "lswstat: %s whack %s: %s\n", o->ipsec, what, err);
+		fprintf(stderr, "lswstat: whack %s: %s\n", what, err);
 		return -1;
 	}
 	out = lsw_proc_output(proc, &len);
