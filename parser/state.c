@@ -303,7 +303,7 @@ enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial,
 		/* instance peer, maybe the OE form with one blank after "===" */
 		const char *b = strchr(s + 1, ' ');
 
-		if (b && b - 3 >= s && memcmp(b - 3, "===", 3) == 0 && b[1] == '.')
+		if (b && b - s >= 4 && memcmp(b - 3, "===", 3) == 0 && b[1] == '.')
 			b = strchr(b + 1, ' ');
 		if (!b)
 			goto out;
