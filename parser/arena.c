@@ -166,9 +166,10 @@ static uint32_t conn_hash(const char *name, size_t name_len, const char *inst, s
 static bool conn_eq(const struct lsw_connection *c, const char *name, size_t name_len,
                     const char *inst, size_t inst_len)
 {
-	/* no strlen: the stored strings are NUL-terminated, the keys are not */
-	return memcmp(c->name, name, name_len) == 0 && c->name[name_len] == '\0' &&
-	       memcmp(c->instance, inst, inst_len) == 0 && c->instance[inst_len] == '\0';
+	/* no strlen: the stored strings are NUL-terminated, the keys (parts of a
+	 * line without NUL) are not; strncmp stops at the stored string's end */
+	return strncmp(c->name, name, name_len) == 0 && c->name[name_len] == '\0' &&
+	       strncmp(c->instance, inst, inst_len) == 0 && c->instance[inst_len] == '\0';
 }
 
 long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection *conns,

@@ -71,9 +71,10 @@ struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_
 	if (i >= 0) {
 		const struct lsw_connection *c = &p->conns[i];
 
-		if (memcmp(c->name, ref->name, ref->name_len) == 0 &&
+		/* strncmp, not memcmp: the stored name may be shorter than the key */
+		if (strncmp(c->name, ref->name, ref->name_len) == 0 &&
 		    c->name[ref->name_len] == '\0' &&
-		    memcmp(c->instance, ref->inst, ref->inst_len) == 0 &&
+		    strncmp(c->instance, ref->inst, ref->inst_len) == 0 &&
 		    c->instance[ref->inst_len] == '\0')
 			return &p->conns[i];
 	}
