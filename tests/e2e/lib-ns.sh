@@ -33,6 +33,8 @@ lsw_ns_require() {
 	[ -x "$PLUTO_BIN" ] || lsw_skip "pluto not installed ($PLUTO_BIN; make deps installs libreswan)"
 	[ -x "$IPSEC_BIN" ] || lsw_skip "ipsec not installed ($IPSEC_BIN)"
 	command -v certutil >/dev/null 2>&1 || lsw_skip "certutil (libnss3-tools) not installed"
+	LSW_PLUTO_VERSION=$("$IPSEC_BIN" --version 2>/dev/null | sed -n 's/^Libreswan \([0-9.]*\).*/\1/p' | head -n1)
+	[ -n "$LSW_PLUTO_VERSION" ] || lsw_skip "cannot tell the libreswan version (ipsec --version)"
 	local probe="lswprobe$$"
 	ip netns add "$probe" >/dev/null 2>&1 || lsw_skip "cannot create network namespaces here"
 	ip netns del "$probe"
@@ -162,15 +164,16 @@ lsw_ns_wait_showstates() {
 LSW_RE_IKE_UP='STATE_(V2_ESTABLISHED_IKE_SA|MAIN_I4|MAIN_R3|AGGR_I2|AGGR_R2)'
 LSW_RE_CHILD_UP='STATE_(V2_ESTABLISHED_CHILD_SA|QUICK_I2|QUICK_R2)'
 
-# The serial of the newest IKE SA of connection $2 on side $1 ("#0": none).
+# lsw_ns_newest_ike SIDE CONN [INST]: the serial of the connection's newest
+# IKE SA (0: none); INST is a sed regex such as '\[1\]'.
 lsw_ns_newest_ike() {
 	lsw_whack "$1" --status 2>/dev/null |
-		sed -n "s/^000 \"$2\":.*newest \(IKE\|ISAKMP\) SA: #\([0-9]*\);.*/\2/p" | head -n1
+		sed -n "s/^000 \"$2\"${3:-}:.*newest \(IKE\|ISAKMP\) SA: #\([0-9]*\);.*/\2/p" | head -n1
 }
 
 lsw_ns_newest_ipsec() {
 	lsw_whack "$1" --status 2>/dev/null |
-		sed -n "s/^000 \"$2\":.*newest IPsec SA: #\([0-9]*\);.*/\1/p" | head -n1
+		sed -n "s/^000 \"$2\"${3:-}:.*newest IPsec SA: #\([0-9]*\);.*/\1/p" | head -n1
 }
 
 # lsw_ns_esp_probe: LSW_ESP=1 when the kernel takes an ESP SA with
