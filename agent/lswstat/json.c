@@ -10,6 +10,13 @@ void lswstat_json_init(struct lswstat_json *j, FILE *f)
 	j->f = f;
 }
 
+static void indent(struct lswstat_json *j)
+{
+	static const char spaces[] = "\n                                ";
+
+	fwrite(spaces, 1, 1 + 2 * (size_t)j->depth, j->f);
+}
+
 /* Comma, newline, indentation and key for the next value. */
 static void member(struct lswstat_json *j, const char *key)
 {
@@ -17,9 +24,7 @@ static void member(struct lswstat_json *j, const char *key)
 		if (j->has_items[j->depth])
 			fputc(',', j->f);
 		j->has_items[j->depth] = true;
-		fputc('\n', j->f);
-		for (int i = 0; i < j->depth; i++)
-			fputs("  ", j->f);
+		indent(j);
 	}
 	if (key != NULL) {
 		lswstat_json_write_string(j->f, key);
@@ -44,11 +49,8 @@ static void close_level(struct lswstat_json *j, char c)
 
 	if (j->depth > 0)
 		j->depth--;
-	if (had) {
-		fputc('\n', j->f);
-		for (int i = 0; i < j->depth; i++)
-			fputs("  ", j->f);
-	}
+	if (had)
+		indent(j);
 	fputc(c, j->f);
 	if (j->depth == 0)
 		fputc('\n', j->f);
@@ -131,53 +133,56 @@ size_t lswstat_utf8_len(const unsigned char *s)
 	return 0;
 }
 
+/* The escape of byte c, or NULL when c is written as is. */
+static const char *escape(unsigned char c, char buf[8])
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	default:
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(buf, 8, "\\u%04x", c);
+			return buf;
+		}
+		return NULL;
+	}
+}
+
 void lswstat_json_write_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *run = s; /* bytes to copy as they are, up to s */
 
 	fputc('"', f);
 	while (*s != '\0') {
-		size_t n;
+		char buf[8];
+		const char *e = escape(*s, buf);
+		/* The string is NUL-terminated, so a truncated sequence fails
+		 * on the NUL before reading past it. */
+		size_t n = e != NULL ? 1 : lswstat_utf8_len(s);
 
-		switch (*s) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		default:
-			if (*s < 0x20 || *s == 0x7f) {
-				fprintf(f, "\\u%04x", *s);
-				break;
-			}
-			/* The string is NUL-terminated, so a truncated sequence
-			 * fails on the NUL before reading past it. */
-			n = lswstat_utf8_len(s);
-			if (n == 0) {
-				fputs("\xef\xbf\xbd", f); /* U+FFFD */
-				break;
-			}
-			fwrite(s, 1, n, f);
+		if (e == NULL && n > 0) {
 			s += n;
 			continue;
 		}
-		s++;
+		/* Runs go out in one fwrite: a byte at a time is most of the
+		 * time of --json on 10k tunnels. */
+		fwrite(run, 1, (size_t)(s - run), f);
+		fputs(e != NULL ? e : "\xef\xbf\xbd", f); /* U+FFFD */
+		run = ++s;
 	}
+	fwrite(run, 1, (size_t)(s - run), f);
 	fputc('"', f);
 }
