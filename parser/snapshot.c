@@ -119,9 +119,14 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 		qsort(s->ikes, s->pub.n_ike_sas, sizeof(*s->ikes), cmp_ike);
 	if (s->pub.n_child_sas)
 		qsort(s->childs, s->pub.n_child_sas, sizeof(*s->childs), cmp_child);
-	s->pub.connections = s->conns;
-	s->pub.ike_sas = s->ikes;
-	s->pub.child_sas = s->childs;
+	/* never NULL, so that "array + 0" is defined for every reader */
+	static const struct lsw_connection no_conn;
+	static const struct lsw_ike_sa no_ike;
+	static const struct lsw_child_sa no_child;
+
+	s->pub.connections = s->conns ? s->conns : &no_conn;
+	s->pub.ike_sas = s->ikes ? s->ikes : &no_ike;
+	s->pub.child_sas = s->childs ? s->childs : &no_child;
 
 	s->pub.totals = p->totals;
 	s->pub.pluto_version = p->pluto_version;

@@ -168,6 +168,7 @@ struct lsw_totals {
 #define LSW_UNPARSED_LINES_KEPT 32
 
 struct lsw_snapshot {
+	/* The three arrays are never NULL, also when empty (n == 0). */
 	/* Sorted by (name, instance) with strcmp. */
 	size_t n_connections;
 	const struct lsw_connection *connections;

@@ -382,6 +382,10 @@ static void test_no_final_newline_and_crlf(void **state)
 	assert_int_equal(snap->n_connections, 0);
 	assert_null(lsw_snapshot_find_connection(snap, "x", NULL));
 	assert_null(lsw_snapshot_find_ike_sa(snap, 1));
+	/* empty arrays are still arrays */
+	assert_non_null(snap->connections);
+	assert_non_null(snap->ike_sas);
+	assert_non_null(snap->child_sas);
 	lsw_snapshot_free(snap);
 	lsw_snapshot_free(NULL);
 	lsw_parser_free(NULL);
