@@ -86,21 +86,21 @@ fi
 lsw_log "rekey"
 old=$(lsw_ns_newest_ike west v2-tunnel)
 lsw_whack west --rekey-ike --asynchronous --name v2-tunnel >/dev/null
-lsw_wait_for 10 "[ \"\$(lsw_ns_newest_ike west v2-tunnel)\" != '$old' ]" || lsw_log "IKE rekey not seen"
+lsw_ns_wait_for 10 "[ \"\$(lsw_ns_newest_ike west v2-tunnel)\" != '$old' ]" || lsw_log "IKE rekey not seen"
 if [ $esp = 1 ]; then
 	old=$(lsw_ns_newest_ipsec west v2-tunnel)
 	lsw_whack west --rekey-ipsec --asynchronous --name v2-tunnel >/dev/null
-	lsw_wait_for 10 "[ \"\$(lsw_ns_newest_ipsec west v2-tunnel)\" != '$old' ]" || lsw_log "IPsec rekey not seen"
+	lsw_ns_wait_for 10 "[ \"\$(lsw_ns_newest_ipsec west v2-tunnel)\" != '$old' ]" || lsw_log "IPsec rekey not seen"
 	lsw_ns_exec west ping -c 2 -i 0.2 -W 2 -I 198.51.100.1 198.51.100.65 >/dev/null || lsw_log "ping after rekey failed"
 fi
 cap 04-rekeyed "v2-tunnel rekeyed (IKE, and IPsec when ESP works)" west east
 
 lsw_whack west --terminate --name v2-tunnel >/dev/null
-lsw_wait_for 5 "! lsw_whack west --showstates | grep -q '\"v2-tunnel\"'"
+lsw_ns_wait_for 5 "! lsw_whack west --showstates | grep -q '\"v2-tunnel\"'"
 cap 05-terminated "west: whack --terminate v2-tunnel" west east
 
 lsw_whack west --delete --name v1-tunnel >/dev/null
-lsw_wait_for 5 "! lsw_whack west --status | grep -q '\"v1-tunnel\"'"
+lsw_ns_wait_for 5 "! lsw_whack west --status | grep -q '\"v1-tunnel\"'"
 cap 06-deleted "west: whack --delete v1-tunnel (conn gone)" west east
 
 lsw_log "restart west pluto"

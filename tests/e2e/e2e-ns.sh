@@ -28,6 +28,7 @@ lsw_require snmpd snmpget snmpwalk snmptrapd snmptranslate
 [ -x "$AGENTX_BIN" ] || lsw_fail "$AGENTX_BIN not built (make)"
 lsw_setup
 e2e_load_states
+e2e_init_oids
 lsw_ns_setup
 lsw_ns_esp_probe
 TIER=${LSW_TIER:-ns}
@@ -66,7 +67,7 @@ fi
 e2e_trap_has "$E2E_MARK" v2-tunnel 3 "= STRING: STATE_V2_ESTABLISHED_IKE_SA" "= Hex-STRING: C0 00 02 02" \
 	"= STRING: @east"
 e2e_compare west "all initiated"
-e2e_get lsCollectorStatus.0 | grep -qx ok || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0)"
+[ "$(e2e_get lsCollectorStatus.0)" = 1 ] || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0)"
 want=$(lsw_whack west --status | sed -n 's/^000 IKE SAs: total(\([0-9]*\)).*/\1/p')
 [ "$(e2e_get lsPlutoIkeSaTotal.0)" = "$want" ] || e2e_fail "lsPlutoIkeSaTotal $(e2e_get lsPlutoIkeSaTotal.0), pluto says $want"
 
@@ -147,7 +148,7 @@ fi
 e2e_now_mark
 OLD=$(lsw_ns_newest_ike west v2-tunnel)
 lsw_whack west --rekey-ike --asynchronous --name v2-tunnel >/dev/null
-lsw_wait_for 15 "[ \"\$(lsw_ns_newest_ike west v2-tunnel)\" != '$OLD' ]" || e2e_fail "IKE SA of v2-tunnel not rekeyed"
+lsw_ns_wait_for 15 "[ \"\$(lsw_ns_newest_ike west v2-tunnel)\" != '$OLD' ]" || e2e_fail "IKE SA of v2-tunnel not rekeyed"
 NEW=$(lsw_ns_newest_ike west v2-tunnel)
 lsw_log "IKE SA of v2-tunnel rekeyed: #$OLD -> #$NEW"
 e2e_expect_traps "IKE rekey" "$E2E_MARK" v2-tunnel "11"
@@ -159,10 +160,10 @@ if [ "$LSW_ESP" = 1 ]; then
 	e2e_now_mark
 	OLD=$(lsw_ns_newest_ipsec west v2-tunnel)
 	lsw_whack west --rekey-ipsec --asynchronous --name v2-tunnel >/dev/null
-	lsw_wait_for 15 "[ \"\$(lsw_ns_newest_ipsec west v2-tunnel)\" != '$OLD' ]" || e2e_fail "IPsec SA of v2-tunnel not rekeyed"
+	lsw_ns_wait_for 15 "[ \"\$(lsw_ns_newest_ipsec west v2-tunnel)\" != '$OLD' ]" || e2e_fail "IPsec SA of v2-tunnel not rekeyed"
 	NEW=$(lsw_ns_newest_ipsec west v2-tunnel)
 	# The old Child SA goes away (delete exchange) before we count.
-	lsw_wait_for 15 "! lsw_whack west --trafficstatus | grep -q '^006 #$OLD:'" || e2e_fail "old Child SA #$OLD stays"
+	lsw_ns_wait_for 15 "! lsw_whack west --trafficstatus | grep -q '^006 #$OLD:'" || e2e_fail "old Child SA #$OLD stays"
 	lsw_log "IPsec SA of v2-tunnel rekeyed: #$OLD -> #$NEW"
 	e2e_expect_traps "IPsec rekey" "$E2E_MARK" v2-tunnel "12"
 	read -r IN2 OUT2 <<<"$(conn_octets v2-tunnel)"
@@ -213,7 +214,8 @@ lsw_whack west --delete --name v1-tunnel >/dev/null
 if [ "$LSW_ESP" = 1 ]; then
 	e2e_expect_traps "west --delete v1-tunnel" "$E2E_MARK" v1-tunnel "6 2 4"
 else
-	e2e_expect_traps "west --delete v1-tunnel" "$E2E_MARK" v1-tunnel "4"
+	# The Quick Mode that never finished may still be there: its delete is fine.
+	e2e_expect_traps "west --delete v1-tunnel" "$E2E_MARK" v1-tunnel "4" "6"
 fi
 e2e_compare west "v1-tunnel deleted"
 [ "$(e2e_get lsConnCount.0)" = 4 ] || e2e_fail "lsConnCount is $(e2e_get lsConnCount.0) after the delete (4 left)"
@@ -224,14 +226,14 @@ e2e_now_mark
 kill -9 "${PLUTO_PID[west]}"
 wait "${PLUTO_PID[west]}" 2>/dev/null
 PLUTO_PID[west]=""
-lsw_wait_for 10 "e2e_traps_since $E2E_MARK | grep -q ' = OID: $LS.0.8'" || e2e_fail "no lsCollectorFailed after kill -9 of pluto"
+lsw_ns_wait_for 10 "e2e_traps_since $E2E_MARK | grep -q ' = OID: $LS.0.8'" || e2e_fail "no lsCollectorFailed after kill -9 of pluto"
 ms=$(awk -v a="$E2E_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
 E2E_LATENCIES+=("pluto-killed=${ms}ms")
 sleep 3.5 # three more failing polls: no second lsCollectorFailed, no lsConnDown storm
 got=$(e2e_traps_since "$E2E_MARK" | e2e_trap_names)
 [ "$got" = lsCollectorFailed ] || e2e_fail "after kill -9 of pluto: [$got], expected [lsCollectorFailed]"
 lsw_log "pluto killed: [$got] after ${ms} ms"
-e2e_get lsCollectorStatus.0 | grep -qx stale || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0) with pluto dead"
+[ "$(e2e_get lsCollectorStatus.0)" = 2 ] || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0) with pluto dead"
 [ "$(e2e_get lsConnCount.0)" = "$CONNS_BEFORE" ] || e2e_fail "rows not kept while pluto is dead"
 [ "$(e2e_get lsPollFailures.0)" -ge 3 ] || e2e_fail "lsPollFailures is $(e2e_get lsPollFailures.0)"
 
@@ -239,12 +241,12 @@ e2e_now_mark
 lsw_ns_start_pluto west
 lsw_ns_add_conns west
 lsw_whack west --initiate --asynchronous --name v2-tunnel >/dev/null
-lsw_wait_for 10 "e2e_traps_since $E2E_MARK | grep -q ' = OID: $LS.0.9'" || e2e_fail "no lsCollectorRecovered after the restart"
+lsw_ns_wait_for 10 "e2e_traps_since $E2E_MARK | grep -q ' = OID: $LS.0.9'" || e2e_fail "no lsCollectorRecovered after the restart"
 ms=$(awk -v a="$E2E_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
 E2E_LATENCIES+=("pluto-restarted=${ms}ms")
 lsw_ns_wait_showstates west 15 1 "$LSW_RE_IKE_UP" || e2e_fail "v2-tunnel did not come up after the restart"
 [ "$LSW_ESP" = 1 ] && { lsw_ns_wait_showstates west 15 1 "$LSW_RE_CHILD_UP" || e2e_fail "no Child SA after the restart"; }
-e2e_get lsCollectorStatus.0 | grep -qx ok || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0) after the restart"
+[ "$(e2e_get lsCollectorStatus.0)" = 1 ] || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0) after the restart"
 e2e_compare west "pluto restarted"
 got=$(e2e_traps_since "$E2E_MARK" | e2e_trap_names)
 lsw_log "after the restart: [$got]"

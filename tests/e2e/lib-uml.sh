@@ -47,6 +47,9 @@ mount -t tmpfs -o mode=755 tmpfs /run
 mount -t tmpfs tmpfs /var/log
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 grep -q ' /dev ' /proc/mounts || mount -t devtmpfs dev /dev
+# devtmpfs has no /dev/fd (udev makes it); bash's <(...) needs it.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do [ -e /dev/\${i#*:} ] || ln -s /proc/self/fd/\${i%:*} /dev/\${i#*:}; done
 # The test's temp dir is the only host directory the guest may write.
 mkdir -p '$T'
 mount -t hostfs -o '$T' hostfs '$T' || { echo "UML: cannot mount $T"; poweroff -f --no-wtmp; }
