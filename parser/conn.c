@@ -106,34 +106,69 @@ id:
 	}
 }
 
-static void parse_end(const char *s, const char *e, bool left, struct end *out)
+/* Where "===", "---" and "..." split a topology, outside [ID] and <NAME>,
+ * found in one pass (first lines are the longest lines of a status). */
+struct topo {
+	const char *left_eq, *left_nh, *dots, *right_nh, *right_eq;
+};
+
+static const char *scan_topology(const char *s, const char *e, struct topo *t)
 {
-	memset(out, 0, sizeof(*out));
-	if (left) {
-		/* [CLIENT===]HOST[ID][---NEXTHOP] */
-		const char *eq = lsw_find_outside_brackets(s, e, "===");
+	int depth = 0;
 
-		if (eq) {
-			out->client = s;
-			out->client_len = (size_t)(eq - s);
-			s = eq + 3;
+	memset(t, 0, sizeof(*t));
+	for (const char *p = s; p + 3 <= e; p++) {
+		char ch = *p;
+
+		if (ch == '[' || ch == '<') {
+			depth++;
+		} else if ((ch == ']' || ch == '>') && depth > 0) {
+			depth--;
+		} else if (depth > 0 || p[1] != ch || p[2] != ch) {
+			continue;
+		} else if (ch == '.' && !t->dots) {
+			t->dots = p;
+			p += 2;
+		} else if (ch == '=') {
+			if (!t->dots && !t->left_eq) {
+				t->left_eq = p;
+				t->left_nh = NULL; /* a nexthop only follows the client */
+			} else if (t->dots && !t->right_eq) {
+				t->right_eq = p;
+			}
+			p += 2;
+		} else if (ch == '-') {
+			if (!t->dots && !t->left_nh)
+				t->left_nh = p;
+			else if (t->dots && !t->right_eq && !t->right_nh)
+				t->right_nh = p;
+			p += 2;
 		}
-		const char *nh = lsw_find_outside_brackets(s, e, "---");
-
-		parse_host_id(s, nh ? nh : e, out);
-	} else {
-		/* [NEXTHOP---]HOST[ID][===CLIENT] */
-		const char *eq = lsw_find_outside_brackets(s, e, "===");
-
-		if (eq) {
-			out->client = eq + 3;
-			out->client_len = (size_t)(e - eq - 3);
-			e = eq;
-		}
-		const char *nh = lsw_find_outside_brackets(s, e, "---");
-
-		parse_host_id(nh ? nh + 3 : s, e, out);
 	}
+	return t->dots;
+}
+
+/* LEFT := [CLIENT===]HOST[ID][---NEXTHOP]   RIGHT := [NEXTHOP---]HOST[ID][===CLIENT] */
+static void parse_ends(const char *s, const char *e, const struct topo *t, struct end *l,
+                       struct end *r)
+{
+	const char *ls = s, *le = t->left_nh ? t->left_nh : t->dots;
+	const char *rs = t->right_nh ? t->right_nh + 3 : t->dots + 3, *re = e;
+
+	memset(l, 0, sizeof(*l));
+	memset(r, 0, sizeof(*r));
+	if (t->left_eq) {
+		l->client = s;
+		l->client_len = (size_t)(t->left_eq - s);
+		ls = t->left_eq + 3;
+	}
+	if (t->right_eq) {
+		r->client = t->right_eq + 3;
+		r->client_len = (size_t)(e - t->right_eq - 3);
+		re = t->right_eq;
+	}
+	parse_host_id(ls, le, l);
+	parse_host_id(rs, re, r);
 }
 
 static bool set_str(struct lsw_parser *p, const char **dst, const char *s, size_t n)
@@ -178,9 +213,9 @@ static enum lsw_line_result first_line(struct lsw_parser *p, const struct lsw_co
 	if (rt == s)
 		return LSW_LINE_UNKNOWN;
 	const char *topo_end = rt - 2;
-	const char *dots = lsw_find_outside_brackets(s, topo_end, "...");
+	struct topo topo;
 
-	if (!dots)
+	if (!scan_topology(s, topo_end, &topo))
 		return LSW_LINE_UNKNOWN;
 	/* the line is good: only now is there a connection */
 	struct lsw_connection *c = lsw_get_conn(p, ref);
@@ -199,8 +234,7 @@ static enum lsw_line_result first_line(struct lsw_parser *p, const struct lsw_co
 		                        */
 	struct end l, r;
 
-	parse_end(s, dots, true, &l);
-	parse_end(dots + 3, topo_end, false, &r);
+	parse_ends(s, topo_end, &topo, &l, &r);
 	set_str(p, &c->local_host, l.host, l.host_len);
 	set_str(p, &c->remote_host, r.host, r.host_len);
 	set_str(p, &c->local_id, l.id, l.id_len);

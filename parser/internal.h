@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "parser.h"
 #include "snapshot.h"
@@ -78,13 +79,19 @@ struct lsw_conn_ref {
 };
 
 /* util.c */
-const char *lsw_skip_prefix(const char *s, const char *prefix);
+/* s past prefix when s starts with it, else NULL. Inline: with a literal
+ * prefix the compiler folds strlen and the compare (a hot path). */
+static inline const char *lsw_skip_prefix(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
 bool lsw_parse_u32(const char **pp, uint32_t *out);
 bool lsw_parse_u64(const char **pp, uint64_t *out);
 bool lsw_parse_long(const char **pp, long *out);
 const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn_ref *ref);
 void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out);
-const char *lsw_find_outside_brackets(const char *s, const char *end, const char *needle);
 const char *lsw_peer_address(const char *s, size_t n, size_t *len);
 bool lsw_is_blank(const char *s);
 

@@ -7,13 +7,6 @@
 
 #include "internal.h"
 
-const char *lsw_skip_prefix(const char *s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
-}
-
 bool lsw_is_blank(const char *s)
 {
 	for (; *s; s++)
@@ -142,24 +135,6 @@ void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out)
 		out->family = AF_INET6;
 	else
 		memset(out, 0, sizeof(*out));
-}
-
-/* First needle in [s, end) that is not inside [...] or <...> (IDs and
- * host names may hold anything). */
-const char *lsw_find_outside_brackets(const char *s, const char *end, const char *needle)
-{
-	size_t n = strlen(needle);
-	int depth = 0;
-
-	for (const char *p = s; p + n <= end; p++) {
-		if (*p == '[' || *p == '<')
-			depth++;
-		else if ((*p == ']' || *p == '>') && depth > 0)
-			depth--;
-		else if (depth == 0 && *p == needle[0] && memcmp(p, needle, n) == 0)
-			return p;
-	}
-	return NULL;
 }
 
 /* The peer address inside a printed connection suffix: "192.1.2.23",
