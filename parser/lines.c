@@ -178,6 +178,18 @@ oom:
 	return NULL;
 }
 
+/* A token that only a SPI line has: a SAID ("esp.5b1c@", "tun:0@") or "used Ns ago;". */
+static bool said_or_used(const char *t)
+{
+	static const char *const heads[] = {"esp.",  "esp:", "ah.",  "ah:",  "comp.",
+	                                    "comp:", "tun.", "tun:", "used "};
+
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
+		if (lsw_skip_prefix(t, heads[i]))
+			return true;
+	return false;
+}
+
 /* "#N: ..." lines: state, SPI/traffic, trafficstatus, pending. */
 enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 {
@@ -218,10 +230,13 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 		return lsw_line_spi(p, serial, &ref, rest); /* " Traffic:" */
 	if (*rest == ':')
 		return lsw_line_state(p, serial, &ref, rest);
-	/* an instance: a state line, or a SPI line cut before its Traffic: part */
-	if (strstr(rest, " esp.") || strstr(rest, " ah.") || strstr(rest, " comp.") ||
-	    strstr(rest, " esp:") || strstr(rest, " ah:") || strstr(rest, " tun.") ||
-	    strstr(rest, " tun:"))
+	/* an instance "PEER[ ...]": the state follows it, or (a SPI line cut
+	 * before its Traffic: part) SAIDs follow it or the name */
+	const char *t = rest + 1, *b = strchr(t, ' ');
+
+	if (b && b - t >= 3 && memcmp(b - 3, "===", 3) == 0 && b[1] == '.')
+		b = strchr(b + 1, ' '); /* OE "CLIENT=== ...PEER" */
+	if (said_or_used(t) || (b && said_or_used(b + 1)))
 		return lsw_line_spi(p, serial, &ref, rest);
 	return lsw_line_state(p, serial, &ref, rest);
 }

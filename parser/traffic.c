@@ -189,20 +189,6 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 	return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
 }
 
-/* The value of ", key=" up to the next ", " (or end). */
-static const char *field(const char *s, const char *key, size_t *n)
-{
-	const char *k = strstr(s, key);
-
-	if (!k)
-		return NULL;
-	k += strlen(key);
-	const char *e = strstr(k, ", ");
-
-	*n = e ? (size_t)(e - k) : strlen(k);
-	return k;
-}
-
 enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
                                       const struct lsw_conn_ref *ref, const char *rest)
 {
@@ -225,54 +211,48 @@ enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
 		c->peer = lsw_strdup(p, a, n);
 		lsw_parse_addr(a, n, &c->peer_addr);
 	}
-	/* id='...' may hold ", " and even "'": it runs to the last quote */
-	const char *id = strstr(kv, ", id='");
-	const char *kv_end = kv + strlen(kv);
-
-	if (id) {
-		const char *q = strrchr(id + 6, '\'');
-
-		if (q) {
-			c->remote_id = lsw_strdup(p, id + 6, (size_t)(q - id - 6));
-			if ((v = strstr(q, ", lease=")))
-				c->lease = lsw_strdup(p, v + 8, strlen(v + 8));
-		}
-		kv_end = id;
-	} else if ((v = field(kv, ", lease=", &n))) {
-		c->lease = lsw_strdup(p, v, n);
-	}
-	/* username may hold ", " too: it runs to ", type=" */
-	const char *un = strstr(kv, ", username=");
-
-	if (un && un < kv_end) {
-		const char *t = strstr(un, ", type=");
-
-		un += 11;
-		n = t ? (size_t)(t - un) : strcspn(un, ",");
-		c->username = lsw_strdup(p, un, n);
-	}
-	const char *ty = strstr(kv, ", type=");
-
-	if (ty && ty < kv_end && (v = field(ty, ", type=", &n)))
-		c->type = lsw_strdup(p, v, n);
-	if ((v = strstr(kv, ", add_time=")) && v < kv_end) {
-		const char *q = v + 11;
-
-		if (lsw_parse_u64(&q, &u) && u <= (uint64_t)INT64_MAX)
-			c->add_time = (long long)u;
-	}
+	/* One pass over the ", key=value" list. Values end at the next ", ",
+	 * except id='...' (DNs hold ", ", and a "'" is not escaped: it runs to
+	 * the last quote of the line) and username= (runs to ", type="). */
 	bool hin = false, hout = false;
 	uint64_t in = 0, out = 0;
 
-	if ((v = strstr(kv, ", inBytes=")) && v < kv_end) {
-		const char *q = v + 10;
+	for (const char *seg = kv; seg && *seg;) {
+		const char *k = seg + 2, *next;
 
-		hin = lsw_parse_u64(&q, &in);
-	}
-	if ((v = strstr(kv, ", outBytes=")) && v < kv_end) {
-		const char *q = v + 11;
+		if ((v = lsw_skip_prefix(k, "id='"))) {
+			const char *q = strrchr(v, '\'');
 
-		hout = lsw_parse_u64(&q, &out);
+			if (!q)
+				break; /* cut before the closing quote: the ID is not known */
+			c->remote_id = lsw_strdup(p, v, (size_t)(q - v));
+			seg = strstr(q, ", ");
+			continue;
+		}
+		if ((v = lsw_skip_prefix(k, "username="))) {
+			next = strstr(v, ", type=");
+			if (!next)
+				next = strstr(v, ", ");
+			c->username = lsw_strdup(p, v, next ? (size_t)(next - v) : strlen(v));
+			seg = next;
+			continue;
+		}
+		next = strstr(k, ", ");
+		n = next ? (size_t)(next - k) : strlen(k);
+		if ((v = lsw_skip_prefix(k, "type="))) {
+			c->type = lsw_strdup(p, v, n - 5);
+		} else if ((v = lsw_skip_prefix(k, "add_time="))) {
+			if (lsw_parse_u64(&v, &u) && u <= (uint64_t)INT64_MAX)
+				c->add_time = (long long)u;
+		} else if ((v = lsw_skip_prefix(k, "inBytes="))) {
+			hin = lsw_parse_u64(&v, &in);
+		} else if ((v = lsw_skip_prefix(k, "outBytes="))) {
+			hout = lsw_parse_u64(&v, &out);
+		} else if ((v = lsw_skip_prefix(k, "lease="))) {
+			c->lease = lsw_strdup(p, v, n - 6);
+		}
+		/* maxBytes= and keys of later releases carry nothing kept */
+		seg = next;
 	}
 	if (hin || hout) {
 		/* exact counts: they win over the rounded ESPin= of a status line */
