@@ -40,7 +40,8 @@ struct options {
 };
 
 static const char usage_text[] =
-    "Usage: lswstat [--json | --summary] [--ipsec PATH] [--ctlsocket PATH] [--timeout SECONDS]\n"
+    "Usage: lswstat [--json | --summary] [--ipsec PATH] [--ctlsocket PATH]\n"
+    "               [--timeout SECONDS]\n"
     "       lswstat [--json | --summary] --status FILE [--traffic FILE] ...\n"
     "       lswstat --help | --version\n";
 
@@ -58,9 +59,10 @@ static const char help_text[] =
     "the rounded ones of the status output.\n"
     "\n"
     "Input:\n"
-    "  --ipsec PATH        the ipsec command, an absolute path (default " DEFAULT_IPSEC ")\n"
-    "  --ctlsocket PATH    pluto's control socket, passed to whack (default: whack's,\n"
-    "                      /run/pluto/pluto.ctl)\n"
+    "  --ipsec PATH        the ipsec command, an absolute path\n"
+    "                      (default " DEFAULT_IPSEC ")\n"
+    "  --ctlsocket PATH    pluto's control socket, passed to whack\n"
+    "                      (default: whack's own, /run/pluto/pluto.ctl)\n"
     "  --timeout SECONDS   give up on ipsec after this long in all, killing it\n"
     "                      (default 10; fractions allowed)\n"
     "  --status FILE       read saved output from FILE; - is standard input\n"
@@ -182,6 +184,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case ':':
 			return usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
+			/* optopt is set for a short option, maybe inside "-jx". */
+			if (optopt != 0)
+				return usage_error("unknown option '-%c'", optopt);
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
