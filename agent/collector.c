@@ -117,6 +117,16 @@ static void set_err(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Length of the first line of text (at most 80), for an error message
+ * such as "whack: Pluto is not running ...". */
+static int first_line_len(const char *text, size_t len)
+{
+	const char *nl = memchr(text, '\n', len);
+	size_t n = nl ? (size_t)(nl - text) : len;
+
+	return n > 80 ? 80 : (int)n;
+}
+
 int lsw_collector_parse(const char *status, size_t status_len, const char *traffic,
                         size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen)
 {
@@ -152,11 +162,19 @@ int lsw_collector_parse(const char *status, size_t status_len, const char *traff
 		        s->lines);
 		goto fail;
 	}
-	if (s->n_connections == 0 && s->n_ike_sas == 0 && s->n_child_sas == 0 && !totals &&
-	    s->unparsed > 0) {
-		set_err(err, errlen,
-		        "no connection, SA or total found, and %zu of %zu lines not understood",
-		        s->unparsed, s->lines);
+	/* pluto's --status always prints "Total IPsec connections" (3.x to
+	 * 5.x): text with no connection, no SA and no total is not a status,
+	 * whether the parser knew its lines ("whack: Pluto is not running")
+	 * or not. */
+	if (s->n_connections == 0 && s->n_ike_sas == 0 && s->n_child_sas == 0 && !totals) {
+		if (s->unparsed > 0)
+			set_err(
+			    err, errlen,
+			    "no connection, SA or total found, and %zu of %zu lines not understood",
+			    s->unparsed, s->lines);
+		else
+			set_err(err, errlen, "no connection, SA or total found in %zu lines: %.*s",
+			        s->lines, first_line_len(status, status_len), status);
 		goto fail;
 	}
 	*out = s;

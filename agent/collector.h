@@ -11,9 +11,11 @@
  *   - the command could not start, exited non-zero, was killed by the
  *     timeout, or printed more than max-output (rows would vanish);
  *   - a file is missing, unreadable, not a regular file, or too large;
- *   - the status text is empty, or the parser understood none of its lines,
- *     or it found no connection, no SA and no pluto totals while some lines
- *     were not understood (garbage, or a format we do not know at all).
+ *   - the status text is empty, or the parser understood none of its
+ *     lines, or it found no connection, no SA and none of pluto's totals
+ *     ("Total IPsec connections", which every --status from 3.x to 5.x
+ *     prints): garbage, a format we do not know at all, or a known line
+ *     that is not a status ("whack: Pluto is not running").
  * An empty trafficstatus is fine: no SA carries traffic.
  */
 #ifndef LSW_COLLECTOR_H

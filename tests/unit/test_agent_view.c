@@ -449,8 +449,10 @@ static void test_failure_rules(void **state)
 	};
 	struct lsw_snapshot *s;
 	char err[256];
-	size_t n;
+	size_t n, n2;
 	char *real = slurp("ns-03-up.west.status.txt", &n);
+	char *nopluto = slurp("ns-00-nopluto.west.status.txt", &n2);
+	char *empty = slurp("v5.4-ikev1-cryptoload-01__west__1.status.txt", &n2);
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err[0] = '\0';
@@ -460,6 +462,20 @@ static void test_failure_rules(void **state)
 			fail_msg("%s: '%s'", cases[i].what, err);
 		assert_null(s);
 	}
+	/* Real whack output when pluto is down: a line the parser knows, but
+	 * not a status. */
+	assert_int_equal(
+	    lsw_collector_parse(nopluto, strlen(nopluto), NULL, 0, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(
+	    err, "no connection, SA or total found in 1 lines: whack: Pluto is not running (no"));
+	/* An empty pluto ("Total IPsec connections: loaded 0") is a good, empty snapshot. */
+	assert_int_equal(lsw_collector_parse(empty, strlen(empty), NULL, 0, &s, err, sizeof(err)),
+	                 0);
+	assert_int_equal(s->n_connections, 0);
+	assert_int_equal(s->totals.conns_loaded, 0);
+	lsw_snapshot_free(s);
+	free(nopluto);
+	free(empty);
 	/* Real output, with or without a final newline before the traffic text. */
 	assert_int_equal(lsw_collector_parse(real, n - 1, "", 0, &s, err, sizeof(err)), 0);
 	assert_int_equal(s->n_connections, 6);
