@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -61,6 +62,27 @@ static int set_string(char **dst, const char *value, const char *key, char *err,
 	return 0;
 }
 
+/* A path made absolute now: the daemon chdir()s to / when it detaches. */
+static int set_path(char **dst, const char *value, const char *key, char *err, size_t errlen)
+{
+	char cwd[4096], *abs;
+	int rc;
+
+	if (value[0] == '/' || value[0] == '\0')
+		return set_string(dst, value, key, err, errlen);
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		seterr(err, errlen, "%s: getcwd: %s", key, strerror(errno));
+		return -1;
+	}
+	if (asprintf(&abs, "%s/%s", cwd, value) < 0) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = set_string(dst, abs, key, err, errlen);
+	free(abs);
+	return rc;
+}
+
 static int set_number(unsigned long *dst, const char *value, unsigned long min, unsigned long max,
                       const char *key, char *err, size_t errlen)
 {
@@ -109,11 +131,11 @@ int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, c
 		return set_string(&cfg->ipsec, value, key, err, errlen);
 	}
 	if (strcmp(key, "ctlsocket") == 0)
-		return set_string(&cfg->ctlsocket, value, key, err, errlen);
+		return set_path(&cfg->ctlsocket, value, key, err, errlen);
 	if (strcmp(key, "status-file") == 0)
-		return set_string(&cfg->status_file, value, key, err, errlen);
+		return set_path(&cfg->status_file, value, key, err, errlen);
 	if (strcmp(key, "traffic-file") == 0)
-		return set_string(&cfg->traffic_file, value, key, err, errlen);
+		return set_path(&cfg->traffic_file, value, key, err, errlen);
 	if (strcmp(key, "debug") == 0) {
 		if (cfg->n_debug >= LSW_DEBUG_TOKENS_MAX) {
 			seterr(err, errlen, "debug: more than %d tokens", LSW_DEBUG_TOKENS_MAX);

@@ -213,6 +213,23 @@ static void test_help_version(void **state)
 	lsw_config_free(&cfg);
 }
 
+/* Relative paths are made absolute: the daemon chdir()s to / when it detaches. */
+static void test_relative_paths(void **state)
+{
+	char cwd[4096], want[4200], err[256];
+	struct lsw_config cfg;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	lsw_config_init(&cfg);
+	assert_int_equal(lsw_config_set(&cfg, "status-file", "data/status.txt", err, sizeof(err)),
+	                 0);
+	assert_int_equal(lsw_config_set(&cfg, "traffic-file", "/abs/t.txt", err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/data/status.txt", cwd);
+	assert_string_equal(cfg.status_file, want);
+	assert_string_equal(cfg.traffic_file, "/abs/t.txt");
+	lsw_config_free(&cfg);
+}
+
 /* SIGHUP parses the same argv again: the result must be the same. */
 static void test_reparse_same_argv(void **state)
 {
@@ -238,9 +255,10 @@ static void test_reparse_same_argv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),     cmocka_unit_test(test_file_then_command_line),
-	    cmocka_unit_test(test_errors),       cmocka_unit_test(test_missing_config_file),
-	    cmocka_unit_test(test_help_version), cmocka_unit_test(test_reparse_same_argv),
+	    cmocka_unit_test(test_defaults),       cmocka_unit_test(test_file_then_command_line),
+	    cmocka_unit_test(test_errors),         cmocka_unit_test(test_missing_config_file),
+	    cmocka_unit_test(test_help_version),   cmocka_unit_test(test_reparse_same_argv),
+	    cmocka_unit_test(test_relative_paths),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
