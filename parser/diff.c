@@ -303,12 +303,13 @@ static uint32_t max_serial(const struct lsw_snapshot *s)
 }
 
 /* Serials only grow while pluto runs: a serial we never saw that is not
- * above the old highest, or a serial that changed connection or kind,
- * means pluto started over. */
+ * above the old highest, or one that changed kind, means pluto started
+ * over. A serial that changed connection alone is not enough: an IKEv2
+ * responder switches connection during IKE_AUTH; that row is a new SA. */
 static bool pluto_restarted(const struct lsw_snapshot *old, const struct lsw_snapshot *cur)
 {
 	uint32_t old_max = max_serial(old);
-	struct sa_view v, o;
+	struct sa_view v;
 	int k;
 	size_t i;
 
@@ -326,9 +327,8 @@ static bool pluto_restarted(const struct lsw_snapshot *old, const struct lsw_sna
 					return true;
 				continue;
 			}
+			/* An IKE SA's serial now a Child SA's, or the reverse. */
 			if ((ike && !in_old_ike) || (!ike && !in_old_child))
-				return true;
-			if (!find_view(old, &v, &o))
 				return true;
 		}
 	}

@@ -17,8 +17,11 @@
  *   When the old SA lingers (IKEv2 deletes it a little later) its deletion
  *   comes later as DELETED with superseded=true.
  * - State changed: same serial, same connection, other state name or state.
+ * - A serial that now names another connection (an IKEv2 responder that
+ *   switched connection, or pluto reusing serials) is a new SA: the old row
+ *   deleted, the new one established, never a state change.
  * - Pluto restart: a serial not seen before that is not above the old
- *   highest serial, or a serial that now names another connection. Then no
+ *   highest serial, or a serial that changed kind (IKE <-> Child). Then no
  *   old SA is the same as a new one: every old SA is deleted, every new one
  *   established (no rekey pairing), and one PLUTO_RESTARTED event comes first.
  */
