@@ -11,7 +11,7 @@ lsw_uml_require
 [ -x "$AGENTX_BIN" ] || lsw_fail "$AGENTX_BIN not built (make)"
 lsw_setup
 lsw_log "booting $UML_BIN ($UML_KVER, mem=$UML_MEM)"
-lsw_uml_run "${LSW_UML_TIMEOUT:-300}" bash tests/e2e/e2e-ns.sh
+lsw_uml_run "${LSW_UML_TIMEOUT:-600}" bash tests/e2e/e2e-ns.sh
 rc=$?
 grep '^UML:' "$UML_CONSOLE"
 cat "$UML_LOG" 2>/dev/null

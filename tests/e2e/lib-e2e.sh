@@ -214,7 +214,7 @@ e2e_wait_polls() {
 # diff after a deadline.
 e2e_compare() {
 	local side=$1 label=$2 end tries=0
-	end=$(($(date +%s) + 30))
+	end=$(($(date +%s) + 30 * LSW_NS_SLOW))
 	while :; do
 		tries=$((tries + 1))
 		lsw_whack "$side" --status >"$T/status.1" 2>&1
@@ -274,7 +274,7 @@ e2e_trap_names() {
 # those in MAY and lsSaStateChanged. Prints the latency from the mark's
 # time ($E2E_T0) to the moment all were there.
 e2e_expect_traps() {
-	local label=$1 mark=$2 conn=$3 want=$4 may=${5:-} secs=${E2E_TRAP_WAIT:-15} t got ok end ms
+	local label=$1 mark=$2 conn=$3 want=$4 may=${5:-} secs=$((${E2E_TRAP_WAIT:-15} * LSW_NS_SLOW)) t got ok end ms
 	end=$(($(date +%s) + secs))
 	while :; do
 		got=" $(e2e_traps_since "$mark" "$conn" | e2e_trap_types) "

@@ -162,10 +162,12 @@ lsw_ns_established_ike() {
 
 # lsw_ns_wait_for SECS CMD: lsw_wait_for with a pause that suits the tier
 # (inside UML every check costs real CPU, shared with pluto and snmpd).
-LSW_NS_PAUSE=0.1
-[ "${LSW_TIER:-}" = uml ] && LSW_NS_PAUSE=0.5
+# Deadlines stretch by LSW_NS_SLOW (3 inside UML, where everything is slower
+# and a loaded CI host must not make the test flaky).
+LSW_NS_PAUSE=0.1 LSW_NS_SLOW=1
+[ "${LSW_TIER:-}" = uml ] && LSW_NS_PAUSE=0.5 LSW_NS_SLOW=3
 lsw_ns_wait_for() {
-	local end=$((SECONDS + $1))
+	local end=$((SECONDS + $1 * LSW_NS_SLOW))
 	while :; do
 		eval "$2" >/dev/null 2>&1 && return 0
 		[ $SECONDS -ge $end ] && return 1
