@@ -114,6 +114,10 @@ static void check(const struct lsw_snapshot *old, const struct lsw_snapshot *cur
 
 /* ---- real pairs ---- */
 
+#define EAST_DN                                                                                    \
+	"C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, "                           \
+	"CN=east.testing.libreswan.org, E=user-east@testing.libreswan.org"
+
 struct pair_case {
 	const char *old, *cur;
 	size_t n;
@@ -281,6 +285,41 @@ static const struct pair_case pairs[] = {
        .new_oper = DOWN,
        .peer = "192.1.2.23",
        .remote_id = "@east"}}},
+    /* A road warrior's IKE SA replaced (#1 -> #3; Child SA #2 moves to #3),
+     * the same test in 3.32, 4.10 and 5.4: one rekey, the instance stays up. */
+    {"v3.32__ikev2-41-rw-replace__road__1.txt",
+     "v3.32__ikev2-41-rw-replace__road__2.txt",
+     1,
+     {{.type = LSW_EV_IKE_SA_REKEYED,
+       .conn = "road-east-x509-ipv4",
+       .inst = "[1]",
+       .serial = 3,
+       .replaced = 1,
+       .new_state = EST,
+       .peer = "192.1.2.23",
+       .remote_id = EAST_DN}}},
+    {"v4.10__ikev2-41-rw-replace__road__1.txt",
+     "v4.10__ikev2-41-rw-replace__road__2.txt",
+     1,
+     {{.type = LSW_EV_IKE_SA_REKEYED,
+       .conn = "road-east-x509-ipv4",
+       .inst = "[1]",
+       .serial = 3,
+       .replaced = 1,
+       .new_state = EST,
+       .peer = "192.1.2.23",
+       .remote_id = EAST_DN}}},
+    {"v5.4__ikev2-41-rw-replace__road__1.txt",
+     "v5.4__ikev2-41-rw-replace__road__2.txt",
+     1,
+     {{.type = LSW_EV_IKE_SA_REKEYED,
+       .conn = "road-east-x509-ipv4",
+       .inst = "[1]",
+       .serial = 3,
+       .replaced = 1,
+       .new_state = EST,
+       .peer = "192.1.2.23",
+       .remote_id = EAST_DN}}},
     /* Same snapshot twice: nothing. */
     {"v4.10__ikev2-delete-01__west__2.txt",
      "v4.10__ikev2-delete-01__west__2.txt",
