@@ -1,4 +1,5 @@
-# tests/faults/faultlib.bash - shared by the fault tests (sourced after ../lib.sh;
+# tests/faults/faultlib.bash - shared by the fault tests, tests/faults/*.sh and the
+# fast ones in tests/integration/fault-*.sh (sourced after ../lib.sh;
 # not a test itself: tests/run-tests runs only *.sh).
 #
 #   fault_setup                 temp dir, private snmpd, fixture files, fake ipsec

@@ -5,7 +5,7 @@
 # new SAs (no stale rows), lsEventTable a plutoRestarted(13) event, and no
 # rekey events (a serial that went down is not a rekey of a new one).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/faultlib.bash"
+. "$(dirname "$0")/../faults/faultlib.bash"
 fault_setup
 "$GEN" -V 4 -n 20 -b 5001 "$T/good.status" "$T/good.traffic"
 "$GEN" -V 4 -n 10 -b 1 "$T/good2.status" "$T/good2.traffic"

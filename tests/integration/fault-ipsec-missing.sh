@@ -4,7 +4,7 @@
 # naming the path or serves lsCollectorStatus failed(3) with that reason;
 # at run time the last good rows stay, stale(2), counted, said once.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/faultlib.bash"
+. "$(dirname "$0")/../faults/faultlib.bash"
 fault_setup
 
 : >"$T/empty.conf"

@@ -4,7 +4,7 @@
 # running with the config it had, says why (file and line) in the log,
 # and keeps polling.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/faultlib.bash"
+. "$(dirname "$0")/../faults/faultlib.bash"
 fault_setup
 conf=$T/agent.conf
 printf 'interval = 2\n' >"$conf"

@@ -3,7 +3,7 @@
 # once with status 0 and leaves no ipsec process behind (its process group
 # is killed and reaped, not orphaned to init).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/faultlib.bash"
+. "$(dirname "$0")/../faults/faultlib.bash"
 fault_setup
 fault_start_agent --timeout 60
 fault_baseline

@@ -2,7 +2,7 @@
 # Fault: ipsec loses its execute bit at run time: stale(2), rows kept,
 # lsLastError and one log line say why; back to ok(1) once repaired.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/faultlib.bash"
+. "$(dirname "$0")/../faults/faultlib.bash"
 fault_setup
 fault_start_agent
 fault_baseline

@@ -4,7 +4,7 @@
 # grandchild killed with its process group, the failure counted, the rows
 # kept; requests are answered at once all the while.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/faultlib.bash"
+. "$(dirname "$0")/../faults/faultlib.bash"
 fault_setup
 fault_start_agent
 fault_baseline

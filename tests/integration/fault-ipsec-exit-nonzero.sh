@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fault: pluto is down, `ipsec whack` says so on stderr and exits 1.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/faultlib.bash"
+. "$(dirname "$0")/../faults/faultlib.bash"
 fault_setup
 fault_start_agent
 fault_baseline
