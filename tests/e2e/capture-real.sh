@@ -124,6 +124,12 @@ cap 06-deleted "west: whack --delete v1-tunnel (conn gone)" west east
 lsw_log "restart west pluto"
 lsw_ns_stop_pluto west
 cap 07-stopped "west pluto killed (SIGTERM): whack error" west
+# A crash leaves the control socket behind: whack says something else.
+lsw_ns_start_pluto west
+kill -9 "${PLUTO_PID[west]}"
+wait "${PLUTO_PID[west]}" 2>/dev/null
+PLUTO_PID[west]=""
+cap 07-crashed "west pluto killed with SIGKILL: stale pluto.ctl, connect() refused" west
 lsw_ns_start_pluto west
 lsw_ns_add_conns west
 lsw_whack west --initiate --asynchronous --name v2-tunnel >/dev/null
