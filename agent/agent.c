@@ -20,8 +20,6 @@
 #include "notify.h"
 
 #define LSW_APP_NAME "libreswan-agentx"
-/* Seconds between pings of the master: how soon we are back after snmpd restarts. */
-#define LSW_AGENTX_PING_INTERVAL 2
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -171,9 +169,10 @@ int lsw_agent_main(int argc, char *argv[])
 		goto out;
 	}
 	agent_up = true;
-	/* init_agent() resets the ping interval to 15 s: set it after. */
+	/* init_agent() resets the ping interval to 15 s: set it after. It is
+	 * also how soon we are back after snmpd restarts. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-	                   LSW_AGENTX_PING_INTERVAL);
+	                   (int)cfg.ping_interval);
 	/* Our own requests to the master (open, register, notify, ping) must
 	 * fail fast when it is gone, not block the loop for 5 x 1 s. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_TIMEOUT, 1);

@@ -25,6 +25,7 @@ void lsw_config_init(struct lsw_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval = LSW_DEFAULT_INTERVAL;
 	cfg->timeout = LSW_DEFAULT_TIMEOUT;
+	cfg->ping_interval = LSW_DEFAULT_PING_INTERVAL;
 	cfg->max_output = LSW_DEFAULT_MAX_OUTPUT;
 	cfg->notify.traps = LSW_TRAP_DEFAULT;
 	cfg->notify.history = LSW_EVENT_HISTORY_DEFAULT;
@@ -163,6 +164,12 @@ int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, c
 		cfg->interval = (unsigned)n;
 		return 0;
 	}
+	if (strcmp(key, "agentx-ping-interval") == 0) {
+		if (set_number(&n, value, 1, 3600, key, err, errlen) < 0)
+			return -1;
+		cfg->ping_interval = (unsigned)n;
+		return 0;
+	}
 	if (strcmp(key, "timeout") == 0) {
 		if (set_number(&n, value, 1, 3600, key, err, errlen) < 0)
 			return -1;
@@ -263,12 +270,14 @@ enum {
 	OPT_TRAPS,
 	OPT_TRAP_RATE_LIMIT,
 	OPT_EVENT_HISTORY,
+	OPT_PING_INTERVAL,
 };
 
 static const struct option long_options[] = {
     {"config", required_argument, NULL, 'c'},
     {"foreground", no_argument, NULL, 'f'},
     {"agentx-socket", required_argument, NULL, 'x'},
+    {"agentx-ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
     {"debug", required_argument, NULL, 'D'},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -382,7 +391,7 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "Serve libreswan's IPsec status (LIBRESWAN-STATUS-MIB) to snmpd as an AgentX "
 	        "subagent.\n"
 	        "\n"
-	        "Every SECONDS it runs `ipsec whack --status` and `ipsec whack --trafficstatus`,\n"
+	        "Every --interval seconds it runs `ipsec whack --status`, then `--trafficstatus`,\n"
 	        "parses the output into a snapshot and answers SNMP requests from the last good\n"
 	        "snapshot. Each long option is also a key of the config file (\"interval = 10\");\n"
 	        "the command line wins over the file.\n"
@@ -393,6 +402,9 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "                           (default: syslog, facility daemon)\n"
 	        "  -x, --agentx-socket ADDR AgentX master socket (default: net-snmp's,\n"
 	        "                           /var/agentx/master); a path or tcp:HOST:PORT\n"
+	        "      --agentx-ping-interval SECONDS\n"
+	        "                           ping snmpd, and retry when it is away, this\n"
+	        "                           often (default %d)\n"
 	        "      --interval SECONDS   seconds between polls (default %d, 1..86400)\n"
 	        "      --timeout SECONDS    a poll (both commands) is killed after this long\n"
 	        "                           (default %d); a poll still running when the\n"
@@ -423,7 +435,7 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "Signals: SIGTERM and SIGINT stop the agent; SIGHUP re-reads the config file\n"
 	        "(a broken file is logged and the running configuration kept).\n"
 	        "See libreswan-agentx(8).\n",
-	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_INTERVAL, LSW_DEFAULT_TIMEOUT,
-	        LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT,
-	        LSW_EVENT_HISTORY_DEFAULT);
+	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_PING_INTERVAL, LSW_DEFAULT_INTERVAL,
+	        LSW_DEFAULT_TIMEOUT, LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT,
+	        LSW_TRAP_RATE_LIMIT_DEFAULT, LSW_EVENT_HISTORY_DEFAULT);
 }

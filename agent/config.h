@@ -14,25 +14,27 @@
 
 #include "notify.h"
 
-#define LSW_CONFIG_DEFAULT_FILE "/etc/libreswan-agentx.conf"
-#define LSW_DEFAULT_INTERVAL    10
-#define LSW_DEFAULT_TIMEOUT     5
-#define LSW_DEFAULT_IPSEC       "/usr/sbin/ipsec"
-#define LSW_DEFAULT_MAX_OUTPUT  (256u * 1024 * 1024)
-#define LSW_DEBUG_TOKENS_MAX    16
+#define LSW_CONFIG_DEFAULT_FILE   "/etc/libreswan-agentx.conf"
+#define LSW_DEFAULT_INTERVAL      10
+#define LSW_DEFAULT_TIMEOUT       5
+#define LSW_DEFAULT_PING_INTERVAL 2
+#define LSW_DEFAULT_IPSEC         "/usr/sbin/ipsec"
+#define LSW_DEFAULT_MAX_OUTPUT    (256u * 1024 * 1024)
+#define LSW_DEBUG_TOKENS_MAX      16
 
 struct lsw_config {
-	char *config_file;    /* the file read (NULL: none) */
-	bool config_explicit; /* named with -c: must exist */
-	bool foreground;      /* -f: stay in the foreground, log to stderr */
-	char *agentx_socket;  /* -x: NULL = net-snmp's default */
-	unsigned interval;    /* seconds between polls */
-	unsigned timeout;     /* seconds a poll may take (both commands) */
-	char *ipsec;          /* absolute path of the ipsec program */
-	char *ctlsocket;      /* pluto's control socket, NULL = whack's default */
-	char *status_file;    /* read this instead of running whack --status */
-	char *traffic_file;   /* and this instead of --trafficstatus */
-	size_t max_output;    /* bytes of one command's output, at most */
+	char *config_file;      /* the file read (NULL: none) */
+	bool config_explicit;   /* named with -c: must exist */
+	bool foreground;        /* -f: stay in the foreground, log to stderr */
+	char *agentx_socket;    /* -x: NULL = net-snmp's default */
+	unsigned ping_interval; /* seconds between AgentX pings and reconnect attempts */
+	unsigned interval;      /* seconds between polls */
+	unsigned timeout;       /* seconds a poll may take (both commands) */
+	char *ipsec;            /* absolute path of the ipsec program */
+	char *ctlsocket;        /* pluto's control socket, NULL = whack's default */
+	char *status_file;      /* read this instead of running whack --status */
+	char *traffic_file;     /* and this instead of --trafficstatus */
+	size_t max_output;      /* bytes of one command's output, at most */
 	size_t n_debug;
 	char *debug[LSW_DEBUG_TOKENS_MAX]; /* -D tokens for net-snmp */
 	struct lsw_notify_config notify;   /* traps, trap-rate-limit, event-history */

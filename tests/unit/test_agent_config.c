@@ -69,6 +69,7 @@ static void test_defaults(void **state)
 	assert_int_equal(action, LSW_CONFIG_RUN);
 	assert_int_equal(cfg.interval, 10);
 	assert_int_equal(cfg.timeout, 5);
+	assert_int_equal(cfg.ping_interval, 2);
 	assert_null(cfg.ipsec);
 	assert_null(cfg.agentx_socket);
 	assert_null(cfg.status_file);
@@ -98,6 +99,7 @@ static void test_file_then_command_line(void **state)
 	                     "status-file = /tmp/s.txt\n"
 	                     "traffic-file = /tmp/t.txt\n"
 	                     "agentx-socket = tcp:127.0.0.1:705\n"
+	                     "agentx-ping-interval = 1\n"
 	                     "traps = conn,ikesa\n"
 	                     "trap-rate-limit = 7\n"
 	                     "event-history = 42\n"
@@ -112,6 +114,7 @@ static void test_file_then_command_line(void **state)
 	assert_string_equal(cfg.status_file, "/tmp/s.txt");
 	assert_string_equal(cfg.traffic_file, "/tmp/t.txt");
 	assert_string_equal(cfg.agentx_socket, "/run/ax.sock");
+	assert_int_equal(cfg.ping_interval, 1);
 	assert_int_equal(cfg.notify.traps, LSW_TRAP_ALL);
 	assert_int_equal(cfg.notify.rate_limit, 7);
 	assert_int_equal(cfg.notify.history, 42);
