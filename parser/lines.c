@@ -228,8 +228,8 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 		return lsw_line_traffic(p, serial, &ref, rest);
 	if (*limit)
 		return lsw_line_spi(p, serial, &ref, rest); /* " Traffic:" */
-	if (*rest == ':')
-		return lsw_line_state(p, serial, &ref, rest);
+	if (*rest != ' ')
+		return lsw_line_state(p, serial, &ref, rest); /* ":PORT STATE", or nothing */
 	/* an instance "PEER[ ...]": the state follows it, or (a SPI line cut
 	 * before its Traffic: part) SAIDs follow it or the name */
 	const char *t = rest + 1, *b = strchr(t, ' ');
