@@ -208,7 +208,7 @@ static enum lsw_line_result first_line(struct lsw_parser *p, const struct lsw_co
 		return LSW_LINE_UNKNOWN;
 	const char *rt = tail;
 
-	while (rt > s && !(rt[-1] == ' ' && rt - 2 >= s && rt[-2] == ';'))
+	while (rt > s && !(rt[-1] == ' ' && rt - s >= 2 && rt[-2] == ';'))
 		rt--;
 	if (rt == s)
 		return LSW_LINE_UNKNOWN;
