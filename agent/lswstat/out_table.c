@@ -196,6 +196,7 @@ struct conn_extra {
 	uint32_t ike_sa, child_sa;
 	const char *peer;
 	long long add_time;
+	bool has_bytes; /* some Child SA has byte counts */
 };
 
 static struct conn_extra *conn_extras(const struct lsw_snapshot *snap)
@@ -237,6 +238,7 @@ static struct conn_extra *conn_extras(const struct lsw_snapshot *snap)
 			e->child_sa = sa->serial;
 		if (sa->serial == e->child_sa)
 			e->add_time = sa->add_time;
+		e->has_bytes |= sa->has_bytes;
 		if (e->peer == NULL && sa->peer != NULL)
 			e->peer = sa->peer;
 	}
@@ -306,7 +308,7 @@ static int print_connections(FILE *f, const struct lsw_snapshot *snap, time_t no
 			cell(&t, row, 3, "%s", ver);
 		cell_serial(&t, row, 4, x[i].ike_sa);
 		cell_serial(&t, row, 5, x[i].child_sa);
-		if (c->n_child_sas > 0) {
+		if (x[i].has_bytes) {
 			fmt_bytes(buf, sizeof(buf), c->in_bytes);
 			cell(&t, row, 6, "%s", buf);
 			fmt_bytes(buf, sizeof(buf), c->out_bytes);

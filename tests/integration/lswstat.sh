@@ -136,6 +136,22 @@ out_has table-rw '^road-east-x509-ipv4 +down +192\.1\.2\.23 +IKEv2 +- +- +- +- +
 out_has table-rw '^road-east-x509-ipv4\[1\] +up +192\.1\.2\.23 +IKEv2 +#3 +#2 +168 B +168 B +-$'
 out_has table-rw '^#2\* +#3 +road-east-x509-ipv4\[1\] .* ~168 B +~168 B +-$'
 
+# Real 4.10 output of the namespace tier (copied from tests/data/real/ns):
+# IKE SAs up, a Child SA still negotiating (no ESP in that kernel), so no
+# byte counts anywhere.
+run table-ns --status "$D/v4.10-ns-up-west.status" --traffic "$D/v4.10-ns-up-west.traffic"
+rc_is table-ns 0
+out_has table-ns '^v1-tunnel +connecting +192\.0\.2\.2 +IKEv1 +#3 +#10 +- +- +-$'
+out_has table-ns '^v2-rw\[1\] +connecting +192\.0\.2\.3 +IKEv2 +#7 +- +- +- +-$'
+out_has table-ns '^#3\* +v1-tunnel +192\.0\.2\.2:500 +IKEv1 +established +initiator +STATE_MAIN_I4$'
+out_has table-ns '^#5\* +v6-tunnel +\[2001:db8:0:1::2\]:500 +IKEv2 +established '
+out_has table-ns '^#10 +- +v1-tunnel +192\.0\.2\.2:500 +negotiating +- +- +- +- +-$'
+out_has table-ns '^6 connections \(0 up, 5 connecting, 1 down\), 5 IKE SAs \(5 established\), 1 Child SA \(0 established\)$'
+out_has table-ns '^pluto version 4\.10$'
+run json-ns --json --status "$D/v4.10-ns-up-west.status" --traffic "$D/v4.10-ns-up-west.traffic"
+jq_is "$T/json-ns.out" '.child_sas | map([.serial, .established, .in_bytes, .state_name])' '[[10,false,null,"STATE_QUICK_I1"]]'
+jq_is "$T/json-ns.out" '[.pluto_version, .unparsed]' '["4.10",0]'
+
 # --- stdin, and files that do not end in a newline ------------------------
 lsw_log "stdin"
 cat "$D/v5.4-ikev2-delete-01.status" "$D/v5.4-ikev2-delete-01.traffic" | timeout -k 2 30 "$L" --json --status - >"$T/stdin.out" 2>"$T/stdin.err" \
