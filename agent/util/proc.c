@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Reads of 16 KiB per descriptor per lsw_proc_drain() call: 1 MiB. */
+#define LSW_PROC_DRAIN_CHUNKS 64
+
 struct lsw_proc {
 	pid_t pid;
 	int out_fd;
@@ -123,7 +126,7 @@ int lsw_proc_start(struct lsw_proc **out, const char *const argv[], size_t max_o
 	p->out_fd = p->err_fd = -1;
 	p->max_output = max_output;
 	p->out_cap = 4096;
-	if (max_output + 1 < p->out_cap)
+	if (max_output < p->out_cap - 1)
 		p->out_cap = max_output + 1;
 	p->out = malloc(p->out_cap);
 	if (p->out == NULL)
@@ -226,7 +229,7 @@ static int store_output(struct lsw_proc *p, const char *buf, size_t n)
 
 		while (cap < p->out_len + n + 1)
 			cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-		if (cap > p->max_output + 1)
+		if (p->max_output < SIZE_MAX && cap > p->max_output + 1)
 			cap = p->max_output + 1;
 		b = realloc(p->out, cap);
 		if (b == NULL) {
@@ -258,7 +261,9 @@ static int drain_fd(struct lsw_proc *p, int fd, bool is_stdout, bool *eof)
 {
 	char buf[16384];
 
-	while (!*eof) {
+	/* Bounded: a child that writes without end must not keep the caller
+	 * here, away from its timers (the timeout that would kill it). */
+	for (size_t i = 0; i < LSW_PROC_DRAIN_CHUNKS && !*eof; i++) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 
 		if (n > 0) {

@@ -53,7 +53,9 @@ int lsw_proc_err_fd(const struct lsw_proc *p);
 /* The child's pid, which is also its process group id. */
 pid_t lsw_proc_pid(const struct lsw_proc *p);
 
-/* Read whatever is available on both pipes without blocking.
+/* Read what is available on both pipes without blocking, at most about
+ * 1 MiB from each per call (so a child that never stops writing cannot hold
+ * an event loop; the descriptor stays readable and the loop calls again).
  * 1 = EOF on stdout and stderr, 0 = more to come, -1 = read error or out of
  * memory (errno set; the handle can still be killed and freed). */
 int lsw_proc_drain(struct lsw_proc *p);

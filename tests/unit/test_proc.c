@@ -219,6 +219,9 @@ static const struct timeout_case timeout_cases[] = {
     /* The leader exits at once but a grandchild keeps stdout open: only a
      * process-group kill ends it. */
     {"grandchild holds the pipe", "sleep 30 & echo $! > \"$1\"; echo bye; exit 0"},
+    /* Writes without end: the drain must come back for the deadline. */
+    {"endless output", "echo $$ > \"$1\"; exec yes"},
+    {"endless stderr", "echo $$ > \"$1\"; exec yes >&2"},
     /* Closes its pipes and keeps running: EOF alone is not the end. */
     {"closes stdout, keeps running",
      "echo $$ > \"$1\"; exec >/dev/null 2>&1 </dev/null; exec sleep 30"},
