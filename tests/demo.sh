@@ -5,12 +5,13 @@
 #
 #   tests/demo.sh [STATUS-FILE [TRAFFIC-FILE]]
 #
-# Default: tests/data/agent/ns-03-up.west.status.txt, captured from a real
-# pluto by the e2e tier (IKEv1 and IKEv2, IPv6, a road-warrior instance).
+# Default: tests/data/agent/uml-03-up.west.*, captured from a real pluto
+# 4.10 by the e2e tier: IKEv1 and IKEv2, IPv6, a road-warrior instance,
+# tunnel and transport mode, real SPIs and traffic counts.
 . "$(dirname "$0")/lib.sh"
 export MIBS=LIBRESWAN-STATUS-MIB
-STATUS=${1:-$LSW_TOP/tests/data/agent/ns-03-up.west.status.txt}
-TRAFFIC=${2:-$LSW_TOP/tests/data/agent/ns-03-up.west.trafficstatus.txt}
+STATUS=${1:-$LSW_TOP/tests/data/agent/uml-03-up.west.status.txt}
+TRAFFIC=${2:-$LSW_TOP/tests/data/agent/uml-03-up.west.trafficstatus.txt}
 [ -x "$AGENTX_BIN" ] || { echo "demo: $AGENTX_BIN missing: run make first" >&2; exit 1; }
 for f in "$STATUS" "$TRAFFIC"; do [ -r "$f" ] || { echo "demo: cannot read $f" >&2; exit 1; }; done
 

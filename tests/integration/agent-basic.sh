@@ -84,6 +84,38 @@ next=$(snmpgetnext $SNMP_OPTS -On 'LIBRESWAN-STATUS-MIB::lsConnLastChange."v2-tr
 case $next in .1.3.6.1.4.1.41286.1.1.3.*) ;; *) lsw_fail "GETNEXT after lsConnTable: $next" ;; esac
 echo "ok walks"
 
+lsw_log "real pluto 4.10 with ESP (UML capture): Child SAs, SPIs, modes, traffic"
+cp "$D/uml-03-up.west.trafficstatus.txt" "$T/traffic.txt"
+cp "$D/uml-03-up.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+lsw_wait_for 5 "[ \"\$(get lsIpsecSaCount.0)\" = 5 ]" || lsw_fail "UML capture not picked up"
+expect lsConnUpCount.0 5
+expect 'lsConnOperStatus."v2-tunnel".""' up
+expect 'lsConnNewestIpsecSa."v2-tunnel".""' 3
+expect 'lsConnInOctets."v2-tunnel".""' 252
+expect 'lsConnInOctets."v6-tunnel".""' 208
+expect lsIpsecSaIkeSa.3 2
+expect lsIpsecSaEspSpiIn.3 $((0xf2202e6e))     # esp.f2202e6e@192.0.2.1 (us)
+expect lsIpsecSaEspSpiOut.3 $((0x9c0d9e2f))    # esp.9c0d9e2f@192.0.2.2 (peer)
+expect lsIpsecSaMode.3 tunnel
+expect lsIpsecSaMode.9 transport
+expect lsIpsecSaOutOctets.10 168
+expect lsIpsecSaPeerAddrType.8 ipv6
+expect lsIpsecSaRemoteId.11 @road
+expect lsIpsecSaConnInstance.11 '[1]'
+expect lsIpsecSaAddTime.3 2026-11-26,22:28:6.0   # add_time=1795732086
+lsw_log "its Child SA rekeyed, then terminated: counters never go down"
+cp "$D/uml-04-rekeyed.west.trafficstatus.txt" "$T/traffic.txt"
+cp "$D/uml-04-rekeyed.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+lsw_wait_for 5 "[ \"\$(get 'lsConnInOctets.\"v2-tunnel\".\"\"')\" = 420 ]" || lsw_fail "rekey: lsConnInOctets $(get 'lsConnInOctets."v2-tunnel".""')"
+cp "$D/uml-05-terminated.west.trafficstatus.txt" "$T/traffic.txt"
+cp "$D/uml-05-terminated.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+lsw_wait_for 5 "[ \"\$(get 'lsConnOperStatus.\"v2-tunnel\".\"\"')\" = down ]" || lsw_fail "terminate not seen"
+expect 'lsConnInOctets."v2-tunnel".""' 420
+expect 'lsConnIpsecSaCount."v2-tunnel".""' 0
+cp "$D/ns-03-up.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+: >"$T/traffic.txt"
+lsw_wait_for 5 "[ \"\$(get lsIpsecSaCount.0)\" = 1 ]" || lsw_fail "back to the ns capture"
+
 lsw_log "read-only: SET refused"
 out=$(snmpset -v2c -c private 127.0.0.1:$SNMPD_PORT 'LIBRESWAN-STATUS-MIB::lsConnOperStatus."v2-tunnel".""' i 1 2>&1)
 echo "$out" | grep -q notWritable || lsw_fail "SET on a column: $out"

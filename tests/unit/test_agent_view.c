@@ -394,6 +394,59 @@ static void test_octets_monotonic(void **state)
 	free(nostates);
 }
 
+/*
+ * The same on three real polls of one pluto (tests/data/agent/uml-*, libreswan
+ * 4.10 under User-Mode-Linux): v2-tunnel has Child SA #3 (252 octets each
+ * way); after its rekey #13 (168) runs beside #3; then it is terminated and
+ * both are gone. lsConnInOctets: 252 -> 420 -> 420, the status down, and
+ * lsConnLastChange moves only then.
+ */
+static void test_octets_real_polls(void **state)
+{
+	struct lsw_view *v3 =
+	    load_view("uml-03-up.west.status.txt", "uml-03-up.west.trafficstatus.txt");
+	size_t n;
+	char *s4 = slurp("uml-04-rekeyed.west.status.txt", &n);
+	char *t4 = slurp("uml-04-rekeyed.west.trafficstatus.txt", &n);
+	char *s5 = slurp("uml-05-terminated.west.status.txt", &n);
+	char *t5 = slurp("uml-05-terminated.west.trafficstatus.txt", &n);
+	oid idx[LSW_CONN_INDEX_MAX];
+	size_t il = (size_t)conn_idx(idx, "v2-tunnel", "");
+	struct lsw_view *v4, *v5;
+	const struct lsw_conn_row *r;
+
+	r = lsw_view_conn(v3, idx, il, false);
+	assert_int_equal(r->conn->oper, LSW_CONN_UP);
+	assert_int_equal(r->in_octets, 252);
+	assert_int_equal(r->out_octets, 252);
+	assert_int_equal(v3->n_conns_up, 5);
+
+	v4 = lsw_view_new(parse2(s4, t4), v3, 200);
+	r = lsw_view_conn(v4, idx, il, false);
+	assert_int_equal(r->n_children, 2);
+	assert_int_equal(r->in_octets, 252 + 168);
+	assert_int_equal(r->last_change, 100);
+	lsw_view_free(v3);
+
+	v5 = lsw_view_new(parse2(s5, t5), v4, 300);
+	r = lsw_view_conn(v5, idx, il, false);
+	assert_int_equal(r->conn->oper, LSW_CONN_DOWN);
+	assert_int_equal(r->n_children, 0);
+	assert_int_equal(r->in_octets, 420);
+	assert_int_equal(r->out_octets, 420);
+	assert_int_equal(r->last_change, 300);
+	/* The others did not change: v6-tunnel's Child SA #8 is still 208. */
+	r = lsw_view_conn(v5, idx, (size_t)conn_idx(idx, "v6-tunnel", ""), false);
+	assert_int_equal(r->in_octets, 208);
+	assert_int_equal(r->last_change, 100);
+	lsw_view_free(v4);
+	lsw_view_free(v5);
+	free(s4);
+	free(t4);
+	free(s5);
+	free(t5);
+}
+
 /* Names too long for a 128 sub-identifier OID are left out and counted. */
 static void test_long_names(void **state)
 {
@@ -524,8 +577,9 @@ int main(void)
 	    cmocka_unit_test(test_conn_oid_order),   cmocka_unit_test(test_conn_lookup),
 	    cmocka_unit_test(test_sa_lookup),        cmocka_unit_test(test_walk),
 	    cmocka_unit_test(test_values),           cmocka_unit_test(test_traffic_bytes),
-	    cmocka_unit_test(test_octets_monotonic), cmocka_unit_test(test_long_names),
-	    cmocka_unit_test(test_failure_rules),    cmocka_unit_test(test_read_file),
+	    cmocka_unit_test(test_octets_monotonic), cmocka_unit_test(test_octets_real_polls),
+	    cmocka_unit_test(test_long_names),       cmocka_unit_test(test_failure_rules),
+	    cmocka_unit_test(test_read_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
