@@ -94,8 +94,8 @@ expect 'lsConnNewestIpsecSa."v2-tunnel".""' 3
 expect 'lsConnInOctets."v2-tunnel".""' 252
 expect 'lsConnInOctets."v6-tunnel".""' 208
 expect lsIpsecSaIkeSa.3 2
-expect lsIpsecSaEspSpiIn.3 $((0xf2202e6e))     # esp.f2202e6e@192.0.2.1 (us)
-expect lsIpsecSaEspSpiOut.3 $((0x9c0d9e2f))    # esp.9c0d9e2f@192.0.2.2 (peer)
+expect lsIpsecSaEspSpiIn.3 f2202e6e    # esp.f2202e6e@192.0.2.1 (us)
+expect lsIpsecSaEspSpiOut.3 9c0d9e2f    # esp.9c0d9e2f@192.0.2.2 (peer)
 expect lsIpsecSaMode.3 tunnel
 expect lsIpsecSaMode.9 transport
 expect lsIpsecSaOutOctets.10 168
