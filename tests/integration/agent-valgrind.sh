@@ -12,20 +12,7 @@ cp "$D/ns-03-up.west.status.txt" "$T/status.txt"
 cp "$D/v4.10-ikev1-hub-spoke__east__2.trafficstatus.txt" "$T/traffic.txt"
 AGENT_LOG=$T/agent.log
 : >"$T/agent.conf"
-# Known, reported, not ours: notify.c does not free lsEventTable's
-# netsnmp_table_registration_info at shutdown (netsnmp_unregister_handler()
-# and shutdown_agent() leave it; see mib_table.c). Suppressed by that exact
-# frame only, so any other leak still fails. Remove when notify.c frees it.
-cat >"$T/known.supp" <<'SUPP'
-{
-   notify-event-table-registration-info
-   Memcheck:Leak
-   match-leak-kinds: definite,indirect
-   ...
-   fun:lsw_notify_register
-}
-SUPP
-valgrind -q --suppressions="$T/known.supp" --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
   --log-file="$T/valgrind.log" \
   "$AGENTX_BIN" -f -c "$T/agent.conf" -x "$AGENTX_SOCK" --status-file "$T/status.txt" \
   --traffic-file "$T/traffic.txt" --interval 1 --traps all >>"$AGENT_LOG" 2>&1 &
