@@ -121,27 +121,34 @@ conn_octets() { # CONN -> "IN OUT"
 	echo "$(e2e_get "lsConnInOctets.$cidx") $(e2e_get "lsConnOutOctets.$cidx")"
 }
 
-if [ "$LSW_ESP" = 1 ]; then
+# ping_check LABEL CONN COUNT SIZE SRC DST: COUNT pings of SIZE bytes (IP
+# packet) each way through CONN; its newest IPsec SA row must equal
+# trafficstatus, and lsConnIn/OutOctets must rise by what trafficstatus
+# says the SA carried meanwhile (at least COUNT * SIZE).
+ping_check() {
+	local label=$1 conn=$2 count=$3 size=$4 src=$5 dst=$6 sa in0 out0 tin0 tout0
 	e2e_wait_polls 1
-	read -r IN0 OUT0 <<<"$(conn_octets v2-tunnel)"
-	SA=$(lsw_ns_newest_ipsec west v2-tunnel)
-	read -r TIN0 TOUT0 <<<"$(tbytes "$SA")"
-	lsw_ns_exec west ping -q -c 5 -i 0.2 -W 2 -I 198.51.100.1 198.51.100.65 >/dev/null ||
-		e2e_fail "ping through v2-tunnel failed"
-	check_octets "v2-tunnel ping" v2-tunnel "$IN0" "$OUT0" "$SA"
-	[ $((CONN_IN - IN0)) = $((SA_IN - TIN0)) ] ||
-		e2e_fail "lsConnInOctets rose by $((CONN_IN - IN0)), trafficstatus inBytes by $((SA_IN - TIN0))"
-	[ $((CONN_OUT - OUT0)) = $((SA_OUT - TOUT0)) ] ||
-		e2e_fail "lsConnOutOctets rose by $((CONN_OUT - OUT0)), trafficstatus outBytes by $((SA_OUT - TOUT0))"
-	# 5 echo replies of 84 bytes (IP header + 64) came in through the tunnel.
-	[ $((SA_IN - TIN0)) -ge 420 ] || e2e_fail "only $((SA_IN - TIN0)) bytes in for 5 pings"
-	# IPv6 and IKEv1 tunnels and the transport connection carry traffic too.
-	lsw_ns_exec west ping -q -c 2 -i 0.2 -W 2 -I 2001:db8:1::1 2001:db8:2::1 >/dev/null || e2e_fail "ping through v6-tunnel failed"
-	lsw_ns_exec west ping -q -c 2 -i 0.2 -W 2 -I 198.51.100.129 198.51.100.193 >/dev/null || e2e_fail "ping through v1-tunnel failed"
-	for c in v6-tunnel v1-tunnel; do
-		read -r I O <<<"$(conn_octets "$c")"
-		check_octets "$c ping" "$c" "$I" "$O" "$(lsw_ns_newest_ipsec west "$c")"
-	done
+	read -r in0 out0 <<<"$(conn_octets "$conn")"
+	sa=$(lsw_ns_newest_ipsec west "$conn")
+	read -r tin0 tout0 <<<"$(tbytes "$sa")"
+	lsw_ns_exec west ping -q -c "$count" -i 0.2 -W 2 -I "$src" "$dst" >/dev/null ||
+		e2e_fail "$label: ping $src -> $dst through $conn failed"
+	check_octets "$label" "$conn" "$in0" "$out0" "$sa"
+	[ $((CONN_IN - in0)) = $((SA_IN - tin0)) ] ||
+		e2e_fail "$label: lsConnInOctets rose by $((CONN_IN - in0)), trafficstatus inBytes by $((SA_IN - tin0))"
+	[ $((CONN_OUT - out0)) = $((SA_OUT - tout0)) ] ||
+		e2e_fail "$label: lsConnOutOctets rose by $((CONN_OUT - out0)), trafficstatus outBytes by $((SA_OUT - tout0))"
+	[ $((SA_IN - tin0)) -ge $((count * size)) ] ||
+		e2e_fail "$label: only $((SA_IN - tin0)) bytes in for $count pings of $size bytes"
+}
+
+if [ "$LSW_ESP" = 1 ]; then
+	# Tunnel mode counts the inner IP packet (20 + 8 + 56 = 84 bytes for
+	# IPv4, 40 + 8 + 56 = 104 for IPv6); transport mode the IP payload (64).
+	ping_check "v2-tunnel ping" v2-tunnel 5 84 198.51.100.1 198.51.100.65
+	ping_check "v6-tunnel ping" v6-tunnel 2 104 2001:db8:1::1 2001:db8:2::1
+	ping_check "v1-tunnel ping" v1-tunnel 2 84 198.51.100.129 198.51.100.193
+	ping_check "v2-transport ping" v2-transport 2 64 192.0.2.1 192.0.2.2
 fi
 
 # ---- 3. rekeys: no down, no delete, counters monotonic --------------------------
