@@ -74,7 +74,7 @@ lsw_ns_setup() {
 	ip netns add "${NS[east]}" || lsw_fail "ip netns add ${NS[east]}"
 	# One veth pair; each end is created directly inside its namespace.
 	ip link add "w$NS_SUFFIX" netns "${NS[west]}" type veth peer name "e$NS_SUFFIX" netns "${NS[east]}" \
-		|| lsw_fail "cannot create a veth pair"
+		|| lsw_skip "cannot create a veth pair here (no veth in this kernel or container)"
 	lsw_ns_exec west ip link set "w$NS_SUFFIX" name eth0
 	lsw_ns_exec east ip link set "e$NS_SUFFIX" name eth0
 	lsw_ns_addr west 192.0.2.1 2001:db8:0:1::1 198.51.100.1/26 198.51.100.129/26 2001:db8:1::1/64

@@ -67,7 +67,7 @@ for m in $UML_MODULES; do
 done
 echo "UML: up after \$(cut -d' ' -f1 /proc/uptime)s, modules: \$(wc -l </proc/modules)"
 cd '$LSW_TOP'
-env BUILD='$BUILD' LSW_TOP='$LSW_TOP' LSW_SHARED='$LSW_SHARED' LSW_TIER=uml HOME=/tmp \
+env BUILD='$BUILD' LSW_TOP='$LSW_TOP' LSW_SHARED='$LSW_SHARED' LSW_TIER=uml HOME=/tmp LSW_E2E_INTERVAL='${LSW_E2E_INTERVAL:-1}' \
 	$q >'$UML_LOG' 2>&1
 echo \$? >'$T/uml-guest.rc'
 sync
