@@ -41,7 +41,7 @@ int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_va
 		                       sa->ipcomp.present ? (long)sa->ipcomp.out : 0);
 	case LSW_IPSECSA_MODE:
 		return lsw_value_int(out, sa->mode);
-	case LSW_IPSECSA_IN_OCTETS:
+	case LSW_IPSECSA_IN_OCTETS: /* raw; the table serves the view's (ipsecsa_value()) */
 		return lsw_value_u64(out, sa->has_bytes ? sa->in_bytes : 0);
 	case LSW_IPSECSA_OUT_OCTETS:
 		return lsw_value_u64(out, sa->has_bytes ? sa->out_bytes : 0);
@@ -79,10 +79,20 @@ static size_t ipsecsa_row_index(const void *row, oid *idx)
 	return 1;
 }
 
+/* The octet columns come from the view, not the snapshot: the raw count of
+ * libreswan before 5.0 wraps at 2^32, the view's is unwrapped and never
+ * goes down while the SA lives (view.c). */
 static int ipsecsa_value(const struct lsw_view *v, const void *row, unsigned col,
                          struct lsw_value *out)
 {
-	return lsw_ipsecsa_value(row, col, out);
+	const struct lsw_sa_octets *o;
+
+	if (col != LSW_IPSECSA_IN_OCTETS && col != LSW_IPSECSA_OUT_OCTETS)
+		return lsw_ipsecsa_value(row, col, out);
+	o = lsw_view_sa_octets(v, row);
+	if (o == NULL)
+		return lsw_ipsecsa_value(row, col, out);
+	return lsw_value_u64(out, col == LSW_IPSECSA_IN_OCTETS ? o->in.value : o->out.value);
 }
 
 static const oid ipsecsa_entry[] = {LSW_OID_IPSECSA_ENTRY};

@@ -1,4 +1,4 @@
-/* view.c - rows in OID order and the per-connection counters. */
+/* view.c - rows in OID order and the octet counters of connections and IPsec SAs. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,19 +144,98 @@ static int child_ref_cmp(const void *a, const void *b)
 	return x->sa->serial < y->sa->serial ? -1 : x->sa->serial > y->sa->serial;
 }
 
-static bool same_conn(const struct lsw_child_sa *sa, const struct lsw_connection *c)
+const struct lsw_sa_octets *lsw_view_sa_octets(const struct lsw_view *v,
+                                               const struct lsw_child_sa *sa)
 {
-	return sa && strcmp(sa->connection, c->name) == 0 && strcmp(sa->instance, c->instance) == 0;
+	if (v == NULL || sa == NULL || sa < v->child_sas || sa >= v->child_sas + v->n_child_sas)
+		return NULL;
+	return &v->sa_octets[sa - v->child_sas];
+}
+
+#define LSW_WRAP32 ((uint64_t)1 << 32)
+
+/*
+ * One counter of an IPsec SA that was (old != NULL) or was not in the
+ * previous view. The served value never goes down while the SA lives:
+ *
+ * - Exact counts (bytes_exact) of libreswan before 5.0 are 32 bits wide
+ *   (inBytes always, outBytes before 4.8) and wrap at 2^32, the kernel's
+ *   counter does not. So when the last exact raw value was below 2^32 and
+ *   the new exact one is smaller, the counter wrapped: 2^32 more go into
+ *   this SA's offset, and raw + offset is served. An exact value from a
+ *   64-bit counter (last value >= 2^32) that is smaller is not a wrap.
+ * - A rounded count (the status line's ESPin=12KB, floored to KB or MB) is
+ *   not compared for wraps and gets no offset: it is a lower bound of the
+ *   count, which only raises the served value (the larger is kept). Whether
+ *   pluto formats it from the 64-bit counter or not, this never counts a
+ *   byte twice; at worst the value stands still until an exact count comes.
+ *   The last exact raw value survives rounded polls, so a wrap across one
+ *   is still seen.
+ *
+ * Limits: a raw value that went down by a wrap cannot be told apart from a
+ * kernel counter that restarted at 0 for the same serial; only add_time
+ * tells a new SA (see sa_same()), so a reset within the same second counts
+ * as a wrap. More than one wrap between two polls (4 GiB per poll
+ * interval) is seen as one.
+ */
+static void sa_count(struct lsw_sa_counter *c, const struct lsw_sa_counter *old, bool known,
+                     bool exact, uint64_t raw)
+{
+	if (old != NULL)
+		*c = *old;
+	if (!known)
+		return;
+	if (!exact) {
+		if (c->value < raw)
+			c->value = raw;
+		return;
+	}
+	if (old != NULL && c->has_exact && raw < c->last_exact && c->last_exact < LSW_WRAP32)
+		c->offset += LSW_WRAP32;
+	c->last_exact = raw;
+	c->has_exact = true;
+	if (c->value < raw + c->offset)
+		c->value = raw + c->offset;
+}
+
+/* Whether sa is the SA prev counted under the same serial: the same
+ * connection (a serial that changed connection is a new SA) and the same
+ * add_time when both are known (pluto restarted and reused the serial). */
+static bool sa_same(const struct lsw_child_sa *sa, const struct lsw_child_sa *psa,
+                    const struct lsw_sa_octets *po)
+{
+	return strcmp(sa->connection, psa->connection) == 0 &&
+	       strcmp(sa->instance, psa->instance) == 0 &&
+	       !(sa->add_time != LSW_ABSENT && po->add_time != LSW_ABSENT &&
+	         sa->add_time != po->add_time);
+}
+
+/* The counters of every IPsec SA of v, from prev's for the same SAs. */
+static void count_sas(struct lsw_view *v, const struct lsw_view *prev)
+{
+	for (size_t i = 0; i < v->n_child_sas; i++) {
+		const struct lsw_child_sa *sa = &v->child_sas[i];
+		const struct lsw_child_sa *psa =
+		    prev ? lsw_snapshot_find_child_sa(prev->snap, sa->serial) : NULL;
+		const struct lsw_sa_octets *po = lsw_view_sa_octets(prev, psa);
+		struct lsw_sa_octets *o = &v->sa_octets[i];
+		bool exact = sa->has_bytes && sa->bytes_exact;
+
+		if (po != NULL && !sa_same(sa, psa, po))
+			po = NULL;
+		o->serial = sa->serial;
+		o->continued = po != NULL;
+		o->add_time =
+		    sa->add_time != LSW_ABSENT || po == NULL ? sa->add_time : po->add_time;
+		sa_count(&o->in, po ? &po->in : NULL, sa->has_bytes, exact, sa->in_bytes);
+		sa_count(&o->out, po ? &po->out : NULL, sa->has_bytes, exact, sa->out_bytes);
+	}
 }
 
 /*
- * Octets of one connection, monotonic across polls. An IPsec SA that was
- * there last time and is gone now (rekeyed, deleted) leaves its last count
- * in base. An SA still there under the same serial is the same kernel SA,
- * whose counters never go down: a smaller value only comes from the rounded
- * ESPin=12KB of a status line replacing an exact trafficstatus count, so
- * the larger is kept; unless add_time changed, which means pluto restarted
- * and reused the serial for a new SA.
+ * Octets of one connection, monotonic across polls: base (the last counts
+ * of its IPsec SAs that are gone: rekeyed, deleted, pluto restarted) plus
+ * the counts of its current IPsec SAs (count_sas()).
  */
 static void count_octets(struct lsw_view *v, struct lsw_conn_row *row, const struct lsw_view *prev,
                          const struct lsw_conn_row *old)
@@ -167,35 +246,22 @@ static void count_octets(struct lsw_view *v, struct lsw_conn_row *row, const str
 		row->base_in = old->base_in;
 		row->base_out = old->base_out;
 		for (size_t i = 0; i < old->n_children; i++) {
-			const struct lsw_child_bytes *ob = &prev->children[old->first_child + i];
-			const struct lsw_child_sa *sa =
-			    lsw_snapshot_find_child_sa(v->snap, ob->serial);
-			bool same = same_conn(sa, row->conn) &&
-			            !(sa->add_time != LSW_ABSENT && ob->add_time != LSW_ABSENT &&
-			              sa->add_time != ob->add_time);
+			const struct lsw_sa_octets *po =
+			    &prev->sa_octets[prev->child_idx[old->first_child + i]];
+			const struct lsw_sa_octets *no =
+			    lsw_view_sa_octets(v, lsw_snapshot_find_child_sa(v->snap, po->serial));
 
-			if (!same) {
-				row->base_in += ob->in;
-				row->base_out += ob->out;
-				continue;
-			}
-			/* Still there: find its slot in this row and keep the larger count. */
-			for (size_t j = 0; j < row->n_children; j++) {
-				struct lsw_child_bytes *nb = &v->children[row->first_child + j];
-
-				if (nb->serial != ob->serial)
-					continue;
-				if (nb->in < ob->in)
-					nb->in = ob->in;
-				if (nb->out < ob->out)
-					nb->out = ob->out;
-				break;
-			}
+			if (no != NULL && no->continued)
+				continue; /* still counted among the current ones */
+			row->base_in += po->in.value;
+			row->base_out += po->out.value;
 		}
 	}
 	for (size_t j = 0; j < row->n_children; j++) {
-		cur_in += v->children[row->first_child + j].in;
-		cur_out += v->children[row->first_child + j].out;
+		const struct lsw_sa_octets *o = &v->sa_octets[v->child_idx[row->first_child + j]];
+
+		cur_in += o->in.value;
+		cur_out += o->out.value;
 	}
 	row->in_octets = row->base_in + cur_in;
 	row->out_octets = row->base_out + cur_out;
@@ -217,8 +283,9 @@ static int build_children(struct lsw_view *v)
 
 	if (s->n_child_sas > 0) {
 		refs = calloc(s->n_child_sas, sizeof(*refs));
-		v->children = calloc(s->n_child_sas, sizeof(*v->children));
-		if (refs == NULL || v->children == NULL)
+		v->child_idx = calloc(s->n_child_sas, sizeof(*v->child_idx));
+		v->sa_octets = calloc(s->n_child_sas, sizeof(*v->sa_octets));
+		if (refs == NULL || v->child_idx == NULL || v->sa_octets == NULL)
 			goto out;
 	}
 	for (size_t i = 0; i < s->n_child_sas; i++) {
@@ -238,15 +305,11 @@ static int build_children(struct lsw_view *v)
 		qsort(refs, n, sizeof(*refs), child_ref_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct lsw_conn_row *row = &v->conns[refs[i].row];
-		struct lsw_child_bytes *b = &v->children[i];
 
 		if (row->n_children == 0)
 			row->first_child = i;
 		row->n_children++;
-		b->serial = refs[i].sa->serial;
-		b->in = refs[i].sa->has_bytes ? refs[i].sa->in_bytes : 0;
-		b->out = refs[i].sa->has_bytes ? refs[i].sa->out_bytes : 0;
-		b->add_time = refs[i].sa->add_time;
+		v->child_idx[i] = (size_t)(refs[i].sa - v->child_sas);
 	}
 	v->n_children = n;
 	for (size_t i = 0; i < s->n_ike_sas; i++) {
@@ -311,21 +374,6 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 		return NULL;
 	}
 	v->snap = snap;
-	if (build_conns(v) < 0 || build_children(v) < 0)
-		goto fail;
-	for (size_t i = 0; i < v->n_conns; i++) {
-		struct lsw_conn_row *row = &v->conns[i];
-		const struct lsw_conn_row *old =
-		    prev ? lsw_view_conn(prev, row->idx, row->idx_len, false) : NULL;
-
-		count_octets(v, row, prev, old);
-		if (old != NULL && old->conn->oper == row->conn->oper)
-			row->last_change = old->last_change;
-		else
-			row->last_change = now;
-		if (row->conn->oper == LSW_CONN_UP)
-			v->n_conns_up++;
-	}
 	/* Serial 0 means "none" and cannot be an index (1..4294967295). */
 	for (skip = 0; skip < snap->n_ike_sas && snap->ike_sas[skip].serial == 0; skip++)
 		;
@@ -335,6 +383,23 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 		;
 	v->child_sas = snap->child_sas + skip;
 	v->n_child_sas = snap->n_child_sas - skip;
+	if (build_conns(v) < 0 || build_children(v) < 0)
+		goto fail;
+	count_sas(v, prev);
+	for (size_t i = 0; i < v->n_conns; i++) {
+		struct lsw_conn_row *row = &v->conns[i];
+		const struct lsw_conn_row *old =
+		    prev ? lsw_view_conn(prev, row->idx, row->idx_len, false) : NULL;
+
+		count_octets(v, row, prev, old);
+		/* Only the status counts: a rekey keeps the connection up. */
+		if (old != NULL && old->conn->oper == row->conn->oper)
+			row->last_change = old->last_change;
+		else
+			row->last_change = now;
+		if (row->conn->oper == LSW_CONN_UP)
+			v->n_conns_up++;
+	}
 	return v;
 fail:
 	lsw_view_free(v);
@@ -348,6 +413,7 @@ void lsw_view_free(struct lsw_view *v)
 	lsw_snapshot_free(v->snap);
 	free(v->conns);
 	free(v->idx_pool);
-	free(v->children);
+	free(v->child_idx);
+	free(v->sa_octets);
 	free(v);
 }

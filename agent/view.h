@@ -1,8 +1,8 @@
 /* view.h - a snapshot as the SNMP tables see it: rows in OID order.
  *
  * Built once per poll from a new snapshot (and the previous view, for the
- * per-connection octet counters and lsConnLastChange), then read by every
- * request until the next poll replaces it. GET and GETNEXT are binary
+ * octet counters of connections and IPsec SAs and for lsConnLastChange),
+ * then read by every request until the next poll replaces it. GET and GETNEXT are binary
  * searches on the encoded index, so a walk of n rows costs O(n log n).
  *
  * Why not the snapshot's own order: a connection index is a length-prefixed
@@ -19,11 +19,21 @@
 #include "mibindex.h"
 #include "snapshot.h"
 
-/* Bytes of one IPsec SA as last counted for its connection. */
-struct lsw_child_bytes {
+/* One octet counter of an IPsec SA, carried from view to view while the
+ * SA lives (see sa_count() in view.c for the wrap rule). */
+struct lsw_sa_counter {
+	uint64_t value;      /* served: raw + offset, never less than last view */
+	uint64_t offset;     /* 2^32 for each 32-bit wrap seen on this SA */
+	uint64_t last_exact; /* last exact raw value (valid when has_exact) */
+	bool has_exact;
+};
+
+/* Octets of one IPsec SA (one kernel SA: same serial, same add_time). */
+struct lsw_sa_octets {
 	uint32_t serial;
-	uint64_t in, out;
-	long long add_time;
+	long long add_time; /* last known, LSW_ABSENT when never printed */
+	bool continued;     /* the same SA was in the previous view */
+	struct lsw_sa_counter in, out;
 };
 
 struct lsw_conn_row {
@@ -35,7 +45,7 @@ struct lsw_conn_row {
 	uint64_t base_in, base_out;
 	uint64_t in_octets, out_octets; /* base + current SAs */
 	uint32_t last_change;           /* TimeStamp: agent uptime, centiseconds */
-	size_t first_child, n_children; /* range in view->children */
+	size_t first_child, n_children; /* range in view->child_idx */
 	size_t n_ike_sas, n_child_sas;  /* SAs of this connection in the snapshot */
 };
 
@@ -45,7 +55,7 @@ struct lsw_view {
 	struct lsw_conn_row *conns; /* sorted by encoded index */
 	oid *idx_pool;
 	size_t n_children;
-	struct lsw_child_bytes *children;
+	size_t *child_idx; /* per connection row (by serial): index into sa_octets */
 	size_t n_conns_up;
 	size_t n_not_served; /* connections whose name/instance is too long */
 	/* SA tables: the snapshot's arrays (sorted by serial) minus serial 0. */
@@ -53,6 +63,7 @@ struct lsw_view {
 	const struct lsw_ike_sa *ike_sas;
 	size_t n_child_sas;
 	const struct lsw_child_sa *child_sas;
+	struct lsw_sa_octets *sa_octets; /* parallel to child_sas */
 };
 
 /* Build the view of snap, which it takes over (freed with the view, also
@@ -74,6 +85,11 @@ const struct lsw_ike_sa *lsw_view_ikesa(const struct lsw_view *v, const oid *idx
                                         bool next);
 const struct lsw_child_sa *lsw_view_ipsecsa(const struct lsw_view *v, const oid *idx,
                                             size_t idx_len, bool next);
+
+/* The octets served for sa, a row of v (from lsw_view_ipsecsa()): O(1),
+ * sa_octets is parallel to child_sas. NULL when sa is not v's. */
+const struct lsw_sa_octets *lsw_view_sa_octets(const struct lsw_view *v,
+                                               const struct lsw_child_sa *sa);
 
 /* Lexicographic OID order (a proper prefix comes first). */
 int lsw_oid_cmp(const oid *a, size_t alen, const oid *b, size_t blen);

@@ -447,6 +447,156 @@ static void test_octets_real_polls(void **state)
 	free(t5);
 }
 
+/* libreswan 4.10 status, from the corpus (v4.10/ikev2-29-no-rekey__west__2,
+ * the algorithm lists cut): IKE SA #1, Child SA #2 with ESPin=84B. */
+static const char wrap_status[] =
+    "000 using kernel interface: xfrm\n"
+    "000 Connection list:\n"
+    "000  \n"
+    "000 \"westnet-eastnet-ikev2\": "
+    "192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; erouted; "
+    "eroute owner: #2\n"
+    "000 \"westnet-eastnet-ikev2\":     oriented; my_ip=unset; their_ip=unset; my_updown=ipsec "
+    "_updown;\n"
+    "000 \"westnet-eastnet-ikev2\":   ike_life: 100s; ipsec_life: 28800s; ipsec_max_bytes: "
+    "2^63B; ipsec_max_packets: 2^63; replay_window: 128; rekey_margin: 20s; rekey_fuzz: 100%; "
+    "keyingtries: 0;\n"
+    "000 \"westnet-eastnet-ikev2\":   policy: "
+    "IKEv2+RSASIG+ECDSA+RSASIG_v1_5+ENCRYPT+TUNNEL+PFS+DONT_REKEY+UP+IKE_FRAG_ALLOW+ESN_NO+ESN_"
+    "YES;\n"
+    "000 \"westnet-eastnet-ikev2\":   our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; "
+    "their id=@east\n"
+    "000 \"westnet-eastnet-ikev2\":   newest IKE SA: #1; newest IPsec SA: #2; conn serial: $1;\n"
+    "000 \"westnet-eastnet-ikev2\":   IKEv2 algorithm newest: "
+    "AES_GCM_16_256-HMAC_SHA2_512-MODP2048\n"
+    "000 \"westnet-eastnet-ikev2\":   ESP algorithm newest: AES_GCM_16_256-NONE; "
+    "pfsgroup=<Phase1>\n"
+    "000  \n"
+    "000 Total IPsec connections: loaded 1, active 1\n"
+    "000  \n"
+    "000 State Information: DDoS cookies not required, Accepting new IKE connections\n"
+    "000 IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)\n"
+    "000 IPsec SAs: total(1), authenticated(1), anonymous(0)\n"
+    "000  \n"
+    "000 #1: \"westnet-eastnet-ikev2\":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); "
+    "EXPIRE in XXs; newest; idle;\n"
+    "000 #2: \"westnet-eastnet-ikev2\":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child "
+    "SA); EXPIRE in XXs; newest; eroute owner; IKE SA #1; idle;\n"
+    "000 #2: \"westnet-eastnet-ikev2\" esp.ESPSPIi@192.1.2.23 esp.ESPSPIi@192.1.2.45 "
+    "tun.0@192.1.2.23 tun.0@192.1.2.45 Traffic: ESPin=84B ESPout=84B ESPmax=2^63B \n"
+    "000  \n"
+    "000 Bare Shunt list:\n"
+    "000  \n";
+
+/* lsIpsecSaInOctets / OutOctets of serial through the table, as snmpd gets it. */
+static uint64_t sa_octets_col(const struct lsw_view *v, uint32_t serial, unsigned col)
+{
+	const struct lsw_table_ops *ops = &lsw_ipsecsa_table_ops;
+	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+	size_t olen;
+	struct lsw_value val;
+
+	memcpy(name, ops->entry, ops->entry_len * sizeof(oid));
+	name[ops->entry_len] = col;
+	name[ops->entry_len + 1] = serial;
+	if (lsw_table_answer(ops, v, name, ops->entry_len + 2, col, false, out, &olen, &val) < 0)
+		fail_msg("no lsIpsecSaTable column %u of #%u", col, serial);
+	assert_int_equal(val.type, ASN_COUNTER64);
+	return val.u64;
+}
+
+struct wrap_poll {
+	const char *what;
+	uint32_t serial;     /* the Child SA (#2 in wrap_status, else renamed) */
+	long long add_time;  /* trafficstatus add_time= */
+	uint64_t in, out;    /* trafficstatus inBytes= / outBytes= */
+	const char *rounded; /* non-NULL: no trafficstatus, this status Traffic: instead */
+	uint64_t conn_in, conn_out, sa_in, sa_out; /* lsConn* / lsIpsecSa*Octets */
+};
+
+#define W32 4294967296ull
+
+/*
+ * libreswan 4.10 prints inBytes=%u (wraps at 2^32) and outBytes=%ju. One
+ * connection, polls at t = 100, 200, ...; every poll it is up, so
+ * lsConnLastChange stays 100 also across the rekey and the restart.
+ */
+static void test_octets_wrap(void **state)
+{
+	static const struct wrap_poll polls[] = {
+	    {"first count", 2, 1234567890, 4294967000u, 100, NULL, 4294967000u, 100, 4294967000u,
+	     100},
+	    {"inBytes wrapped: + 296 + 500", 2, 1234567890, 500, 200, NULL, W32 + 500, 200,
+	     W32 + 500, 200},
+	    {"climbs again", 2, 1234567890, 4294966000u, 300, NULL, W32 + 4294966000u, 300,
+	     W32 + 4294966000u, 300},
+	    /* Rounded counts: no wrap test, no offset, only ever raise. */
+	    {"status only: ESPin=4095MB is less, kept; ESPout=1KB is more", 2, 0, 0, 0,
+	     "ESPin=4095MB ESPout=1KB", W32 + 4294966000u, 1024, W32 + 4294966000u, 1024},
+	    {"second wrap, seen across the rounded poll", 2, 1234567890, 1000, 400, NULL,
+	     2 * W32 + 1000, 1024, 2 * W32 + 1000, 1024},
+	    {"exact again, out below the rounded 1KB: kept", 2, 1234567890, 1500, 1100, NULL,
+	     2 * W32 + 1500, 1100, 2 * W32 + 1500, 1100},
+	    /* #2 is gone: its counts go into the connection's base. */
+	    {"rekeyed: #3 starts at its raw count", 3, 1234567990, 50, 60, NULL,
+	     2 * W32 + 1500 + 50, 1100 + 60, 50, 60},
+	    {"#3 inBytes from 50 to 40 in the same SA: a wrap", 3, 1234567990, 40, 70, NULL,
+	     2 * W32 + 1500 + W32 + 40, 1100 + 70, W32 + 40, 70},
+	    /* Same serial, new add_time: pluto restarted, a new kernel SA. */
+	    {"pluto restarted: #3 is new", 3, 1234568990, 7, 8, NULL, 2 * W32 + 1500 + W32 + 40 + 7,
+	     1100 + 70 + 8, 7, 8},
+	};
+	oid idx[LSW_CONN_INDEX_MAX];
+	size_t il = (size_t)conn_idx(idx, "westnet-eastnet-ikev2", "");
+	struct lsw_view *prev = NULL;
+
+	for (size_t i = 0; i < sizeof(polls) / sizeof(polls[0]); i++) {
+		const struct wrap_poll *p = &polls[i];
+		char serial[16], traffic[512], *status, *tmp;
+		struct lsw_view *v;
+		const struct lsw_conn_row *r;
+
+		snprintf(serial, sizeof(serial), "#%u", p->serial);
+		status = p->serial == 2 ? strdup(wrap_status) : replace(wrap_status, "#2", serial);
+		if (p->rounded) {
+			tmp = replace(status, "ESPin=84B ESPout=84B", p->rounded);
+			free(status);
+			status = tmp;
+		} else {
+			snprintf(traffic, sizeof(traffic),
+			         "006 #%u: \"westnet-eastnet-ikev2\", type=ESP, add_time=%lld, "
+			         "inBytes=%llu, outBytes=%llu, maxBytes=2^63B, id='@east'\n",
+			         p->serial, p->add_time, (unsigned long long)p->in,
+			         (unsigned long long)p->out);
+		}
+		v = lsw_view_new(parse2(status, p->rounded ? NULL : traffic), prev,
+		                 (uint32_t)(100 * (i + 1)));
+		assert_non_null(v);
+		r = lsw_view_conn(v, idx, il, false);
+		assert_non_null(r);
+		assert_int_equal(r->conn->oper, LSW_CONN_UP);
+		if (r->in_octets != p->conn_in || r->out_octets != p->conn_out)
+			fail_msg("%s: lsConnIn/OutOctets %llu/%llu, want %llu/%llu", p->what,
+			         (unsigned long long)r->in_octets,
+			         (unsigned long long)r->out_octets, (unsigned long long)p->conn_in,
+			         (unsigned long long)p->conn_out);
+		if (sa_octets_col(v, p->serial, LSW_IPSECSA_IN_OCTETS) != p->sa_in ||
+		    sa_octets_col(v, p->serial, LSW_IPSECSA_OUT_OCTETS) != p->sa_out)
+			fail_msg(
+			    "%s: lsIpsecSaIn/OutOctets.%u %llu/%llu, want %llu/%llu", p->what,
+			    p->serial,
+			    (unsigned long long)sa_octets_col(v, p->serial, LSW_IPSECSA_IN_OCTETS),
+			    (unsigned long long)sa_octets_col(v, p->serial, LSW_IPSECSA_OUT_OCTETS),
+			    (unsigned long long)p->sa_in, (unsigned long long)p->sa_out);
+		if (r->last_change != 100)
+			fail_msg("%s: lsConnLastChange %u, want 100", p->what, r->last_change);
+		lsw_view_free(prev);
+		prev = v;
+		free(status);
+	}
+	lsw_view_free(prev);
+}
+
 /* Names too long for a 128 sub-identifier OID are left out and counted. */
 static void test_long_names(void **state)
 {
@@ -578,8 +728,8 @@ int main(void)
 	    cmocka_unit_test(test_sa_lookup),        cmocka_unit_test(test_walk),
 	    cmocka_unit_test(test_values),           cmocka_unit_test(test_traffic_bytes),
 	    cmocka_unit_test(test_octets_monotonic), cmocka_unit_test(test_octets_real_polls),
-	    cmocka_unit_test(test_long_names),       cmocka_unit_test(test_failure_rules),
-	    cmocka_unit_test(test_read_file),
+	    cmocka_unit_test(test_octets_wrap),      cmocka_unit_test(test_long_names),
+	    cmocka_unit_test(test_failure_rules),    cmocka_unit_test(test_read_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
