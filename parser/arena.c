@@ -167,9 +167,10 @@ static bool conn_eq(const struct lsw_connection *c, const char *name, size_t nam
                     const char *inst, size_t inst_len)
 {
 	/* no strlen: the stored strings are NUL-terminated, the keys (parts of a
-	 * line without NUL) are not; strncmp stops at the stored string's end */
-	return strncmp(c->name, name, name_len) == 0 && c->name[name_len] == '\0' &&
-	       strncmp(c->instance, inst, inst_len) == 0 && c->instance[inst_len] == '\0';
+	 * line without NUL) are not; the byte compare stops at the stored
+	 * string's NUL, which no key byte equals */
+	return lsw_mem_eq(c->name, name, name_len) && c->name[name_len] == '\0' &&
+	       lsw_mem_eq(c->instance, inst, inst_len) && c->instance[inst_len] == '\0';
 }
 
 long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection *conns,

@@ -3,6 +3,7 @@
  * owner: #2 "c": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24;
  * routed-tunnel; my_ip=unset; their_ip=unset; "c":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+...;
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -11,8 +12,13 @@
 /* ID end flags of <= 5.2: "MS", "+MC", "+S=C" ... ("[@road,+MC+XC+S=C]"). */
 static bool id_flags(const char *s, size_t n)
 {
-	static const char *const flags[] = {"MS",  "MC",  "CAT", "XS",     "XC",
-	                                    "S-C", "S?C", "S=C", "UNKNOWN"};
+#define F(x) {x, sizeof(x) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} flags[] = {F("MS"),  F("MC"),  F("CAT"), F("XS"),     F("XC"),
+	             F("S-C"), F("S?C"), F("S=C"), F("UNKNOWN")};
+#undef F
 	size_t i = 0;
 
 	if (n == 0)
@@ -23,9 +29,9 @@ static bool id_flags(const char *s, size_t n)
 		bool hit = false;
 
 		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
-			size_t fl = strlen(flags[f]);
+			size_t fl = flags[f].n;
 
-			if (i + fl <= n && memcmp(s + i, flags[f], fl) == 0) {
+			if (i + fl <= n && lsw_mem_eq(s + i, flags[f].s, fl)) {
 				i += fl;
 				hit = true;
 				break;
@@ -272,96 +278,142 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 {
 	const char *q;
 
-	/* most detail lines are of no interest: skip them on the first letters */
+	/* most detail lines are of no interest: one switch on the first byte
+	 * goes to the only prefixes that can match */
 	switch (s[0]) {
 	case 'p':
-	case 'r':
-	case 'I':
-	case 'E':
-	case 'v':
-	case 'l':
+		if ((q = lsw_skip_prefix(s, "policy: "))) {
+			size_t n = strlen(q);
+
+			if (n && q[n - 1] == ';')
+				n--;
+			set_str(p, &c->policy, q, n);
+			if (lsw_skip_prefix(q, "IKEv1+"))
+				c->ike_version = LSW_IKEV1;
+			else if (lsw_skip_prefix(q, "IKEv2+"))
+				c->ike_version = LSW_IKEV2;
+			else if (strstr(q, "NEVER_NEGOTIATE"))
+				c->ike_version = LSW_IKE_UNKNOWN; /* a shunt: no IKE at all */
+			else if (strstr(q, "IKEV2_ALLOW") && !strstr(q, "IKEV1_ALLOW"))
+				c->ike_version = LSW_IKEV2; /* <= 4.2 policy bits */
+			else if (strstr(q, "IKEV1_ALLOW") && !strstr(q, "IKEV2_ALLOW"))
+				c->ike_version = LSW_IKEV1;
+		}
 		break;
 	case 'n':
-		if (s[1] != 'e')
-			return;
+		if (lsw_skip_prefix(s, "newest ISAKMP SA: #") ||
+		    lsw_skip_prefix(s, "newest IKE SA: #")) {
+			c->newest_ike_sa = serial_after(s, " SA: #");
+			c->newest_child_sa = serial_after(s, "newest IPsec SA: #");
+		}
+		break;
+	case 'r':
+		if ((q = lsw_skip_prefix(s, "routing: "))) {
+			/* 5.x: routing: R; owner: Child SA #2; established IKE SA: #3;
+			 * established Child SA: #2; */
+			size_t n = strcspn(q, ";");
+			uint32_t v;
+
+			routing_set(p, c, q, n);
+			if ((v = serial_after(q, "established IKE SA: #")) ||
+			    (v = serial_after(q, "established ISAKMP SA: #")))
+				c->newest_ike_sa = v;
+			if ((v = serial_after(q, "established Child SA: #")) ||
+			    (v = serial_after(q, "established IPsec SA: #")))
+				c->newest_child_sa = v;
+			if ((v = serial_after(q, "owner: Child SA #")) ||
+			    (v = serial_after(q, "owner: IPsec SA #")) ||
+			    (v = serial_after(q, "owner: IKE SA #")) ||
+			    (v = serial_after(q, "owner: ISAKMP SA #")))
+				c->eroute_owner = v;
+		}
+		break;
+	case 'I':
+		if ((q = lsw_skip_prefix(s, "IKEv1 algorithm newest: ")) ||
+		    (q = lsw_skip_prefix(s, "IKE algorithm newest: "))) {
+			set_str(p, &c->ike_alg_newest, q, strlen(q));
+			ike_version_hint(c, LSW_IKEV1);
+		} else if ((q = lsw_skip_prefix(s, "IKEv2 algorithm newest: "))) {
+			set_str(p, &c->ike_alg_newest, q, strlen(q));
+			ike_version_hint(c, LSW_IKEV2);
+		}
+		break;
+	case 'E':
+		if ((q = lsw_skip_prefix(s, "ESP algorithm newest: ")))
+			set_str(p, &c->esp_alg_newest, q, strlen(q));
+		break;
+	case 'v':
+	case 'l':
+		if (lsw_skip_prefix(s, "v2-auth-hash-policy:") || lsw_skip_prefix(s, "liveness:"))
+			ike_version_hint(c, LSW_IKEV2);
 		break;
 	case 'o':
-		if (strncmp(s, "our i", 5) != 0)
-			return; /* "our idtype", not "our auth" */
+		if (lsw_skip_prefix(s, "our idtype:")) {
+			/* our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; their id=@east */
+			const char *a = strstr(s, "; our id=");
+			const char *b = strstr(s, "; their idtype:");
+			const char *t = b ? strstr(b, "; their id=") : NULL;
+
+			/* the first line shows an ID only when it is not the host address;
+			 * without a first line (a grep) this line is all there is */
+			if (a && b && b > a && !c->local_host)
+				set_str(p, &c->local_id, a + 9, (size_t)(b - a - 9));
+			if (t && !c->remote_host)
+				set_str(p, &c->remote_id, t + 11, strlen(t + 11));
+		}
 		break;
 	default:
-		return;
+		break;
 	}
+}
 
-	if ((q = lsw_skip_prefix(s, "policy: "))) {
-		size_t n = strlen(q);
+/* Remember s..e ('"NAME"[N]:') as the text that names connection last_conn. */
+static void remember_prefix(struct lsw_parser *p, const char *s, const char *e)
+{
+	size_t n = (size_t)(e - s);
 
-		if (n && q[n - 1] == ';')
-			n--;
-		set_str(p, &c->policy, q, n);
-		if (lsw_skip_prefix(q, "IKEv1+"))
-			c->ike_version = LSW_IKEV1;
-		else if (lsw_skip_prefix(q, "IKEv2+"))
-			c->ike_version = LSW_IKEV2;
-		else if (strstr(q, "NEVER_NEGOTIATE"))
-			c->ike_version = LSW_IKE_UNKNOWN; /* a shunt: no IKE at all */
-		else if (strstr(q, "IKEV2_ALLOW") && !strstr(q, "IKEV1_ALLOW"))
-			c->ike_version = LSW_IKEV2; /* <= 4.2 policy bits */
-		else if (strstr(q, "IKEV1_ALLOW") && !strstr(q, "IKEV2_ALLOW"))
-			c->ike_version = LSW_IKEV1;
-	} else if (lsw_skip_prefix(s, "newest ISAKMP SA: #") ||
-	           lsw_skip_prefix(s, "newest IKE SA: #")) {
-		c->newest_ike_sa = serial_after(s, " SA: #");
-		c->newest_child_sa = serial_after(s, "newest IPsec SA: #");
-	} else if ((q = lsw_skip_prefix(s, "routing: "))) {
-		/* 5.x: routing: R; owner: Child SA #2; established IKE SA: #3; established Child
-		 * SA: #2; */
-		size_t n = strcspn(q, ";");
-		uint32_t v;
+	p->prefix_conn = -1;
+	if (n > p->conn_prefix_cap) {
+		size_t cap = p->conn_prefix_cap ? p->conn_prefix_cap : 64;
 
-		routing_set(p, c, q, n);
-		if ((v = serial_after(q, "established IKE SA: #")) ||
-		    (v = serial_after(q, "established ISAKMP SA: #")))
-			c->newest_ike_sa = v;
-		if ((v = serial_after(q, "established Child SA: #")) ||
-		    (v = serial_after(q, "established IPsec SA: #")))
-			c->newest_child_sa = v;
-		if ((v = serial_after(q, "owner: Child SA #")) ||
-		    (v = serial_after(q, "owner: IPsec SA #")) ||
-		    (v = serial_after(q, "owner: IKE SA #")) ||
-		    (v = serial_after(q, "owner: ISAKMP SA #")))
-			c->eroute_owner = v;
-	} else if ((q = lsw_skip_prefix(s, "IKEv1 algorithm newest: ")) ||
-	           (q = lsw_skip_prefix(s, "IKE algorithm newest: "))) {
-		set_str(p, &c->ike_alg_newest, q, strlen(q));
-		ike_version_hint(c, LSW_IKEV1);
-	} else if ((q = lsw_skip_prefix(s, "IKEv2 algorithm newest: "))) {
-		set_str(p, &c->ike_alg_newest, q, strlen(q));
-		ike_version_hint(c, LSW_IKEV2);
-	} else if ((q = lsw_skip_prefix(s, "ESP algorithm newest: "))) {
-		set_str(p, &c->esp_alg_newest, q, strlen(q));
-	} else if (lsw_skip_prefix(s, "v2-auth-hash-policy:") || lsw_skip_prefix(s, "liveness:")) {
-		ike_version_hint(c, LSW_IKEV2);
-	} else if (lsw_skip_prefix(s, "our idtype:")) {
-		/* our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; their id=@east */
-		const char *a = strstr(s, "; our id=");
-		const char *b = strstr(s, "; their idtype:");
-		const char *t = b ? strstr(b, "; their id=") : NULL;
+		while (cap < n)
+			cap *= 2;
+		char *b = realloc(p->conn_prefix, cap);
 
-		/* the first line shows an ID only when it is not the host address;
-		 * without a first line (a grep) this line is all there is */
-		if (a && b && b > a && !c->local_host)
-			set_str(p, &c->local_id, a + 9, (size_t)(b - a - 9));
-		if (t && !c->remote_host)
-			set_str(p, &c->remote_id, t + 11, strlen(t + 11));
+		if (!b)
+			return; /* only a shortcut is lost */
+		p->conn_prefix = b;
+		p->conn_prefix_cap = cap;
 	}
+	memcpy(p->conn_prefix, s, n);
+	p->conn_prefix_len = n;
+	p->prefix_conn = p->last_conn;
+}
+
+static enum lsw_line_result detail(struct lsw_parser *p, struct lsw_connection *c, const char *q)
+{
+	while (*q == ' ')
+		q++;
+	detail_line(p, c, q);
+	return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
 }
 
 enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s)
 {
 	struct lsw_conn_ref ref;
-	const char *q = lsw_parse_conn_ref(s, NULL, &ref);
+	const char *q;
 
+	/* A detail line of the connection the previous line named: the same
+	 * '"NAME"[N]:' bytes give the same name and instance (the closing quote
+	 * is chosen on the bytes up to that ':'), so neither the name is parsed
+	 * nor the connection looked up again. */
+	if (p->prefix_conn >= 0 && p->prefix_conn == p->last_conn &&
+	    lsw_mem_eq(p->conn_prefix, s, p->conn_prefix_len)) {
+		q = s + p->conn_prefix_len;
+		if (q[0] == ' ' && q[1] == ' ' && q[2] == ' ')
+			return detail(p, &p->conns[p->last_conn], q);
+	}
+	q = lsw_parse_conn_ref(s, NULL, &ref);
 	if (!q || *q != ':')
 		return LSW_LINE_UNKNOWN;
 	q++;
@@ -372,10 +424,12 @@ enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s)
 
 		if (!c)
 			return LSW_LINE_UNKNOWN;
-		while (*q == ' ')
-			q++;
-		detail_line(p, c, q);
-		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+		remember_prefix(p, s, q);
+		return detail(p, c, q);
 	}
-	return first_line(p, &ref, q + 1);
+	enum lsw_line_result r = first_line(p, &ref, q + 1);
+
+	if (r == LSW_LINE_KNOWN)
+		remember_prefix(p, s, q);
+	return r;
 }

@@ -35,6 +35,15 @@ struct lsw_conn_map {
 	size_t cap, n;
 };
 
+/* The state names last looked up: a status repeats a few names thousands
+ * of times, so most lookups end here instead of in a binary search. */
+struct lsw_state_info;
+struct lsw_state_memo {
+	const struct lsw_state_info *info[4];
+	size_t len[4];
+	unsigned next;
+};
+
 struct lsw_parser {
 	struct lsw_arena arena;
 	bool oom;
@@ -61,6 +70,14 @@ struct lsw_parser {
 	/* the connection of the previous connection line: a block of ~25
 	 * lines names the same one, so most lookups end here */
 	long last_conn;
+	size_t last_name_len, last_inst_len;
+	struct lsw_state_memo token_memo, story_memo;
+	/* '"NAME"[N]:' as the last connection line printed it, for the
+	 * connection at index prefix_conn: the detail lines that follow start
+	 * with the same bytes, which then name the same connection */
+	char *conn_prefix;
+	size_t conn_prefix_len, conn_prefix_cap;
+	long prefix_conn;
 };
 
 /* What a line meant. */
@@ -79,13 +96,24 @@ struct lsw_conn_ref {
 };
 
 /* util.c */
-/* s past prefix when s starts with it, else NULL. Inline: with a literal
- * prefix the compiler folds strlen and the compare (a hot path). */
+/* s past prefix when s starts with it, else NULL. A byte loop, not
+ * strncmp: most calls fail on the first byte, where a libc call (and its
+ * setup) costs ten times the compare; it stops at s's NUL like strncmp. */
 static inline const char *lsw_skip_prefix(const char *s, const char *prefix)
 {
-	size_t n = strlen(prefix);
-
-	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+	for (; *prefix; s++, prefix++)
+		if (*s != *prefix)
+			return NULL;
+	return s;
+}
+/* n bytes of a and b equal; for the short names and tokens compared per
+ * line, where a memcmp call costs more than the loop. */
+static inline bool lsw_mem_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 bool lsw_parse_u32(const char **pp, uint32_t *out);
 bool lsw_parse_u64(const char **pp, uint64_t *out);

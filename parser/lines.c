@@ -12,6 +12,7 @@ struct lsw_parser *lsw_parser_new(void)
 	if (!p)
 		return NULL;
 	p->last_conn = -1;
+	p->prefix_conn = -1;
 	struct lsw_totals *t = &p->totals;
 
 	t->conns_loaded = t->conns_routed = t->conns_active = LSW_ABSENT;
@@ -28,6 +29,7 @@ void lsw_parser_free(struct lsw_parser *p)
 	lsw_arena_free(&p->arena);
 	free(p->carry);
 	free(p->scratch);
+	free(p->conn_prefix);
 	free(p->conns);
 	free(p->ikes);
 	free(p->childs);
@@ -71,17 +73,18 @@ struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_
 	if (i >= 0) {
 		const struct lsw_connection *c = &p->conns[i];
 
-		/* strncmp, not memcmp: the stored name may be shorter than the key */
-		if (strncmp(c->name, ref->name, ref->name_len) == 0 &&
-		    c->name[ref->name_len] == '\0' &&
-		    strncmp(c->instance, ref->inst, ref->inst_len) == 0 &&
-		    c->instance[ref->inst_len] == '\0')
+		/* the lengths are kept with last_conn: equal lengths, then bytes */
+		if (ref->name_len == p->last_name_len && ref->inst_len == p->last_inst_len &&
+		    lsw_mem_eq(c->name, ref->name, ref->name_len) &&
+		    lsw_mem_eq(c->instance, ref->inst, ref->inst_len))
 			return &p->conns[i];
 	}
 	i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst,
 	                     ref->inst_len);
 	if (i >= 0) {
 		p->last_conn = i;
+		p->last_name_len = ref->name_len;
+		p->last_inst_len = ref->inst_len;
 		return &p->conns[i];
 	}
 	if (grow((void **)&p->conns, &p->cap_conns, p->n_conns + 1, sizeof(*p->conns)) < 0)
@@ -97,6 +100,8 @@ struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_
 	if (lsw_conn_map_put(&p->conn_map, p->conns, p->n_conns) < 0)
 		goto oom;
 	p->last_conn = (long)p->n_conns;
+	p->last_name_len = ref->name_len;
+	p->last_inst_len = ref->inst_len;
 	p->n_conns++;
 	return c;
 oom:
@@ -210,7 +215,7 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 
 	for (const char *c = strstr(q, ", "); c && !limit; c = strstr(c + 2, ", ")) {
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (strncmp(c + 2, keys[i], strlen(keys[i])) == 0) {
+			if (lsw_skip_prefix(c + 2, keys[i])) {
 				limit = c;
 				traffic = true;
 				break;

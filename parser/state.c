@@ -49,55 +49,81 @@ const struct lsw_state_info *lsw_state_by_story(const char *s, size_t n)
 	               cmp_story);
 }
 
+/* lsw_state_by_token/story through the parser's memo of recent hits. */
+static const struct lsw_state_info *state_lookup(struct lsw_state_memo *m, bool story,
+                                                 const char *s, size_t n)
+{
+	const struct lsw_state_info *info;
+
+	for (size_t i = 0; i < 4; i++) {
+		info = m->info[i];
+		/* len is the whole length of the remembered name: equal bytes, equal name */
+		if (info && m->len[i] == n && lsw_mem_eq(story ? info->story : info->token, s, n))
+			return info;
+	}
+	info = story ? lsw_state_by_story(s, n) : lsw_state_by_token(s, n);
+	if (info) {
+		m->info[m->next] = info;
+		m->len[m->next] = n;
+		m->next = (m->next + 1) % 4;
+	}
+	return info;
+}
+
 /* Event names as printed; the snapshot points at these instead of copying. */
-static const char *const event_names[] = {
-    "REPLACE",
-    "REKEY",
-    "EXPIRE",
-    "RETRANSMIT",
-    "LIVENESS",
-    "DISCARD",
-    "REPLACE_IF_USED",
-    "NAT_KEEPALIVE",
-    "DPD",
-    "DPD_TIMEOUT",
-    "CRYPTO_TIMEOUT",
-    "SEND_XAUTH",
-    "PAM_TIMEOUT",
-    "REAUTH",
-    "ADDR_CHANGE",
-    "RETAIN",
-    "TIMEOUT_INITIATOR",
-    "TIMEOUT_RESPONDER",
-    "TIMEOUT_RESPONSE",
-    "EVENT_SA_REPLACE",
-    "EVENT_SA_REKEY",
-    "EVENT_SA_EXPIRE",
-    "EVENT_RETRANSMIT",
-    "EVENT_v1_RETRANSMIT",
-    "EVENT_v2_RETRANSMIT",
-    "EVENT_SA_REPLACE_IF_USED",
-    "EVENT_v1_SA_REPLACE_IF_USED",
-    "EVENT_DPD",
-    "EVENT_DPD_TIMEOUT",
-    "EVENT_v2_LIVENESS",
-    "EVENT_SO_DISCARD",
-    "EVENT_v2_RESPONDER_TIMEOUT",
-    "EVENT_CRYPTO_TIMEOUT",
-    "EVENT_v1_SEND_XAUTH",
-    "EVENT_PAM_TIMEOUT",
-    "EVENT_v2_RELEASE_WHACK",
-    "EVENT_v2_INITIATE_CHILD",
-    "EVENT_v2_ADDR_CHANGE",
-    "EVENT_RETAIN",
-    "EVENT_v2_REDIRECT",
+#define E(x) {x, sizeof(x) - 1}
+static const struct {
+	const char *s;
+	size_t n;
+} event_names[] = {
+    E("REPLACE"),
+    E("REKEY"),
+    E("EXPIRE"),
+    E("RETRANSMIT"),
+    E("LIVENESS"),
+    E("DISCARD"),
+    E("REPLACE_IF_USED"),
+    E("NAT_KEEPALIVE"),
+    E("DPD"),
+    E("DPD_TIMEOUT"),
+    E("CRYPTO_TIMEOUT"),
+    E("SEND_XAUTH"),
+    E("PAM_TIMEOUT"),
+    E("REAUTH"),
+    E("ADDR_CHANGE"),
+    E("RETAIN"),
+    E("TIMEOUT_INITIATOR"),
+    E("TIMEOUT_RESPONDER"),
+    E("TIMEOUT_RESPONSE"),
+    E("EVENT_SA_REPLACE"),
+    E("EVENT_SA_REKEY"),
+    E("EVENT_SA_EXPIRE"),
+    E("EVENT_RETRANSMIT"),
+    E("EVENT_v1_RETRANSMIT"),
+    E("EVENT_v2_RETRANSMIT"),
+    E("EVENT_SA_REPLACE_IF_USED"),
+    E("EVENT_v1_SA_REPLACE_IF_USED"),
+    E("EVENT_DPD"),
+    E("EVENT_DPD_TIMEOUT"),
+    E("EVENT_v2_LIVENESS"),
+    E("EVENT_SO_DISCARD"),
+    E("EVENT_v2_RESPONDER_TIMEOUT"),
+    E("EVENT_CRYPTO_TIMEOUT"),
+    E("EVENT_v1_SEND_XAUTH"),
+    E("EVENT_PAM_TIMEOUT"),
+    E("EVENT_v2_RELEASE_WHACK"),
+    E("EVENT_v2_INITIATE_CHILD"),
+    E("EVENT_v2_ADDR_CHANGE"),
+    E("EVENT_RETAIN"),
+    E("EVENT_v2_REDIRECT"),
 };
+#undef E
 
 static const char *event_name(struct lsw_parser *p, const char *s, size_t n)
 {
 	for (size_t i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
-		if (strlen(event_names[i]) == n && memcmp(event_names[i], s, n) == 0)
-			return event_names[i];
+		if (event_names[i].n == n && lsw_mem_eq(event_names[i].s, s, n))
+			return event_names[i].s;
 	return lsw_strdup(p, s, n);
 }
 
@@ -116,7 +142,8 @@ struct state_fields {
 	bool newest, eroute_owner;
 	long lastdpd;
 	size_t n_events;
-	struct lsw_event *events;
+	struct lsw_event *events; /* ev_local, or the heap beyond its size */
+	struct lsw_event ev_local[8];
 };
 
 static bool is_upper_token(const char *s, size_t n)
@@ -180,12 +207,21 @@ static int state_item(struct lsw_parser *p, struct state_fields *f, const char *
 				v++;
 			if (!lsw_parse_long(&v, &sec))
 				sec = LSW_ABSENT; /* "XXs" */
+			if (*cap == 0) {
+				/* a line has a few events: no malloc per line */
+				f->events = f->ev_local;
+				*cap = sizeof(f->ev_local) / sizeof(f->ev_local[0]);
+			}
 			if (f->n_events == *cap) {
-				size_t ncap = *cap ? *cap * 2 : 4;
-				struct lsw_event *e = realloc(f->events, ncap * sizeof(*e));
+				size_t ncap = *cap * 2;
+				bool local = f->events == f->ev_local;
+				struct lsw_event *e =
+				    realloc(local ? NULL : f->events, ncap * sizeof(*e));
 
 				if (!e)
 					return -1;
+				if (local)
+					memcpy(e, f->ev_local, sizeof(f->ev_local));
 				f->events = e;
 				*cap = ncap;
 			}
@@ -231,7 +267,7 @@ static int parse_state_text(struct lsw_parser *p, const char *s, struct state_fi
 		f->name_len = (size_t)(sp - s);
 		f->story = sp + 2;
 		f->story_len = close > f->story ? (size_t)(close - f->story) : 0;
-		f->info = lsw_state_by_token(f->name, f->name_len);
+		f->info = state_lookup(&p->token_memo, false, f->name, f->name_len);
 		items = *close ? close + 1 : close;
 	} else {
 		/* 5.4: the story alone */
@@ -239,7 +275,7 @@ static int parse_state_text(struct lsw_parser *p, const char *s, struct state_fi
 
 		f->story = s;
 		f->story_len = (size_t)(e - s);
-		f->info = lsw_state_by_story(f->story, f->story_len);
+		f->info = state_lookup(&p->story_memo, true, f->story, f->story_len);
 		items = e;
 	}
 	if (f->story_len == 0 && !f->name)
@@ -440,6 +476,7 @@ enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial,
 	}
 	res = LSW_LINE_KNOWN;
 out:
-	free(f.events);
+	if (f.events != f.ev_local)
+		free(f.events);
 	return res;
 }

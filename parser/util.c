@@ -25,7 +25,8 @@ bool lsw_parse_u64(const char **pp, uint64_t *out)
 	for (; *p >= '0' && *p <= '9'; p++) {
 		unsigned d = (unsigned)(*p - '0');
 
-		if (v > (UINT64_MAX - d) / 10)
+		/* v * 10 + d > UINT64_MAX, without a division per digit */
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
 			return false;
 		v = v * 10 + d;
 	}
@@ -75,6 +76,18 @@ static const char *skip_instance(const char *p)
 	return p;
 }
 
+/* The next '"' at or after s and before limit (NULL: the end of the string). */
+static const char *next_quote(const char *s, const char *limit)
+{
+	if (limit)
+		return s < limit ? memchr(s, '"', (size_t)(limit - s)) : NULL;
+	/* a connection line: the name is short, a loop beats a libc call */
+	for (; *s; s++)
+		if (*s == '"')
+			return s;
+	return NULL;
+}
+
 /* "NAME"[N][M]. Names may hold '#', '/', blanks and even '", "', so the
  * closing quote is chosen by what must follow it: for a connection line
  * (limit NULL) the first quote followed by instances and ':'; for an SA line
@@ -87,8 +100,7 @@ const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn
 
 	if (*s != '"')
 		return NULL;
-	for (const char *q = strchr(s + 1, '"'); q && (!limit || q < limit);
-	     q = strchr(q + 1, '"')) {
+	for (const char *q = next_quote(s + 1, limit); q; q = next_quote(q + 1, limit)) {
 		const char *after = skip_instance(q + 1);
 
 		if (!limit) {
@@ -111,6 +123,32 @@ const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn
 	return p;
 }
 
+/* Dotted quad as inet_pton(AF_INET) reads it (four parts, each 0-255, no
+ * leading zero), without its call and byte-wise state machine: most hosts
+ * and peers are IPv4. false for anything else, which inet_pton then sees. */
+static bool ipv4(const char *s, unsigned char out[4])
+{
+	unsigned char b[4];
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = 0;
+		const char *d;
+
+		if (i > 0 && *s++ != '.')
+			return false;
+		d = s;
+		while (*s >= '0' && *s <= '9' && s - d < 3)
+			v = v * 10 + (unsigned)(*s++ - '0');
+		if (s == d || v > 255 || (s - d > 1 && *d == '0'))
+			return false;
+		b[i] = (unsigned char)v;
+	}
+	if (*s != '\0')
+		return false;
+	memcpy(out, b, 4);
+	return true;
+}
+
 void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
@@ -129,7 +167,7 @@ void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out)
 
 	if (colon && !strchr(colon + 1, ':') && strchr(buf, '.'))
 		*colon = '\0';
-	if (inet_pton(AF_INET, buf, out->bytes) == 1)
+	if (ipv4(buf, out->bytes) || inet_pton(AF_INET, buf, out->bytes) == 1)
 		out->family = AF_INET;
 	else if (inet_pton(AF_INET6, buf, out->bytes) == 1)
 		out->family = AF_INET6;
