@@ -7,6 +7,7 @@
 #   conn NAME INST OPERSTATUS
 #   ike SERIAL NAME INST STATENAME PEERHEX
 #   ipsec SERIAL PARENT NAME INST STATENAME
+#   spi SERIAL in=ESPSPI out=ESPSPI       (decimal; SAs that have SPIs)
 # INST is "-" for a connection that is not an instance; PEERHEX is the
 # peer's address as the uppercase hex octets snmpwalk prints.
 
@@ -90,6 +91,20 @@ e2e_whack_projection() {
 		peer_of["$name $inst"]=$peer
 		conns+=("$name $inst")
 	done <"$f"
+	# The SA lines of Child SAs: "#N: "NAME"INST[ PEER] esp.SPI@DST esp.SPI@DST ..."
+	# (esp: and tun: for IPv6; SPIs in hex, without leading zeros). The
+	# SPI sent to the peer is the outbound one.
+	local re_said='^000 #([0-9]+): "([^"]+)"((\[[0-9]+\])*)( [^ ]+)? esp[.:]([0-9a-f]+)@([^ ]+) esp[.:]([0-9a-f]+)@([^ ]+) '
+	while IFS= read -r line; do
+		[[ $line =~ $re_said ]] || continue
+		serial=${BASH_REMATCH[1]} name=${BASH_REMATCH[2]} inst=${BASH_REMATCH[3]:--}
+		peer=${peer_of["$name $inst"]:-}
+		if [ "${BASH_REMATCH[7]}" = "$peer" ]; then
+			echo "spi $serial in=$((16#${BASH_REMATCH[8]})) out=$((16#${BASH_REMATCH[6]}))"
+		else
+			echo "spi $serial in=$((16#${BASH_REMATCH[6]})) out=$((16#${BASH_REMATCH[8]}))"
+		fi
+	done <"$f"
 	# State lines, in the "#N: "NAME"INST[ PEER]:PORT STATE_..." form of 4.x.
 	# (Each appears twice in --status, once in the state list and once in
 	# the list after the shunts; sort -u merges them.)
@@ -130,7 +145,7 @@ e2e_whack_projection() {
 E2E_COLS="lsConnOperStatus lsIkeSaConnName lsIkeSaConnInstance lsIkeSaStateName lsIkeSaPeerAddr
 	lsIpsecSaIkeSa lsIpsecSaConnName lsIpsecSaConnInstance lsIpsecSaStateName lsConnTable lsIkeSaTable lsIpsecSaTable
 	lsPollSuccesses lsPollFailures lsCollectorStatus lsConnCount lsPlutoVersion lsPlutoIkeSaTotal
-	lsIpsecSaInOctets lsIpsecSaOutOctets lsConnInOctets lsConnOutOctets"
+	lsIpsecSaInOctets lsIpsecSaOutOctets lsConnInOctets lsConnOutOctets lsIpsecSaEspSpiIn lsIpsecSaEspSpiOut"
 declare -A E2E_OID
 # The numeric OIDs of the columns, from the MIB, with one snmptranslate.
 e2e_init_oids() {
@@ -154,7 +169,8 @@ e2e_snmp_projection() {
 		-v ikn="${E2E_OID[lsIkeSaConnName]}." -v iki="${E2E_OID[lsIkeSaConnInstance]}." \
 		-v iks="${E2E_OID[lsIkeSaStateName]}." -v ikp="${E2E_OID[lsIkeSaPeerAddr]}." \
 		-v ipp="${E2E_OID[lsIpsecSaIkeSa]}." -v ipn="${E2E_OID[lsIpsecSaConnName]}." \
-		-v ipi="${E2E_OID[lsIpsecSaConnInstance]}." -v ips="${E2E_OID[lsIpsecSaStateName]}." '
+		-v ipi="${E2E_OID[lsIpsecSaConnInstance]}." -v ips="${E2E_OID[lsIpsecSaStateName]}." \
+		-v spii="${E2E_OID[lsIpsecSaEspSpiIn]}." -v spio="${E2E_OID[lsIpsecSaEspSpiOut]}." '
 	function val(line, oid) { v = substr(line, length(oid) + 1); return v }
 	function take(prefix, arr,    idx, v) {
 		if (index($0, prefix) != 1) return 0
@@ -174,6 +190,8 @@ e2e_snmp_projection() {
 		if (take(ipn, ipname)) { ips_[substr($1, length(ipn) + 1)] = 1; next }
 		if (take(ipi, ipinst)) next
 		if (take(ips, ipstate)) next
+		if (take(spii, spiin)) next
+		if (take(spio, spiout)) next
 	}
 	END {
 		split("down connecting up", opname, " ")
@@ -188,6 +206,9 @@ e2e_snmp_projection() {
 			printf "ike %s %s %s %s %s\n", s, ikename[s], (ikeinst[s] == "" ? "-" : ikeinst[s]), ikestate[s], ikepeer[s]
 		for (s in ips_)
 			printf "ipsec %s %s %s %s %s\n", s, ippar[s], ipname[s], (ipinst[s] == "" ? "-" : ipinst[s]), ipstate[s]
+		for (s in ips_)
+			if (spiin[s] + spiout[s] > 0)
+				printf "spi %s in=%s out=%s\n", s, spiin[s], spiout[s]
 	}'
 }
 
