@@ -3,6 +3,8 @@
 # (tests/e2e/lib-ns.sh), a private snmpd, our subagent polling west's pluto
 # with the real `ipsec whack` every second (--traps all), and snmptrapd.
 # Checks through SNMP that:
+#   - started before pluto, the agent says failed (one lsCollectorFailed)
+#     and recovers when pluto starts;
 #   - the connection, IKE SA and IPsec SA rows are what `whack --status`
 #     says at that moment (names, instances, serials, states, peers);
 #   - a rekey of the IKE SA sends lsIkeSaRekeyed and no delete/down;
@@ -35,19 +37,30 @@ TIER=${LSW_TIER:-ns}
 lsw_log "tier $TIER, libreswan $LSW_PLUTO_VERSION, ESP in this kernel: $LSW_ESP"
 [ "$TIER" = uml ] && [ "$LSW_ESP" != 1 ] && lsw_fail "inside UML but the kernel takes no ESP SA (modules?)"
 
-lsw_ns_start_pluto west
-lsw_ns_start_pluto east
-lsw_ns_add_conns west
-lsw_ns_add_conns east
-
+# The agent starts before pluto, as it may at boot: whack fails ("Pluto is
+# not running"), lsCollectorStatus says failed, one lsCollectorFailed.
 lsw_start_trapd
 lsw_start_snmpd
 CTL=${SIDE_DIR[west]}/run/pluto.ctl
 # Every second; inside UML, where each poll runs the ipsec script twice at
 # ~0.25 s a process, every LSW_E2E_INTERVAL seconds (default 1 too).
 INTERVAL=${LSW_E2E_INTERVAL:-1}
+E2E_T0=$EPOCHREALTIME E2E_MARK=0
 lsw_start_agent --ipsec "$IPSEC_BIN" --ctlsocket "$CTL" --interval "$INTERVAL" --timeout 5 --traps all
-lsw_log "agent up, polling $CTL"
+lsw_log "agent up, polling $CTL (no pluto yet)"
+lsw_ns_wait_for 10 "e2e_traps_since 0 | grep -q ' = OID: $LS.0.8'" || e2e_fail "no lsCollectorFailed without pluto"
+[ "$(e2e_get lsCollectorStatus.0)" = 3 ] || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0) before pluto ran, not failed(3)"
+e2e_get lsLastError.0 | grep -q 'Pluto is not running' || e2e_fail "lsLastError: $(e2e_get lsLastError.0)"
+
+e2e_now_mark
+lsw_ns_start_pluto west
+lsw_ns_start_pluto east
+lsw_ns_add_conns west
+lsw_ns_add_conns east
+lsw_ns_wait_for 10 "e2e_traps_since $E2E_MARK | grep -q ' = OID: $LS.0.9'" || e2e_fail "no lsCollectorRecovered when pluto started"
+got=$(e2e_traps_since 0 | e2e_trap_names)
+[ "$got" = "lsCollectorFailed lsCollectorRecovered" ] || e2e_fail "traps while pluto started: [$got]"
+lsw_log "pluto started under the agent: [$got]"
 
 # ---- 0. nothing up yet: the rows are the loaded connections ------------------
 e2e_compare west "added"

@@ -144,7 +144,7 @@ e2e_whack_projection() {
 # and every later query is numeric, with no MIB (-m '').
 E2E_COLS="lsConnOperStatus lsIkeSaConnName lsIkeSaConnInstance lsIkeSaStateName lsIkeSaPeerAddr
 	lsIpsecSaIkeSa lsIpsecSaConnName lsIpsecSaConnInstance lsIpsecSaStateName lsConnTable lsIkeSaTable lsIpsecSaTable
-	lsPollSuccesses lsPollFailures lsCollectorStatus lsConnCount lsPlutoVersion lsPlutoIkeSaTotal
+	lsPollSuccesses lsPollFailures lsCollectorStatus lsConnCount lsPlutoVersion lsPlutoIkeSaTotal lsLastError
 	lsIpsecSaInOctets lsIpsecSaOutOctets lsConnInOctets lsConnOutOctets lsIpsecSaEspSpiIn lsIpsecSaEspSpiOut"
 declare -A E2E_OID
 # The numeric OIDs of the columns, from the MIB, with one snmptranslate.
