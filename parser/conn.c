@@ -122,10 +122,18 @@ static const char *scan_topology(const char *s, const char *e, struct topo *t)
 {
 	int depth = 0;
 
+	/* the bytes the loop below acts on; the others (most of a topology) are
+	 * passed over on one table lookup */
+	static const unsigned char special[256] = {
+	    ['['] = 1, ['<'] = 1, [']'] = 1, ['>'] = 1, ['.'] = 1, ['='] = 1, ['-'] = 1,
+	};
+
 	memset(t, 0, sizeof(*t));
 	for (const char *p = s; p + 3 <= e; p++) {
 		char ch = *p;
 
+		if (!special[(unsigned char)ch])
+			continue;
 		if (ch == '[' || ch == '<') {
 			depth++;
 		} else if ((ch == ']' || ch == '>') && depth > 0) {
@@ -364,6 +372,59 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 		break;
 	default:
 		break;
+	}
+}
+
+/* s..end starts with lit. */
+static bool starts(const char *s, const char *end, const char *lit)
+{
+	for (; *lit; s++, lit++)
+		if (s == end || *s != *lit)
+			return false;
+	return true;
+}
+
+bool lsw_conn_detail_skip(const struct lsw_parser *p, const char *s, const char *end)
+{
+	size_t n = p->conn_prefix_len;
+
+	if (p->prefix_conn < 0 || p->prefix_conn != p->last_conn || (size_t)(end - s) < n + 3 ||
+	    memcmp(s, p->conn_prefix, n) != 0)
+		return false;
+	const char *q = s + n;
+
+	if (q[0] != ' ' || q[1] != ' ' || q[2] != ' ')
+		return false;
+	while (q < end && *q == ' ')
+		q++;
+	if (q == end)
+		return false;
+	/* the prefixes detail_line() acts on (keep the two in step); a line
+	 * that does not start with one here cannot once its blanks are cut */
+	switch (*q) {
+	case 'p':
+		return !starts(q, end, "policy: ");
+	case 'n':
+		return !starts(q, end, "newest ISAKMP SA: #") && !starts(q, end, "newest IKE SA: #");
+	case 'r':
+		return !starts(q, end, "routing: ");
+	case 'I':
+		return !starts(q, end, "IKEv1 algorithm newest: ") &&
+		       !starts(q, end, "IKE algorithm newest: ") &&
+		       !starts(q, end, "IKEv2 algorithm newest: ");
+	case 'E':
+		return !starts(q, end, "ESP algorithm newest: ");
+	case 'v':
+		return !starts(q, end, "v2-auth-hash-policy:");
+	case 'l':
+		return !starts(q, end, "liveness:");
+	case 'o':
+		return !starts(q, end, "our idtype:");
+	case '\r': /* trailing blanks: the line may end here once trimmed */
+	case '\t':
+		return false;
+	default:
+		return true;
 	}
 }
 

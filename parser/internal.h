@@ -52,6 +52,7 @@ struct lsw_parser {
 	size_t carry_len, carry_cap;
 	char *scratch; /* NUL-terminated copy of the current line */
 	size_t scratch_cap;
+	const char *line_end; /* the NUL of that copy (after trailing blanks are cut) */
 
 	size_t lines, unparsed;
 	size_t unparsed_line[LSW_UNPARSED_LINES_KEPT];
@@ -64,6 +65,13 @@ struct lsw_parser {
 	size_t n_childs, cap_childs;
 	struct lsw_serial_map sa_map;
 	struct lsw_conn_map conn_map;
+	/* per IKE / Child SA: index + 1 of its connection when it was known as
+	 * the SA was made, else 0 (derive() then looks it up by name) */
+	uint32_t *ike_conn, *child_conn;
+	size_t cap_ike_conn, cap_child_conn;
+	/* the connection the previous new SA named (SAs of one come together) */
+	long sa_conn;
+	size_t sa_name_len, sa_inst_len;
 
 	struct lsw_totals totals;
 	const char *pluto_version;
@@ -122,6 +130,8 @@ const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn
 void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out);
 const char *lsw_peer_address(const char *s, size_t n, size_t *len);
 bool lsw_is_blank(const char *s);
+/* The first " Traffic:" in s..end (strstr without the NUL scan), or NULL. */
+const char *lsw_find_traffic(const char *s, const char *end);
 
 /* maps.c */
 int lsw_serial_map_get(const struct lsw_serial_map *m, uint32_t serial, size_t *idx, bool *child);
@@ -143,6 +153,11 @@ const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n);
 
 /* Line handlers: return LSW_LINE_KNOWN when the line was understood. */
 enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s);
+/* s..end (a raw line, no NUL in it, after the whack RC prefix) is a detail
+ * line of the connection the previous line named that carries nothing the
+ * snapshot keeps: lsw_line_conn() would only say LSW_LINE_KNOWN. Lets the
+ * most frequent lines skip the copy and the dispatch. */
+bool lsw_conn_detail_skip(const struct lsw_parser *p, const char *s, const char *end);
 enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s);
 enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial,
                                     const struct lsw_conn_ref *ref, const char *rest);

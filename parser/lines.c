@@ -13,6 +13,7 @@ struct lsw_parser *lsw_parser_new(void)
 		return NULL;
 	p->last_conn = -1;
 	p->prefix_conn = -1;
+	p->sa_conn = -1;
 	struct lsw_totals *t = &p->totals;
 
 	t->conns_loaded = t->conns_routed = t->conns_active = LSW_ABSENT;
@@ -30,6 +31,8 @@ void lsw_parser_free(struct lsw_parser *p)
 	free(p->carry);
 	free(p->scratch);
 	free(p->conn_prefix);
+	free(p->ike_conn);
+	free(p->child_conn);
 	free(p->conns);
 	free(p->ikes);
 	free(p->childs);
@@ -112,14 +115,26 @@ oom:
 /* Name and instance strings of an SA: shared with the connection when it
  * is already known, to keep memory near the input size. */
 static int sa_names(struct lsw_parser *p, const struct lsw_conn_ref *ref, const char **name,
-                    const char **inst)
+                    const char **inst, uint32_t *conn)
 {
-	long i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst,
-	                          ref->inst_len);
+	long i = p->sa_conn;
 
+	if (!(i >= 0 && ref->name_len == p->sa_name_len && ref->inst_len == p->sa_inst_len &&
+	      lsw_mem_eq(p->conns[i].name, ref->name, ref->name_len) &&
+	      lsw_mem_eq(p->conns[i].instance, ref->inst, ref->inst_len))) {
+		i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst,
+		                     ref->inst_len);
+		if (i >= 0) {
+			p->sa_conn = i;
+			p->sa_name_len = ref->name_len;
+			p->sa_inst_len = ref->inst_len;
+		}
+	}
+	*conn = 0;
 	if (i >= 0) {
 		*name = p->conns[i].name;
 		*inst = p->conns[i].instance;
+		*conn = (uint32_t)i + 1;
 		return 0;
 	}
 	*name = lsw_strdup(p, ref->name, ref->name_len);
@@ -135,7 +150,8 @@ struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial,
 
 	if (lsw_serial_map_get(&p->sa_map, serial, &idx, &child) == 0)
 		return child ? NULL : &p->ikes[idx];
-	if (grow((void **)&p->ikes, &p->cap_ikes, p->n_ikes + 1, sizeof(*p->ikes)) < 0)
+	if (grow((void **)&p->ikes, &p->cap_ikes, p->n_ikes + 1, sizeof(*p->ikes)) < 0 ||
+	    grow((void **)&p->ike_conn, &p->cap_ike_conn, p->n_ikes + 1, sizeof(*p->ike_conn)) < 0)
 		goto oom;
 	struct lsw_ike_sa *s = &p->ikes[p->n_ikes];
 
@@ -144,7 +160,7 @@ struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial,
 	s->peer_port = LSW_ABSENT;
 	s->lastdpd = LSW_ABSENT;
 	s->state = LSW_SA_OTHER;
-	if (sa_names(p, ref, &s->connection, &s->instance) < 0)
+	if (sa_names(p, ref, &s->connection, &s->instance, &p->ike_conn[p->n_ikes]) < 0)
 		goto oom;
 	if (lsw_serial_map_put(&p->sa_map, serial, p->n_ikes, false) < 0)
 		goto oom;
@@ -163,7 +179,9 @@ struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial,
 
 	if (lsw_serial_map_get(&p->sa_map, serial, &idx, &child) == 0)
 		return child ? &p->childs[idx] : NULL;
-	if (grow((void **)&p->childs, &p->cap_childs, p->n_childs + 1, sizeof(*p->childs)) < 0)
+	if (grow((void **)&p->childs, &p->cap_childs, p->n_childs + 1, sizeof(*p->childs)) < 0 ||
+	    grow((void **)&p->child_conn, &p->cap_child_conn, p->n_childs + 1,
+	         sizeof(*p->child_conn)) < 0)
 		goto oom;
 	struct lsw_child_sa *s = &p->childs[p->n_childs];
 
@@ -172,7 +190,7 @@ struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial,
 	s->peer_port = LSW_ABSENT;
 	s->add_time = LSW_ABSENT;
 	s->state = LSW_SA_ESTABLISHED; /* until a state line says otherwise */
-	if (sa_names(p, ref, &s->connection, &s->instance) < 0)
+	if (sa_names(p, ref, &s->connection, &s->instance, &p->child_conn[p->n_childs]) < 0)
 		goto oom;
 	if (lsw_serial_map_put(&p->sa_map, serial, p->n_childs, true) < 0)
 		goto oom;
@@ -213,7 +231,12 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 	const char *limit = NULL;
 	bool traffic = false;
 
-	for (const char *c = strstr(q, ", "); c && !limit; c = strstr(c + 2, ", ")) {
+	const char *end = p->line_end;
+
+	for (const char *c = memchr(q, ',', (size_t)(end - q)); c && !limit;
+	     c = memchr(c + 1, ',', (size_t)(end - c - 1))) {
+		if (c[1] != ' ')
+			continue;
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (lsw_skip_prefix(c + 2, keys[i])) {
 				limit = c;
@@ -222,9 +245,9 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 			}
 	}
 	if (!limit)
-		limit = strstr(q, " Traffic:");
+		limit = lsw_find_traffic(q, end);
 	if (!limit)
-		limit = q + strlen(q);
+		limit = end;
 	const char *rest = lsw_parse_conn_ref(q, limit, &ref);
 
 	if (!rest)
@@ -384,6 +407,13 @@ static void parse_line(struct lsw_parser *p, const char *line, size_t n)
 		count_unparsed(p);
 		return;
 	}
+	const char *raw = line;
+
+	if (n >= 4 && raw[0] >= '0' && raw[0] <= '9' && raw[1] >= '0' && raw[1] <= '9' &&
+	    raw[2] >= '0' && raw[2] <= '9' && raw[3] == ' ')
+		raw += 4;
+	if (lsw_conn_detail_skip(p, raw, line + n))
+		return;
 	if (n + 1 > p->scratch_cap) {
 		size_t cap = p->scratch_cap ? p->scratch_cap : 256;
 
@@ -405,6 +435,7 @@ static void parse_line(struct lsw_parser *p, const char *line, size_t n)
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
 		n--;
 	s[n] = '\0';
+	p->line_end = s + n;
 	/* the whack RC prefix "NNN " of releases before 5.0 */
 	if (n >= 3 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
 	    s[2] <= '9' && (s[3] == ' ' || s[3] == '\0'))

@@ -36,6 +36,82 @@ static int cmp_child(const void *a, const void *b)
 	return x->serial < y->serial ? -1 : x->serial > y->serial;
 }
 
+/* Connections are sorted on cmp_conn()'s order through keys that hold the
+ * first 8 bytes of name and instance, big-endian, NUL-padded: where those
+ * differ they order as strcmp() does, and the strings are only read on a
+ * tie. Sorting the small keys, not the records, keeps the sort in cache. */
+struct conn_key {
+	uint64_t name, inst;
+	const struct lsw_connection *c;
+};
+
+static uint64_t key8(const char *s)
+{
+	uint64_t k = 0;
+
+	for (int i = 0; i < 8; i++) {
+		k <<= 8;
+		if (*s)
+			k |= (unsigned char)*s++;
+	}
+	return k;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct conn_key *x = a, *y = b;
+	int c;
+
+	if (x->name != y->name)
+		return x->name < y->name ? -1 : 1;
+	if ((c = strcmp(x->c->name, y->c->name)))
+		return c;
+	if (x->inst != y->inst)
+		return x->inst < y->inst ? -1 : 1;
+	return strcmp(x->c->instance, y->c->instance);
+}
+
+/* conns in cmp_conn() order; -1 when out of memory (conns unchanged). */
+static int sort_conns(struct lsw_connection **conns, size_t n)
+{
+	struct conn_key *keys = malloc(n * sizeof(*keys));
+	struct lsw_connection *sorted = malloc(n * sizeof(*sorted));
+
+	if (!keys || !sorted || n > SIZE_MAX / sizeof(*sorted)) {
+		free(keys);
+		free(sorted);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		keys[i].name = key8((*conns)[i].name);
+		keys[i].inst = key8((*conns)[i].instance);
+		keys[i].c = &(*conns)[i];
+	}
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = *keys[i].c;
+	free(keys);
+	free(*conns);
+	*conns = sorted;
+	return 0;
+}
+
+static bool ikes_sorted(const struct lsw_ike_sa *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (a[i - 1].serial > a[i].serial)
+			return false;
+	return true;
+}
+
+static bool childs_sorted(const struct lsw_child_sa *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (a[i - 1].serial > a[i].serial)
+			return false;
+	return true;
+}
+
 static struct lsw_connection *conn_of(struct lsw_parser *p, const char *name, const char *inst)
 {
 	long i = lsw_conn_map_get(&p->conn_map, p->conns, name, strlen(name), inst, strlen(inst));
@@ -49,7 +125,8 @@ static void derive(struct lsw_parser *p)
 {
 	for (size_t i = 0; i < p->n_ikes; i++) {
 		struct lsw_ike_sa *ike = &p->ikes[i];
-		struct lsw_connection *c = conn_of(p, ike->connection, ike->instance);
+		struct lsw_connection *c = p->ike_conn[i] ? &p->conns[p->ike_conn[i] - 1]
+		                                          : conn_of(p, ike->connection, ike->instance);
 
 		if (!c)
 			continue;
@@ -65,7 +142,8 @@ static void derive(struct lsw_parser *p)
 	}
 	for (size_t i = 0; i < p->n_childs; i++) {
 		struct lsw_child_sa *ch = &p->childs[i];
-		struct lsw_connection *c = conn_of(p, ch->connection, ch->instance);
+		struct lsw_connection *c = p->child_conn[i] ? &p->conns[p->child_conn[i] - 1]
+		                                            : conn_of(p, ch->connection, ch->instance);
 		size_t pi;
 		bool is_child;
 
@@ -113,11 +191,12 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 	p->childs = NULL;
 	p->n_conns = p->n_ikes = p->n_childs = 0;
 
-	if (s->pub.n_connections)
+	if (s->pub.n_connections && sort_conns(&s->conns, s->pub.n_connections) < 0)
 		qsort(s->conns, s->pub.n_connections, sizeof(*s->conns), cmp_conn);
-	if (s->pub.n_ike_sas)
+	/* pluto prints the states in serial order: sort only when they are not */
+	if (!ikes_sorted(s->ikes, s->pub.n_ike_sas))
 		qsort(s->ikes, s->pub.n_ike_sas, sizeof(*s->ikes), cmp_ike);
-	if (s->pub.n_child_sas)
+	if (!childs_sorted(s->childs, s->pub.n_child_sas))
 		qsort(s->childs, s->pub.n_child_sas, sizeof(*s->childs), cmp_child);
 	/* never NULL, so that "array + 0" is defined for every reader */
 	static const struct lsw_connection no_conn;

@@ -102,8 +102,8 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 	    spis; /* only its SPI pairs: the record is made once the line is known good */
 
 	memset(&spis, 0, sizeof(spis));
-	const char *traffic = strstr(rest, " Traffic:");
-	const char *end = traffic ? traffic : rest + strlen(rest);
+	const char *traffic = lsw_find_traffic(rest, p->line_end);
+	const char *end = traffic ? traffic : p->line_end;
 	const char *t = rest;
 	bool tunnel = false, any = false, seen_said = false;
 	const char *peer = NULL;

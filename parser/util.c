@@ -76,6 +76,14 @@ static const char *skip_instance(const char *p)
 	return p;
 }
 
+const char *lsw_find_traffic(const char *s, const char *end)
+{
+	for (const char *t = s; t < end && (t = memchr(t, 'T', (size_t)(end - t))); t++)
+		if (t > s && t[-1] == ' ' && (size_t)(end - t) >= 8 && memcmp(t, "Traffic:", 8) == 0)
+			return t - 1;
+	return NULL;
+}
+
 /* The next '"' at or after s and before limit (NULL: the end of the string). */
 static const char *next_quote(const char *s, const char *limit)
 {
