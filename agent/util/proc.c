@@ -30,6 +30,7 @@ struct lsw_proc {
 	char *out; /* out_cap bytes, always NUL-terminated */
 	size_t out_len;
 	size_t out_cap;
+	size_t out_total; /* bytes stored, also those cleared since */
 	bool truncated;
 	char err[LSW_PROC_STDERR_MAX + 1];
 	size_t err_len;
@@ -215,7 +216,7 @@ pid_t lsw_proc_pid(const struct lsw_proc *p)
 /* Keep up to max_output bytes, doubling the buffer as needed. */
 static int store_output(struct lsw_proc *p, const char *buf, size_t n)
 {
-	size_t room = p->max_output - p->out_len;
+	size_t room = p->max_output - p->out_total;
 
 	if (n > room) {
 		p->truncated = true;
@@ -241,6 +242,7 @@ static int store_output(struct lsw_proc *p, const char *buf, size_t n)
 	}
 	memcpy(p->out + p->out_len, buf, n);
 	p->out_len += n;
+	p->out_total += n;
 	p->out[p->out_len] = '\0';
 	return 0;
 }
@@ -337,6 +339,12 @@ const char *lsw_proc_output(const struct lsw_proc *p, size_t *len)
 	if (len != NULL)
 		*len = p->out_len;
 	return p->out;
+}
+
+void lsw_proc_output_clear(struct lsw_proc *p)
+{
+	p->out_len = 0;
+	p->out[0] = '\0';
 }
 
 bool lsw_proc_truncated(const struct lsw_proc *p)

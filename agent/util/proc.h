@@ -72,6 +72,12 @@ void lsw_proc_kill(struct lsw_proc *p);
  * Owned by the handle. */
 const char *lsw_proc_output(const struct lsw_proc *p, size_t *len);
 
+/* Forget the stdout stored so far, for a caller that consumes it after
+ * each lsw_proc_drain() instead of keeping it whole (the buffer then stays
+ * about one drain's worth). What was stored still counts against
+ * max_output; lsw_proc_output() restarts empty. */
+void lsw_proc_output_clear(struct lsw_proc *p);
+
 /* True when stdout went past max_output and the rest was dropped. */
 bool lsw_proc_truncated(const struct lsw_proc *p);
 

@@ -345,6 +345,68 @@ static void test_low_level_api(void **state)
 	lsw_proc_free(p);
 }
 
+/* Consuming stdout after each drain (lsw_proc_output_clear()), as the
+ * daemon's collector does: every byte arrives once, in pieces of at most
+ * one drain (1 MiB), and max_output caps the bytes read in all, not the
+ * bytes held. */
+static void test_output_clear(void **state)
+{
+	static const struct {
+		size_t max;
+		size_t total;
+		bool truncated;
+	} cases[] = {
+	    {4000000, 3000004, false}, /* 3,000,000 'z' and "end\n" */
+	    {2500000, 2500000, true},
+	    {3000004, 3000004, false},
+	    {3000003, 3000003, true},
+	};
+	const char *argv[] = {"/bin/sh", "-c",
+	                      "head -c 3000000 /dev/zero | tr '\\0' z; echo end", NULL};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lsw_proc *p = NULL;
+		char err[256] = "", last[5] = "";
+		size_t total = 0, pieces = 0, zs = 0, len;
+		int rc;
+
+		assert_int_equal(lsw_proc_start(&p, argv, cases[i].max, err, sizeof(err)), 0);
+		for (;;) {
+			const char *out;
+			struct pollfd fds[2] = {{.fd = lsw_proc_fd(p), .events = POLLIN},
+			                        {.fd = lsw_proc_err_fd(p), .events = POLLIN}};
+
+			rc = lsw_proc_drain(p);
+			assert_true(rc >= 0);
+			out = lsw_proc_output(p, &len);
+			assert_true(len <= 1048576);
+			for (size_t k = 0; k < len; k++)
+				zs += out[k] == 'z';
+			if (len >= 4)
+				memcpy(last, out + len - 4, 4);
+			total += len;
+			pieces += len > 0;
+			lsw_proc_output_clear(p);
+			assert_string_equal(lsw_proc_output(p, &len), "");
+			assert_int_equal(len, 0);
+			if (rc == 1)
+				break;
+			assert_true(poll(fds, 2, 5000) > 0);
+		}
+		while ((rc = lsw_proc_reap(p)) == 0)
+			usleep(1000);
+		assert_int_equal(total, cases[i].total);
+		assert_int_equal(zs, total < 3000000 ? total : 3000000);
+		assert_int_equal(lsw_proc_truncated(p), cases[i].truncated);
+		if (!cases[i].truncated)
+			assert_string_equal(last, "end\n");
+		/* Through a 64 KB pipe: many pieces, none kept after its turn. */
+		assert_true(pieces >= 3);
+		assert_int_equal(lsw_proc_exit_status(p), 0);
+		lsw_proc_free(p);
+	}
+}
+
 /* lsw_proc_free() on a running child kills its group and reaps it. */
 static void test_free_running(void **state)
 {
@@ -418,6 +480,7 @@ int main(void)
 	    cmocka_unit_test(test_timeouts),
 	    cmocka_unit_test(test_start_failures),
 	    cmocka_unit_test(test_low_level_api),
+	    cmocka_unit_test(test_output_clear),
 	    cmocka_unit_test(test_free_running),
 	    cmocka_unit_test(test_signals_reset),
 	    cmocka_unit_test(test_whack_argv),
