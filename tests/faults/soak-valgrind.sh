@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fault (slow): a compressed day of polling. The agent runs under valgrind
-# for LSW_SOAK_SECONDS (default 240) at --interval 1 over status that
+# for LSW_SOAK_SECONDS (default 240) at --interval LSW_SOAK_INTERVAL
+# (default 0.1 when the agent takes fractions of a second, else 1) over status that
 # changes at every poll (traffic grows, tunnels come and go, pluto
 # restarts, 5 to 200 tunnels, 4.10 and 5.4 shapes), then gets SIGTERM:
 # valgrind must report no error and no definite or indirect leak. Then the
@@ -10,6 +11,11 @@
 . "$(dirname "$0")/faultlib.bash"
 lsw_require valgrind
 secs=${LSW_SOAK_SECONDS:-240}
+if "$AGENTX_BIN" --help 2>&1 | grep -q 'fractions'; then
+  ivl=${LSW_SOAK_INTERVAL:-0.1}
+else
+  ivl=${LSW_SOAK_INTERVAL:-1}
+fi
 fault_setup
 {
   for t in 1 2 3 4 5; do echo "-V 4 -n 50 -t $t -b 1"; done
@@ -27,7 +33,7 @@ AGENT_LOG=$T/agent.log
 : >"$T/empty.conf"
 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
   --show-leak-kinds=definite,indirect --log-file="$T/valgrind.log" \
-  "$AGENTX_BIN" -f -c "$T/empty.conf" -x "$AGENTX_SOCK" --ipsec "$T/ipsec" --interval 1 --timeout 10 \
+  "$AGENTX_BIN" -f -c "$T/empty.conf" -x "$AGENTX_SOCK" --ipsec "$T/ipsec" --interval "$ivl" --timeout 10 \
   --traps all >"$AGENT_LOG" 2>&1 &
 AGENT_PID=$!
 lsw_track "$AGENT_PID"
@@ -37,12 +43,12 @@ polls=$(get lsPollSuccesses) fails=$(get lsPollFailures)
 kill -TERM "$AGENT_PID"
 for _ in $(seq 300); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.1; done
 wait "$AGENT_PID"; rc=$?
-lsw_log "valgrind: $polls polls, $fails failures in ${secs}s, exit $rc"
+lsw_log "valgrind: $polls polls, $fails failures in ${secs}s at --interval $ivl, exit $rc"
 [ -s "$T/valgrind.log" ] && { echo "----- valgrind.log"; cat "$T/valgrind.log"; }
 [ "$rc" = 0 ] || lsw_fail "exit $rc under valgrind (99 = errors or leaks)"
 [ "$polls" -ge $((secs / 3)) ] || lsw_fail "only $polls polls in ${secs}s"
 
-lsw_start_agent --ipsec "$T/ipsec" --interval 1 --timeout 10 --traps all
+lsw_start_agent --ipsec "$T/ipsec" --interval "$ivl" --timeout 10 --traps all
 samples=()
 end=$(( $(date +%s) + secs ))
 while [ "$(date +%s)" -lt "$end" ]; do
