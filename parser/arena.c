@@ -12,15 +12,16 @@ struct lsw_arena_block {
 	max_align_t data[];
 };
 
-void *lsw_arena_alloc(struct lsw_arena *a, size_t n)
+/* n bytes aligned to al (a power of two) from the current block, or from a
+ * new one. */
+static void *arena_take(struct lsw_arena *a, size_t n, size_t al)
 {
 	struct lsw_arena_block *b = a->head;
-	size_t al = _Alignof(max_align_t);
+	size_t off = b ? (b->used + al - 1) & ~(al - 1) : 0;
 
-	n = (n + al - 1) / al * al;
 	if (n == 0)
-		n = al;
-	if (!b || b->size - b->used < n) {
+		n = 1;
+	if (!b || off > b->size || b->size - off < n) {
 		/* A big request gets its own block so small blocks stay small. */
 		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
 
@@ -39,15 +40,22 @@ void *lsw_arena_alloc(struct lsw_arena *a, size_t n)
 			b->next = a->head;
 			a->head = b;
 		}
+		off = 0;
 	}
-	void *r = (char *)b->data + b->used;
-	b->used += n;
-	return r;
+	b->used = off + n;
+	return (char *)b->data + off;
+}
+
+void *lsw_arena_alloc(struct lsw_arena *a, size_t n)
+{
+	return arena_take(a, n, _Alignof(max_align_t));
 }
 
 char *lsw_arena_strndup(struct lsw_arena *a, const char *s, size_t n)
 {
-	char *r = lsw_arena_alloc(a, n + 1);
+	/* strings need no alignment: packed, they take a third less memory
+	 * (and page faults) than at 16 bytes each */
+	char *r = n < SIZE_MAX ? arena_take(a, n + 1, 1) : NULL;
 
 	if (!r)
 		return NULL;
@@ -86,11 +94,13 @@ int lsw_serial_map_get(const struct lsw_serial_map *m, uint32_t serial, size_t *
 	size_t mask = m->cap - 1;
 
 	for (size_t i = mix32(serial) & mask;; i = (i + 1) & mask) {
-		if (m->vals[i] == 0)
+		const struct lsw_serial_slot *sl = &m->slots[i];
+
+		if (sl->val == 0)
 			return -1;
-		if (m->keys[i] == serial) {
-			*idx = (m->vals[i] >> 1) - 1;
-			*child = m->vals[i] & 1;
+		if (sl->key == serial) {
+			*idx = (sl->val >> 1) - 1;
+			*child = sl->val & 1;
 			return 0;
 		}
 	}
@@ -99,28 +109,21 @@ int lsw_serial_map_get(const struct lsw_serial_map *m, uint32_t serial, size_t *
 static int serial_map_grow(struct lsw_serial_map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 64;
-	uint32_t *keys = calloc(cap, sizeof(*keys));
-	uint32_t *vals = calloc(cap, sizeof(*vals));
+	struct lsw_serial_slot *slots;
 
-	if (!keys || !vals || cap > (size_t)UINT32_MAX) {
-		free(keys);
-		free(vals);
+	if (cap > (size_t)UINT32_MAX || !(slots = calloc(cap, sizeof(*slots))))
 		return -1;
-	}
 	for (size_t j = 0; j < m->cap; j++) {
-		if (!m->vals[j])
+		if (!m->slots[j].val)
 			continue;
-		size_t i = mix32(m->keys[j]) & (cap - 1);
+		size_t i = mix32(m->slots[j].key) & (cap - 1);
 
-		while (vals[i])
+		while (slots[i].val)
 			i = (i + 1) & (cap - 1);
-		keys[i] = m->keys[j];
-		vals[i] = m->vals[j];
+		slots[i] = m->slots[j];
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
+	free(m->slots);
+	m->slots = slots;
 	m->cap = cap;
 	return 0;
 }
@@ -134,19 +137,18 @@ int lsw_serial_map_put(struct lsw_serial_map *m, uint32_t serial, size_t idx, bo
 	size_t mask = m->cap - 1;
 	size_t i = mix32(serial) & mask;
 
-	while (m->vals[i] && m->keys[i] != serial)
+	while (m->slots[i].val && m->slots[i].key != serial)
 		i = (i + 1) & mask;
-	if (!m->vals[i])
+	if (!m->slots[i].val)
 		m->n++;
-	m->keys[i] = serial;
-	m->vals[i] = (uint32_t)((idx + 1) << 1) | (child ? 1u : 0u);
+	m->slots[i].key = serial;
+	m->slots[i].val = (uint32_t)((idx + 1) << 1) | (child ? 1u : 0u);
 	return 0;
 }
 
 void lsw_serial_map_free(struct lsw_serial_map *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -182,11 +184,12 @@ long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection 
 	size_t mask = m->cap - 1;
 
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		if (m->idx[i] == 0)
+		const struct lsw_conn_slot *sl = &m->slots[i];
+
+		if (sl->idx == 0)
 			return -1;
-		if (m->hash[i] == h &&
-		    conn_eq(&conns[m->idx[i] - 1], name, name_len, inst, inst_len))
-			return (long)m->idx[i] - 1;
+		if (sl->hash == h && conn_eq(&conns[sl->idx - 1], name, name_len, inst, inst_len))
+			return (long)sl->idx - 1;
 	}
 }
 
@@ -196,45 +199,37 @@ int lsw_conn_map_put(struct lsw_conn_map *m, const struct lsw_connection *conns,
 		return -1;
 	if ((m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 64;
-		uint32_t *nidx = calloc(cap, sizeof(*nidx));
-		uint32_t *nhash = calloc(cap, sizeof(*nhash));
+		struct lsw_conn_slot *slots = calloc(cap, sizeof(*slots));
 
-		if (!nidx || !nhash) {
-			free(nidx);
-			free(nhash);
+		if (!slots)
 			return -1;
-		}
 		for (size_t j = 0; j < m->cap; j++) {
-			if (!m->idx[j])
+			if (!m->slots[j].idx)
 				continue;
-			size_t i = m->hash[j] & (cap - 1);
+			size_t i = m->slots[j].hash & (cap - 1);
 
-			while (nidx[i])
+			while (slots[i].idx)
 				i = (i + 1) & (cap - 1);
-			nidx[i] = m->idx[j];
-			nhash[i] = m->hash[j];
+			slots[i] = m->slots[j];
 		}
-		free(m->idx);
-		free(m->hash);
-		m->idx = nidx;
-		m->hash = nhash;
+		free(m->slots);
+		m->slots = slots;
 		m->cap = cap;
 	}
 	const struct lsw_connection *c = &conns[idx];
 	uint32_t h = conn_hash(c->name, strlen(c->name), c->instance, strlen(c->instance));
 	size_t i = h & (m->cap - 1);
 
-	while (m->idx[i])
+	while (m->slots[i].idx)
 		i = (i + 1) & (m->cap - 1);
-	m->idx[i] = (uint32_t)idx + 1;
-	m->hash[i] = h;
+	m->slots[i].idx = (uint32_t)idx + 1;
+	m->slots[i].hash = h;
 	m->n++;
 	return 0;
 }
 
 void lsw_conn_map_free(struct lsw_conn_map *m)
 {
-	free(m->idx);
-	free(m->hash);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }

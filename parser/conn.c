@@ -375,14 +375,10 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 	}
 }
 
-/* s..end starts with lit. */
-static bool starts(const char *s, const char *end, const char *lit)
-{
-	for (; *lit; s++, lit++)
-		if (s == end || *s != *lit)
-			return false;
-	return true;
-}
+/* s..end starts with the string literal lit (a memcmp of constant size,
+ * which the compiler inlines). */
+#define starts(s, end, lit)                                                                        \
+	((size_t)((end) - (s)) >= sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
 
 bool lsw_conn_detail_skip(const struct lsw_parser *p, const char *s, const char *end)
 {

@@ -21,17 +21,24 @@ void *lsw_arena_alloc(struct lsw_arena *a, size_t n);
 char *lsw_arena_strndup(struct lsw_arena *a, const char *s, size_t n);
 void lsw_arena_free(struct lsw_arena *a);
 
-/* serial -> SA: open addressing, value 0 = empty slot. */
+/* serial -> SA: open addressing, val 0 = empty slot. Key and value side
+ * by side: a probe reads one cache line. */
+struct lsw_serial_slot {
+	uint32_t key;
+	uint32_t val; /* (index + 1) << 1 | is_child */
+};
 struct lsw_serial_map {
-	uint32_t *keys;
-	uint32_t *vals; /* (index + 1) << 1 | is_child */
+	struct lsw_serial_slot *slots;
 	size_t cap, n;
 };
 
 /* (name, instance) -> connection index. */
+struct lsw_conn_slot {
+	uint32_t idx; /* index + 1, 0 = empty */
+	uint32_t hash;
+};
 struct lsw_conn_map {
-	uint32_t *idx; /* index + 1, 0 = empty */
-	uint32_t *hash;
+	struct lsw_conn_slot *slots;
 	size_t cap, n;
 };
 
@@ -44,8 +51,18 @@ struct lsw_state_memo {
 	unsigned next;
 };
 
+/* Strings recently stored, by a hash of length and a few bytes: a status
+ * repeats the same policy, algorithms, local host and ID, routing ... for
+ * every connection, and those are then stored once. */
+#define LSW_INTERN_SLOTS 256
+struct lsw_intern {
+	const char *s;
+	size_t n;
+};
+
 struct lsw_parser {
 	struct lsw_arena arena;
+	struct lsw_intern intern[LSW_INTERN_SLOTS];
 	bool oom;
 
 	char *carry; /* the unfinished last line of the previous feed */

@@ -43,10 +43,24 @@ void lsw_parser_free(struct lsw_parser *p)
 
 const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n)
 {
+	uint32_t h = (uint32_t)n * 2654435761U;
+
+	if (n)
+		h ^= (unsigned char)s[0] * 0x01000193U ^ (unsigned char)s[n / 2] * 0x00ff1235U ^
+		     (unsigned char)s[n - 1] * 0x9e3779b1U;
+	struct lsw_intern *slot = &p->intern[(h ^ h >> 16) % LSW_INTERN_SLOTS];
+
+	/* snapshot strings are never written to: equal ones may be one */
+	if (slot->s && slot->n == n && memcmp(slot->s, s, n) == 0)
+		return slot->s;
 	char *r = lsw_arena_strndup(&p->arena, s, n);
 
-	if (!r)
+	if (!r) {
 		p->oom = true;
+		return NULL;
+	}
+	slot->s = r;
+	slot->n = n;
 	return r;
 }
 
@@ -398,11 +412,14 @@ static void count_unparsed(struct lsw_parser *p)
 	p->unparsed++;
 }
 
-/* One complete line (without its newline). */
-static void parse_line(struct lsw_parser *p, const char *line, size_t n)
+/* One complete line (without its newline); nul: whether it holds a NUL
+ * byte, or -1 when the caller does not know. */
+static void parse_line(struct lsw_parser *p, const char *line, size_t n, int nul)
 {
 	p->lines++;
-	if (memchr(line, '\0', n)) {
+	if (nul < 0)
+		nul = memchr(line, '\0', n) != NULL;
+	if (nul) {
 		/* pluto never prints NUL; the rest of the line cannot be trusted */
 		count_unparsed(p);
 		return;
@@ -460,6 +477,8 @@ int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len)
 	if (p->oom)
 		return -1;
 	const char *end = buf + len;
+	/* the first NUL byte of the buffer: one scan here, not one per line */
+	const char *nul = memchr(buf, '\0', len);
 
 	while (buf < end) {
 		const char *nl = memchr(buf, '\n', (size_t)(end - buf));
@@ -504,11 +523,13 @@ int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len)
 				p->carry_cap = cap;
 			}
 			memcpy(p->carry + p->carry_len, buf, n);
-			parse_line(p, p->carry, p->carry_len + n);
+			parse_line(p, p->carry, p->carry_len + n, -1);
 			p->carry_len = 0;
 		} else {
-			parse_line(p, buf, (size_t)(nl - buf));
+			parse_line(p, buf, (size_t)(nl - buf), nul && nul < nl);
 		}
+		if (nul && nul < nl)
+			nul = memchr(nl + 1, '\0', (size_t)(end - nl - 1));
 		if (p->oom)
 			return -1;
 		buf = nl + 1;
@@ -523,7 +544,7 @@ struct lsw_snapshot *lsw_parser_finish(struct lsw_parser *p)
 	if (!p)
 		return NULL;
 	if (!p->oom && p->carry_len) {
-		parse_line(p, p->carry, p->carry_len);
+		parse_line(p, p->carry, p->carry_len, -1);
 		p->carry_len = 0;
 	}
 	if (!p->oom)

@@ -1,5 +1,6 @@
 /* snapshot.c - turning the parser's records into a sorted, immutable
  * snapshot; lookups; enum names. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,34 @@ static int cmp_child(const void *a, const void *b)
 struct conn_key {
 	uint64_t name, inst;
 	const struct lsw_connection *c;
+	size_t idx;
 };
+
+/* Put the n records of arr (size bytes each) in the order perm gives
+ * (perm[i] = index of the record that goes to i), in place: one cycle at
+ * a time through tmp, no second array (whose pages would all fault in).
+ * perm is used up. */
+static void permute(char *arr, size_t size, size_t n, size_t *perm, void *tmp)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (perm[i] == i)
+			continue;
+		size_t j = i;
+
+		memcpy(tmp, arr + i * size, size);
+		for (;;) {
+			size_t k = perm[j];
+
+			perm[j] = j;
+			if (k == i) {
+				memcpy(arr + j * size, tmp, size);
+				break;
+			}
+			memcpy(arr + j * size, arr + k * size, size);
+			j = k;
+		}
+	}
+}
 
 static uint64_t key8(const char *s)
 {
@@ -72,27 +100,68 @@ static int cmp_key(const void *a, const void *b)
 }
 
 /* conns in cmp_conn() order; -1 when out of memory (conns unchanged). */
-static int sort_conns(struct lsw_connection **conns, size_t n)
+static int sort_conns(struct lsw_connection *conns, size_t n)
 {
-	struct conn_key *keys = malloc(n * sizeof(*keys));
-	struct lsw_connection *sorted = malloc(n * sizeof(*sorted));
+	struct conn_key *keys = n <= SIZE_MAX / sizeof(*keys) ? malloc(n * sizeof(*keys)) : NULL;
+	size_t *perm = n <= SIZE_MAX / sizeof(*perm) ? malloc(n * sizeof(*perm)) : NULL;
+	struct lsw_connection tmp;
 
-	if (!keys || !sorted || n > SIZE_MAX / sizeof(*sorted)) {
+	if (!keys || !perm) {
 		free(keys);
-		free(sorted);
+		free(perm);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		keys[i].name = key8((*conns)[i].name);
-		keys[i].inst = key8((*conns)[i].instance);
-		keys[i].c = &(*conns)[i];
+		keys[i].name = key8(conns[i].name);
+		keys[i].inst = key8(conns[i].instance);
+		keys[i].c = &conns[i];
+		keys[i].idx = i;
 	}
 	qsort(keys, n, sizeof(*keys), cmp_key);
 	for (size_t i = 0; i < n; i++)
-		sorted[i] = *keys[i].c;
+		perm[i] = keys[i].idx;
 	free(keys);
-	free(*conns);
-	*conns = sorted;
+	permute((char *)conns, sizeof(*conns), n, perm, &tmp);
+	free(perm);
+	return 0;
+}
+
+/* IKE and Child SAs by serial, the same way: (serial, index) pairs sorted,
+ * then the records gathered in that order. Serials are unique per kind. */
+struct serial_key {
+	uint32_t serial, idx;
+};
+
+static int cmp_serial_key(const void *a, const void *b)
+{
+	const struct serial_key *x = a, *y = b;
+
+	return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+/* arr: n records of size bytes, each with a uint32_t serial at offset off,
+ * tmp room for one; -1 when out of memory (arr unchanged). */
+static int sort_by_serial(void *arr, size_t n, size_t size, size_t off, void *tmp)
+{
+	struct serial_key *keys = n <= UINT32_MAX ? malloc(n * sizeof(*keys)) : NULL;
+	size_t *perm = keys ? malloc(n * sizeof(*perm)) : NULL;
+	const char *a = arr;
+
+	if (!keys || !perm) {
+		free(keys);
+		free(perm);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&keys[i].serial, a + i * size + off, sizeof(uint32_t));
+		keys[i].idx = (uint32_t)i;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_serial_key);
+	for (size_t i = 0; i < n; i++)
+		perm[i] = keys[i].idx;
+	free(keys);
+	permute(arr, size, n, perm, tmp);
+	free(perm);
 	return 0;
 }
 
@@ -191,12 +260,20 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 	p->childs = NULL;
 	p->n_conns = p->n_ikes = p->n_childs = 0;
 
-	if (s->pub.n_connections && sort_conns(&s->conns, s->pub.n_connections) < 0)
+	struct lsw_ike_sa ike_tmp;
+	struct lsw_child_sa child_tmp;
+
+	if (s->pub.n_connections && sort_conns(s->conns, s->pub.n_connections) < 0)
 		qsort(s->conns, s->pub.n_connections, sizeof(*s->conns), cmp_conn);
-	/* pluto prints the states in serial order: sort only when they are not */
-	if (!ikes_sorted(s->ikes, s->pub.n_ike_sas))
+	/* pluto prints the states of a connection in serial order: sort only when
+	 * they are not in order overall */
+	if (!ikes_sorted(s->ikes, s->pub.n_ike_sas) &&
+	    sort_by_serial(s->ikes, s->pub.n_ike_sas, sizeof(*s->ikes),
+	                   offsetof(struct lsw_ike_sa, serial), &ike_tmp) < 0)
 		qsort(s->ikes, s->pub.n_ike_sas, sizeof(*s->ikes), cmp_ike);
-	if (!childs_sorted(s->childs, s->pub.n_child_sas))
+	if (!childs_sorted(s->childs, s->pub.n_child_sas) &&
+	    sort_by_serial(s->childs, s->pub.n_child_sas, sizeof(*s->childs),
+	                   offsetof(struct lsw_child_sa, serial), &child_tmp) < 0)
 		qsort(s->childs, s->pub.n_child_sas, sizeof(*s->childs), cmp_child);
 	/* never NULL, so that "array + 0" is defined for every reader */
 	static const struct lsw_connection no_conn;

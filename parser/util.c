@@ -22,6 +22,9 @@ bool lsw_parse_u64(const char **pp, uint64_t *out)
 
 	if (*p < '0' || *p > '9')
 		return false;
+	/* 19 digits cannot overflow: no check on those */
+	for (int i = 0; i < 19 && *p >= '0' && *p <= '9'; i++, p++)
+		v = v * 10 + (unsigned)(*p - '0');
 	for (; *p >= '0' && *p <= '9'; p++) {
 		unsigned d = (unsigned)(*p - '0');
 
@@ -134,7 +137,7 @@ const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn
 /* Dotted quad as inet_pton(AF_INET) reads it (four parts, each 0-255, no
  * leading zero), without its call and byte-wise state machine: most hosts
  * and peers are IPv4. false for anything else, which inet_pton then sees. */
-static bool ipv4(const char *s, unsigned char out[4])
+static bool ipv4(const char *s, const char *e, unsigned char out[4])
 {
 	unsigned char b[4];
 
@@ -142,16 +145,16 @@ static bool ipv4(const char *s, unsigned char out[4])
 		unsigned v = 0;
 		const char *d;
 
-		if (i > 0 && *s++ != '.')
+		if (i > 0 && (s == e || *s++ != '.'))
 			return false;
 		d = s;
-		while (*s >= '0' && *s <= '9' && s - d < 3)
+		while (s < e && *s >= '0' && *s <= '9' && s - d < 3)
 			v = v * 10 + (unsigned)(*s++ - '0');
 		if (s == d || v > 255 || (s - d > 1 && *d == '0'))
 			return false;
 		b[i] = (unsigned char)v;
 	}
-	if (*s != '\0')
+	if (s != e)
 		return false;
 	memcpy(out, b, 4);
 	return true;
@@ -162,6 +165,11 @@ void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out)
 	char buf[INET6_ADDRSTRLEN + 8];
 
 	memset(out, 0, sizeof(*out));
+	/* the common case, read in place: a plain dotted quad */
+	if (ipv4(s, s + n, out->bytes)) {
+		out->family = AF_INET;
+		return;
+	}
 	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
 		s++;
 		n -= 2;
@@ -175,7 +183,7 @@ void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out)
 
 	if (colon && !strchr(colon + 1, ':') && strchr(buf, '.'))
 		*colon = '\0';
-	if (ipv4(buf, out->bytes) || inet_pton(AF_INET, buf, out->bytes) == 1)
+	if (inet_pton(AF_INET, buf, out->bytes) == 1)
 		out->family = AF_INET;
 	else if (inet_pton(AF_INET6, buf, out->bytes) == 1)
 		out->family = AF_INET6;
