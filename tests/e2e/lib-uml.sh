@@ -34,6 +34,10 @@ lsw_uml_run() {
 	q=""
 	for a in "$@"; do q="$q $(printf '%q' "$a")"; done
 	UML_LOG=$T/uml-guest.log
+	local d UML_RO_DIRS=""
+	for d in "$LSW_TOP" "$(readlink -f "$LSW_SHARED" 2>/dev/null)"; do
+		case $d in /tmp/*) UML_RO_DIRS="$UML_RO_DIRS $(printf '%q' "$d")" ;; esac
+	done
 	UML_CONSOLE=$T/uml-console.log
 	mkdir -p "$T/uml"
 	rm -f "$T/uml-guest.rc"
@@ -50,6 +54,11 @@ grep -q ' /dev ' /proc/mounts || mount -t devtmpfs dev /dev
 # devtmpfs has no /dev/fd (udev makes it); bash's <(...) needs it.
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 for i in 0:stdin 1:stdout 2:stderr; do [ -e /dev/\${i#*:} ] || ln -s /proc/self/fd/\${i%:*} /dev/\${i#*:}; done
+# The tmpfs on /tmp hides the host's /tmp: a checkout (or ../shared) that
+# lives there is mounted again from the host, read-only.
+for d in $UML_RO_DIRS; do
+	mkdir -p "\$d" && mount -r -t hostfs -o "\$d" hostfs "\$d" || echo "UML: cannot mount \$d"
+done
 # The test's temp dir is the only host directory the guest may write.
 mkdir -p '$T'
 mount -t hostfs -o '$T' hostfs '$T' || { echo "UML: cannot mount $T"; poweroff -f --no-wtmp; }
