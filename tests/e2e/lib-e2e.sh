@@ -62,11 +62,14 @@ e2e_ip2hex() {
 }
 
 # ---- state classification from the corpus's state table ---------------------
-# STATES-by-version.tsv (../shared/corpus) lists every state of 4.10 with
-# whether it is an IKE SA or a Child SA and whether it is established.
+# STATES-by-version.tsv (../shared/corpus) lists every state of every
+# release with whether it is an IKE SA or a Child SA and whether it is
+# established; tests/data/real/states-v4.10.tsv is its 4.10 part (Debian
+# 12's libreswan), for a checkout without ../shared.
 declare -A E2E_STATE_SA E2E_STATE_UP
 e2e_load_states() {
 	local f=$LSW_SHARED/corpus/STATES-by-version.tsv tag ike tok story cat sa est
+	[ -f "$f" ] || f=$LSW_TOP/tests/data/real/states-v4.10.tsv
 	[ -f "$f" ] || lsw_fail "$f missing (the state table of the corpus)"
 	while IFS=$'\t' read -r tag ike tok story cat sa est; do
 		[ "$tag" = "v$LSW_PLUTO_VERSION" ] || continue

@@ -34,7 +34,8 @@ lsw_uml_run() {
 	q=""
 	for a in "$@"; do q="$q $(printf '%q' "$a")"; done
 	UML_LOG=$T/uml-guest.log
-	local d UML_RO_DIRS=""
+	local d UML_RO_DIRS="" uml_shared
+	uml_shared=$(readlink -f "$LSW_SHARED" 2>/dev/null || echo "$LSW_SHARED")
 	for d in "$LSW_TOP" "$(readlink -f "$LSW_SHARED" 2>/dev/null)"; do
 		case $d in /tmp/*) UML_RO_DIRS="$UML_RO_DIRS $(printf '%q' "$d")" ;; esac
 	done
@@ -76,7 +77,7 @@ for m in $UML_MODULES; do
 done
 echo "UML: up after \$(cut -d' ' -f1 /proc/uptime)s, modules: \$(wc -l </proc/modules)"
 cd '$LSW_TOP'
-env BUILD='$BUILD' LSW_TOP='$LSW_TOP' LSW_SHARED='$LSW_SHARED' LSW_TIER=uml HOME=/tmp LSW_E2E_INTERVAL='${LSW_E2E_INTERVAL:-1}' \
+env BUILD='$BUILD' LSW_TOP='$LSW_TOP' LSW_SHARED='$uml_shared' LSW_TIER=uml HOME=/tmp LSW_E2E_INTERVAL='${LSW_E2E_INTERVAL:-1}' \
 	$q >'$UML_LOG' 2>&1
 echo \$? >'$T/uml-guest.rc'
 sync
