@@ -274,10 +274,17 @@ static uint32_t serial_after(const char *s, const char *key)
 }
 
 /* Lines only one IKE version prints; a shunt (never-negotiate) has none. */
-static void ike_version_hint(struct lsw_connection *c, enum lsw_ike_version v)
+static void ike_version_hint(struct lsw_parser *p, struct lsw_connection *c,
+                             enum lsw_ike_version v)
 {
-	if (c->ike_version == LSW_IKE_UNKNOWN &&
-	    !(c->policy && strstr(c->policy, "NEVER_NEGOTIATE")))
+	if (c->ike_version != LSW_IKE_UNKNOWN)
+		return;
+	/* policies are interned: most connections share the one looked at last */
+	if (c->policy && c->policy != p->shunt_policy) {
+		p->shunt_policy = c->policy;
+		p->shunt = strstr(c->policy, "NEVER_NEGOTIATE") != NULL;
+	}
+	if (!(c->policy && p->shunt))
 		c->ike_version = v;
 }
 
@@ -340,10 +347,10 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 		if ((q = lsw_skip_prefix(s, "IKEv1 algorithm newest: ")) ||
 		    (q = lsw_skip_prefix(s, "IKE algorithm newest: "))) {
 			set_str(p, &c->ike_alg_newest, q, strlen(q));
-			ike_version_hint(c, LSW_IKEV1);
+			ike_version_hint(p, c, LSW_IKEV1);
 		} else if ((q = lsw_skip_prefix(s, "IKEv2 algorithm newest: "))) {
 			set_str(p, &c->ike_alg_newest, q, strlen(q));
-			ike_version_hint(c, LSW_IKEV2);
+			ike_version_hint(p, c, LSW_IKEV2);
 		}
 		break;
 	case 'E':
@@ -353,7 +360,7 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 	case 'v':
 	case 'l':
 		if (lsw_skip_prefix(s, "v2-auth-hash-policy:") || lsw_skip_prefix(s, "liveness:"))
-			ike_version_hint(c, LSW_IKEV2);
+			ike_version_hint(p, c, LSW_IKEV2);
 		break;
 	case 'o':
 		if (lsw_skip_prefix(s, "our idtype:")) {
@@ -385,7 +392,7 @@ bool lsw_conn_detail_skip(const struct lsw_parser *p, const char *s, const char 
 	size_t n = p->conn_prefix_len;
 
 	if (p->prefix_conn < 0 || p->prefix_conn != p->last_conn || (size_t)(end - s) < n + 3 ||
-	    memcmp(s, p->conn_prefix, n) != 0)
+	    !lsw_eq_words(s, p->conn_prefix, n))
 		return false;
 	const char *q = s + n;
 

@@ -103,6 +103,9 @@ struct lsw_parser {
 	char *conn_prefix;
 	size_t conn_prefix_len, conn_prefix_cap;
 	long prefix_conn;
+	/* the policy last looked at for NEVER_NEGOTIATE, and the answer */
+	const char *shunt_policy;
+	bool shunt;
 };
 
 /* What a line meant. */
@@ -137,6 +140,23 @@ static inline bool lsw_mem_eq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (a[i] != b[i])
+			return false;
+	return true;
+}
+/* n bytes of a and b equal, both at least n long: 8 bytes per compare
+ * (fixed-size memcpy is a plain load), no call. */
+static inline bool lsw_eq_words(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
 			return false;
 	return true;
 }

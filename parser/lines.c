@@ -51,7 +51,7 @@ const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n)
 	struct lsw_intern *slot = &p->intern[(h ^ h >> 16) % LSW_INTERN_SLOTS];
 
 	/* snapshot strings are never written to: equal ones may be one */
-	if (slot->s && slot->n == n && memcmp(slot->s, s, n) == 0)
+	if (slot->s && slot->n == n && lsw_eq_words(slot->s, s, n))
 		return slot->s;
 	char *r = lsw_arena_strndup(&p->arena, s, n);
 
@@ -126,6 +126,14 @@ oom:
 	return NULL;
 }
 
+/* c is named name/inst (no NUL in those; the compare stops at c's NUL). */
+static bool conn_is(const struct lsw_connection *c, const char *name, size_t name_len,
+                    const char *inst, size_t inst_len)
+{
+	return lsw_mem_eq(c->name, name, name_len) && c->name[name_len] == '\0' &&
+	       lsw_mem_eq(c->instance, inst, inst_len) && c->instance[inst_len] == '\0';
+}
+
 /* Name and instance strings of an SA: shared with the connection when it
  * is already known, to keep memory near the input size. */
 static int sa_names(struct lsw_parser *p, const struct lsw_conn_ref *ref, const char **name,
@@ -136,8 +144,14 @@ static int sa_names(struct lsw_parser *p, const struct lsw_conn_ref *ref, const 
 	if (!(i >= 0 && ref->name_len == p->sa_name_len && ref->inst_len == p->sa_inst_len &&
 	      lsw_mem_eq(p->conns[i].name, ref->name, ref->name_len) &&
 	      lsw_mem_eq(p->conns[i].instance, ref->inst, ref->inst_len))) {
-		i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst,
-		                     ref->inst_len);
+		/* pluto lists the states in the order of the connections: the
+		 * next connection is the likely one */
+		if (i >= 0 && (size_t)i + 1 < p->n_conns &&
+		    conn_is(&p->conns[i + 1], ref->name, ref->name_len, ref->inst, ref->inst_len))
+			i++;
+		else
+			i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len,
+			                     ref->inst, ref->inst_len);
 		if (i >= 0) {
 			p->sa_conn = i;
 			p->sa_name_len = ref->name_len;
