@@ -2,6 +2,7 @@
 #ifndef LSW_PARSER_INTERNAL_H
 #define LSW_PARSER_INTERNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -160,9 +161,57 @@ static inline bool lsw_eq_words(const char *a, const char *b, size_t n)
 			return false;
 	return true;
 }
-bool lsw_parse_u32(const char **pp, uint32_t *out);
-bool lsw_parse_u64(const char **pp, uint64_t *out);
-bool lsw_parse_long(const char **pp, long *out);
+/* Decimal numbers at *pp; *pp is moved past them. false (and *pp kept) on
+ * no digit or overflow. Inline: a status has several per line. */
+static inline bool lsw_parse_u64(const char **pp, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	/* 19 digits cannot overflow: no check on those */
+	for (int i = 0; i < 19 && *p >= '0' && *p <= '9'; i++, p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		/* v * 10 + d > UINT64_MAX, without a division per digit */
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	*pp = p;
+	return true;
+}
+
+static inline bool lsw_parse_u32(const char **pp, uint32_t *out)
+{
+	const char *p = *pp;
+	uint64_t v;
+
+	if (!lsw_parse_u64(&p, &v) || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	*pp = p;
+	return true;
+}
+
+static inline bool lsw_parse_long(const char **pp, long *out)
+{
+	const char *p = *pp;
+	bool neg = *p == '-';
+	uint64_t v;
+
+	if (neg)
+		p++;
+	if (!lsw_parse_u64(&p, &v) || v > (uint64_t)LONG_MAX)
+		return false;
+	*out = neg ? -(long)v : (long)v;
+	*pp = p;
+	return true;
+}
 const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn_ref *ref);
 void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out);
 const char *lsw_peer_address(const char *s, size_t n, size_t *len);

@@ -99,10 +99,39 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(x->c->instance, y->c->instance);
 }
 
+/* Bottom-up merge sort of keys (tmp: room for n more), stable; the direct
+ * calls of cmp_key() are cheaper than qsort()'s, and most compares end on
+ * the integer keys. */
+static void merge_sort_keys(struct conn_key *keys, struct conn_key *tmp, size_t n)
+{
+	struct conn_key *src = keys, *dst = tmp;
+
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				dst[k++] = cmp_key(&src[j], &src[i]) < 0 ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		struct conn_key *t = src;
+
+		src = dst;
+		dst = t;
+	}
+	if (src != keys)
+		memcpy(keys, src, n * sizeof(*keys));
+}
+
 /* conns in cmp_conn() order; -1 when out of memory (conns unchanged). */
 static int sort_conns(struct lsw_connection *conns, size_t n)
 {
-	struct conn_key *keys = n <= SIZE_MAX / sizeof(*keys) ? malloc(n * sizeof(*keys)) : NULL;
+	struct conn_key *keys =
+	    n <= SIZE_MAX / 2 / sizeof(*keys) ? malloc(2 * n * sizeof(*keys)) : NULL;
 	size_t *perm = n <= SIZE_MAX / sizeof(*perm) ? malloc(n * sizeof(*perm)) : NULL;
 	struct lsw_connection tmp;
 
@@ -117,7 +146,7 @@ static int sort_conns(struct lsw_connection *conns, size_t n)
 		keys[i].c = &conns[i];
 		keys[i].idx = i;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_key);
+	merge_sort_keys(keys, keys + n, n);
 	for (size_t i = 0; i < n; i++)
 		perm[i] = keys[i].idx;
 	free(keys);
@@ -132,18 +161,41 @@ struct serial_key {
 	uint32_t serial, idx;
 };
 
-static int cmp_serial_key(const void *a, const void *b)
-{
-	const struct serial_key *x = a, *y = b;
-
-	return x->serial < y->serial ? -1 : x->serial > y->serial;
-}
-
 /* arr: n records of size bytes, each with a uint32_t serial at offset off,
  * tmp room for one; -1 when out of memory (arr unchanged). */
+/* LSD radix sort of keys by serial, a byte per pass (tmp: room for n
+ * more); a pass where all keys share the byte is skipped. */
+static void radix_sort_serials(struct serial_key *keys, struct serial_key *tmp, size_t n)
+{
+	struct serial_key *src = keys, *dst = tmp;
+
+	for (unsigned shift = 0; shift < 32; shift += 8) {
+		size_t count[256] = {0}, pos = 0;
+
+		for (size_t i = 0; i < n; i++)
+			count[src[i].serial >> shift & 0xff]++;
+		if (count[src[0].serial >> shift & 0xff] == n)
+			continue;
+		for (size_t b = 0; b < 256; b++) {
+			size_t c = count[b];
+
+			count[b] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[src[i].serial >> shift & 0xff]++] = src[i];
+		struct serial_key *t = src;
+
+		src = dst;
+		dst = t;
+	}
+	if (src != keys)
+		memcpy(keys, src, n * sizeof(*keys));
+}
+
 static int sort_by_serial(void *arr, size_t n, size_t size, size_t off, void *tmp)
 {
-	struct serial_key *keys = n <= UINT32_MAX ? malloc(n * sizeof(*keys)) : NULL;
+	struct serial_key *keys = n <= UINT32_MAX ? malloc(2 * n * sizeof(*keys)) : NULL;
 	size_t *perm = keys ? malloc(n * sizeof(*perm)) : NULL;
 	const char *a = arr;
 
@@ -156,7 +208,7 @@ static int sort_by_serial(void *arr, size_t n, size_t size, size_t off, void *tm
 		memcpy(&keys[i].serial, a + i * size + off, sizeof(uint32_t));
 		keys[i].idx = (uint32_t)i;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_serial_key);
+	radix_sort_serials(keys, keys + n, n);
 	for (size_t i = 0; i < n; i++)
 		perm[i] = keys[i].idx;
 	free(keys);

@@ -58,7 +58,7 @@ static const struct lsw_state_info *state_lookup(struct lsw_state_memo *m, bool 
 	for (size_t i = 0; i < 4; i++) {
 		info = m->info[i];
 		/* len is the whole length of the remembered name: equal bytes, equal name */
-		if (info && m->len[i] == n && lsw_mem_eq(story ? info->story : info->token, s, n))
+		if (info && m->len[i] == n && lsw_eq_words(story ? info->story : info->token, s, n))
 			return info;
 	}
 	info = story ? lsw_state_by_story(s, n) : lsw_state_by_token(s, n);
@@ -146,12 +146,28 @@ struct state_fields {
 	struct lsw_event ev_local[8];
 };
 
+/* Byte classes: 1 = A-Z 0-9 _ (state names), 2 = a-z (with 1: event words). */
+#define U 1
+#define L 2
+static const unsigned char cls[256] = {
+    ['0'] = U, ['1'] = U, ['2'] = U, ['3'] = U, ['4'] = U, ['5'] = U, ['6'] = U, ['7'] = U,
+    ['8'] = U, ['9'] = U, ['_'] = U, ['A'] = U, ['B'] = U, ['C'] = U, ['D'] = U, ['E'] = U,
+    ['F'] = U, ['G'] = U, ['H'] = U, ['I'] = U, ['J'] = U, ['K'] = U, ['L'] = U, ['M'] = U,
+    ['N'] = U, ['O'] = U, ['P'] = U, ['Q'] = U, ['R'] = U, ['S'] = U, ['T'] = U, ['U'] = U,
+    ['V'] = U, ['W'] = U, ['X'] = U, ['Y'] = U, ['Z'] = U, ['a'] = L, ['b'] = L, ['c'] = L,
+    ['d'] = L, ['e'] = L, ['f'] = L, ['g'] = L, ['h'] = L, ['i'] = L, ['j'] = L, ['k'] = L,
+    ['l'] = L, ['m'] = L, ['n'] = L, ['o'] = L, ['p'] = L, ['q'] = L, ['r'] = L, ['s'] = L,
+    ['t'] = L, ['u'] = L, ['v'] = L, ['w'] = L, ['x'] = L, ['y'] = L, ['z'] = L,
+};
+#undef U
+#undef L
+
 static bool is_upper_token(const char *s, size_t n)
 {
 	if (n == 0 || !(s[0] >= 'A' && s[0] <= 'Z'))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		if (cls[(unsigned char)s[i]] != 1)
 			return false;
 	return true;
 }
@@ -182,54 +198,46 @@ static const char *parse_port(const char *s, struct state_fields *f)
 static int state_item(struct lsw_parser *p, struct state_fields *f, const char *s, size_t n,
                       size_t *cap)
 {
-	const char *in = NULL;
+	/* "WORD in N": the word runs to the first blank, so only that blank can
+	 * start the " in " (one after it would follow a non-word byte) */
+	size_t nl = 0;
 
-	for (size_t i = 0; i + 4 <= n; i++)
-		if (memcmp(s + i, " in ", 4) == 0) {
-			in = s + i;
-			break;
+	while (nl < n && cls[(unsigned char)s[nl]])
+		nl++;
+	if (nl > 0 && nl + 4 <= n && memcmp(s + nl, " in ", 4) == 0) {
+		const char *in = s + nl;
+
+		if (nl == 4 && memcmp(s, "none", 4) == 0)
+			return 0; /* <= 4.4: "none in -1s" when no event */
+		const char *v = in + 4;
+		long sec = LSW_ABSENT;
+
+		while (*v == ' ')
+			v++;
+		if (!lsw_parse_long(&v, &sec))
+			sec = LSW_ABSENT; /* "XXs" */
+		if (*cap == 0) {
+			/* a line has a few events: no malloc per line */
+			f->events = f->ev_local;
+			*cap = sizeof(f->ev_local) / sizeof(f->ev_local[0]);
 		}
-	if (in && in > s) {
-		size_t nl = (size_t)(in - s);
-		bool word = true;
+		if (f->n_events == *cap) {
+			size_t ncap = *cap * 2;
+			bool local = f->events == f->ev_local;
+			struct lsw_event *e =
+			    realloc(local ? NULL : f->events, ncap * sizeof(*e));
 
-		for (size_t i = 0; i < nl; i++)
-			if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-			      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-				word = false;
-		if (word) {
-			if (nl == 4 && memcmp(s, "none", 4) == 0)
-				return 0; /* <= 4.4: "none in -1s" when no event */
-			const char *v = in + 4;
-			long sec = LSW_ABSENT;
-
-			while (*v == ' ')
-				v++;
-			if (!lsw_parse_long(&v, &sec))
-				sec = LSW_ABSENT; /* "XXs" */
-			if (*cap == 0) {
-				/* a line has a few events: no malloc per line */
-				f->events = f->ev_local;
-				*cap = sizeof(f->ev_local) / sizeof(f->ev_local[0]);
-			}
-			if (f->n_events == *cap) {
-				size_t ncap = *cap * 2;
-				bool local = f->events == f->ev_local;
-				struct lsw_event *e =
-				    realloc(local ? NULL : f->events, ncap * sizeof(*e));
-
-				if (!e)
-					return -1;
-				if (local)
-					memcpy(e, f->ev_local, sizeof(f->ev_local));
-				f->events = e;
-				*cap = ncap;
-			}
-			f->events[f->n_events].name = event_name(p, s, nl);
-			f->events[f->n_events].seconds = sec;
-			f->n_events++;
-			return 0;
+			if (!e)
+				return -1;
+			if (local)
+				memcpy(e, f->ev_local, sizeof(f->ev_local));
+			f->events = e;
+			*cap = ncap;
 		}
+		f->events[f->n_events].name = event_name(p, s, nl);
+		f->events[f->n_events].seconds = sec;
+		f->n_events++;
+		return 0;
 	}
 	const char *q;
 

@@ -15,56 +15,6 @@ bool lsw_is_blank(const char *s)
 	return true;
 }
 
-bool lsw_parse_u64(const char **pp, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-
-	if (*p < '0' || *p > '9')
-		return false;
-	/* 19 digits cannot overflow: no check on those */
-	for (int i = 0; i < 19 && *p >= '0' && *p <= '9'; i++, p++)
-		v = v * 10 + (unsigned)(*p - '0');
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		/* v * 10 + d > UINT64_MAX, without a division per digit */
-		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	*pp = p;
-	return true;
-}
-
-bool lsw_parse_u32(const char **pp, uint32_t *out)
-{
-	const char *p = *pp;
-	uint64_t v;
-
-	if (!lsw_parse_u64(&p, &v) || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	*pp = p;
-	return true;
-}
-
-bool lsw_parse_long(const char **pp, long *out)
-{
-	const char *p = *pp;
-	bool neg = *p == '-';
-	uint64_t v;
-
-	if (neg)
-		p++;
-	if (!lsw_parse_u64(&p, &v) || v > (uint64_t)LONG_MAX)
-		return false;
-	*out = neg ? -(long)v : (long)v;
-	*pp = p;
-	return true;
-}
-
 static const char *skip_instance(const char *p)
 {
 	while (*p == '[') {
