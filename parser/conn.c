@@ -298,7 +298,7 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 	switch (s[0]) {
 	case 'p':
 		if ((q = lsw_skip_prefix(s, "policy: "))) {
-			size_t n = strlen(q);
+			size_t n = (size_t)(p->line_end - q);
 
 			if (n && q[n - 1] == ';')
 				n--;
@@ -346,16 +346,16 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 	case 'I':
 		if ((q = lsw_skip_prefix(s, "IKEv1 algorithm newest: ")) ||
 		    (q = lsw_skip_prefix(s, "IKE algorithm newest: "))) {
-			set_str(p, &c->ike_alg_newest, q, strlen(q));
+			set_str(p, &c->ike_alg_newest, q, (size_t)(p->line_end - q));
 			ike_version_hint(p, c, LSW_IKEV1);
 		} else if ((q = lsw_skip_prefix(s, "IKEv2 algorithm newest: "))) {
-			set_str(p, &c->ike_alg_newest, q, strlen(q));
+			set_str(p, &c->ike_alg_newest, q, (size_t)(p->line_end - q));
 			ike_version_hint(p, c, LSW_IKEV2);
 		}
 		break;
 	case 'E':
 		if ((q = lsw_skip_prefix(s, "ESP algorithm newest: ")))
-			set_str(p, &c->esp_alg_newest, q, strlen(q));
+			set_str(p, &c->esp_alg_newest, q, (size_t)(p->line_end - q));
 		break;
 	case 'v':
 	case 'l':
@@ -363,7 +363,8 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 			ike_version_hint(p, c, LSW_IKEV2);
 		break;
 	case 'o':
-		if (lsw_skip_prefix(s, "our idtype:")) {
+		/* nothing to do once the first line gave both hosts */
+		if ((!c->local_host || !c->remote_host) && lsw_skip_prefix(s, "our idtype:")) {
 			/* our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; their id=@east */
 			const char *a = strstr(s, "; our id=");
 			const char *b = strstr(s, "; their idtype:");

@@ -104,6 +104,10 @@ struct lsw_parser {
 	char *conn_prefix;
 	size_t conn_prefix_len, conn_prefix_cap;
 	long prefix_conn;
+	/* the (interned) address string parsed last, and its address */
+	const char *addr_str;
+	size_t addr_len;
+	struct lsw_addr addr;
 	/* the policy last looked at for NEVER_NEGOTIATE, and the answer */
 	const char *shunt_policy;
 	bool shunt;
@@ -214,6 +218,9 @@ static inline bool lsw_parse_long(const char **pp, long *out)
 }
 const char *lsw_parse_conn_ref(const char *s, const char *limit, struct lsw_conn_ref *ref);
 void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out);
+/* lsw_parse_addr() of a string stored in the arena (never changed, so its
+ * address names its text): an IKE SA and its Child SA share the peer. */
+void lsw_parse_stored_addr(struct lsw_parser *p, const char *s, size_t n, struct lsw_addr *out);
 const char *lsw_peer_address(const char *s, size_t n, size_t *len);
 bool lsw_is_blank(const char *s);
 /* The first " Traffic:" in s..end (strstr without the NUL scan), or NULL. */

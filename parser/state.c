@@ -454,7 +454,7 @@ enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial,
 		c->from_status = true;
 		if (peer) {
 			c->peer = peer;
-			lsw_parse_addr(peer, f.peer_len, &c->peer_addr);
+			lsw_parse_stored_addr(p, peer, f.peer_len, &c->peer_addr);
 		}
 		c->peer_port = f.port;
 		c->tcp = f.tcp;
@@ -477,7 +477,7 @@ enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial,
 		i->from_status = true;
 		if (peer) {
 			i->peer = peer;
-			lsw_parse_addr(peer, f.peer_len, &i->peer_addr);
+			lsw_parse_stored_addr(p, peer, f.peer_len, &i->peer_addr);
 		}
 		i->peer_port = f.port;
 		i->tcp = f.tcp;

@@ -151,7 +151,10 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 		const char *a = lsw_peer_address(peer, peer_len, &n);
 
 		c->peer = lsw_strdup(p, a, n);
-		lsw_parse_addr(a, n, &c->peer_addr);
+		if (c->peer)
+			lsw_parse_stored_addr(p, c->peer, n, &c->peer_addr);
+		else
+			lsw_parse_addr(a, n, &c->peer_addr);
 	}
 	if (any)
 		c->mode = tunnel ? LSW_MODE_TUNNEL : LSW_MODE_TRANSPORT;
@@ -209,7 +212,10 @@ enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
 		const char *a = lsw_peer_address(rest + 1, (size_t)(kv - rest - 1), &n);
 
 		c->peer = lsw_strdup(p, a, n);
-		lsw_parse_addr(a, n, &c->peer_addr);
+		if (c->peer)
+			lsw_parse_stored_addr(p, c->peer, n, &c->peer_addr);
+		else
+			lsw_parse_addr(a, n, &c->peer_addr);
 	}
 	/* One pass over the ", key=value" list. Values end at the next ", ",
 	 * except id='...' (DNs hold ", ", and a "'" is not escaped: it runs to

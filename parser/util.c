@@ -141,6 +141,18 @@ void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out)
 		memset(out, 0, sizeof(*out));
 }
 
+void lsw_parse_stored_addr(struct lsw_parser *p, const char *s, size_t n, struct lsw_addr *out)
+{
+	if (s == p->addr_str && n == p->addr_len) {
+		*out = p->addr;
+		return;
+	}
+	lsw_parse_addr(s, n, out);
+	p->addr_str = s;
+	p->addr_len = n;
+	p->addr = *out;
+}
+
 /* The peer address inside a printed connection suffix: "192.1.2.23",
  * "...192.1.2.23", "10.0.10.1/32=== ...192.1.2.23===10.0.0.1/32". */
 const char *lsw_peer_address(const char *s, size_t n, size_t *len)
