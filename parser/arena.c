@@ -198,7 +198,7 @@ int lsw_conn_map_put(struct lsw_conn_map *m, const struct lsw_connection *conns,
 {
 	if (idx >= UINT32_MAX - 1)
 		return -1;
-	if ((m->n + 1) * 2 > m->cap) {
+	if ((m->n + 1) * 4 > m->cap * 3) { /* at most 3/4 full, as the serial map */
 		size_t cap = m->cap ? m->cap * 2 : 64;
 		struct lsw_conn_slot *slots = calloc(cap, sizeof(*slots));
 

@@ -9,6 +9,14 @@
 
 #include "internal.h"
 
+/* s..end starts with the string literal lit (a memcmp of constant size,
+ * which the compiler inlines). */
+#define starts(s, end, lit)                                                                        \
+	((size_t)((end) - (s)) >= sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
+/* lsw_skip_prefix() within the current line, whose end parse_line() keeps. */
+#define skip_lit(p, s, lit) (starts((s), (p)->line_end, lit) ? (s) + sizeof(lit) - 1 : NULL)
+
 /* ID end flags of <= 5.2: "MS", "+MC", "+S=C" ... ("[@road,+MC+XC+S=C]"). */
 static bool id_flags(const char *s, size_t n)
 {
@@ -297,15 +305,15 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 	 * goes to the only prefixes that can match */
 	switch (s[0]) {
 	case 'p':
-		if ((q = lsw_skip_prefix(s, "policy: "))) {
+		if ((q = skip_lit(p, s, "policy: "))) {
 			size_t n = (size_t)(p->line_end - q);
 
 			if (n && q[n - 1] == ';')
 				n--;
 			set_str(p, &c->policy, q, n);
-			if (lsw_skip_prefix(q, "IKEv1+"))
+			if (skip_lit(p, q, "IKEv1+"))
 				c->ike_version = LSW_IKEV1;
-			else if (lsw_skip_prefix(q, "IKEv2+"))
+			else if (skip_lit(p, q, "IKEv2+"))
 				c->ike_version = LSW_IKEV2;
 			else if (strstr(q, "NEVER_NEGOTIATE"))
 				c->ike_version = LSW_IKE_UNKNOWN; /* a shunt: no IKE at all */
@@ -316,14 +324,14 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 		}
 		break;
 	case 'n':
-		if (lsw_skip_prefix(s, "newest ISAKMP SA: #") ||
-		    lsw_skip_prefix(s, "newest IKE SA: #")) {
+		if (starts(s, p->line_end, "newest ISAKMP SA: #") ||
+		    starts(s, p->line_end, "newest IKE SA: #")) {
 			c->newest_ike_sa = serial_after(s, " SA: #");
 			c->newest_child_sa = serial_after(s, "newest IPsec SA: #");
 		}
 		break;
 	case 'r':
-		if ((q = lsw_skip_prefix(s, "routing: "))) {
+		if ((q = skip_lit(p, s, "routing: "))) {
 			/* 5.x: routing: R; owner: Child SA #2; established IKE SA: #3;
 			 * established Child SA: #2; */
 			size_t n = strcspn(q, ";");
@@ -344,27 +352,28 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 		}
 		break;
 	case 'I':
-		if ((q = lsw_skip_prefix(s, "IKEv1 algorithm newest: ")) ||
-		    (q = lsw_skip_prefix(s, "IKE algorithm newest: "))) {
+		if ((q = skip_lit(p, s, "IKEv1 algorithm newest: ")) ||
+		    (q = skip_lit(p, s, "IKE algorithm newest: "))) {
 			set_str(p, &c->ike_alg_newest, q, (size_t)(p->line_end - q));
 			ike_version_hint(p, c, LSW_IKEV1);
-		} else if ((q = lsw_skip_prefix(s, "IKEv2 algorithm newest: "))) {
+		} else if ((q = skip_lit(p, s, "IKEv2 algorithm newest: "))) {
 			set_str(p, &c->ike_alg_newest, q, (size_t)(p->line_end - q));
 			ike_version_hint(p, c, LSW_IKEV2);
 		}
 		break;
 	case 'E':
-		if ((q = lsw_skip_prefix(s, "ESP algorithm newest: ")))
+		if ((q = skip_lit(p, s, "ESP algorithm newest: ")))
 			set_str(p, &c->esp_alg_newest, q, (size_t)(p->line_end - q));
 		break;
 	case 'v':
 	case 'l':
-		if (lsw_skip_prefix(s, "v2-auth-hash-policy:") || lsw_skip_prefix(s, "liveness:"))
+		if (starts(s, p->line_end, "v2-auth-hash-policy:") ||
+		    starts(s, p->line_end, "liveness:"))
 			ike_version_hint(p, c, LSW_IKEV2);
 		break;
 	case 'o':
 		/* nothing to do once the first line gave both hosts */
-		if ((!c->local_host || !c->remote_host) && lsw_skip_prefix(s, "our idtype:")) {
+		if ((!c->local_host || !c->remote_host) && starts(s, p->line_end, "our idtype:")) {
 			/* our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; their id=@east */
 			const char *a = strstr(s, "; our id=");
 			const char *b = strstr(s, "; their idtype:");
@@ -383,10 +392,6 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 	}
 }
 
-/* s..end starts with the string literal lit (a memcmp of constant size,
- * which the compiler inlines). */
-#define starts(s, end, lit)                                                                        \
-	((size_t)((end) - (s)) >= sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
 
 bool lsw_conn_detail_skip(const struct lsw_parser *p, const char *s, const char *end)
 {

@@ -43,15 +43,14 @@ static int cmp_child(const void *a, const void *b)
  * tie. Sorting the small keys, not the records, keeps the sort in cache. */
 struct conn_key {
 	uint64_t name, inst;
-	const struct lsw_connection *c;
-	size_t idx;
+	uint32_t idx; /* < n, which the connection map keeps below UINT32_MAX */
 };
 
 /* Put the n records of arr (size bytes each) in the order perm gives
  * (perm[i] = index of the record that goes to i), in place: one cycle at
  * a time through tmp, no second array (whose pages would all fault in).
  * perm is used up. */
-static void permute(char *arr, size_t size, size_t n, size_t *perm, void *tmp)
+static void permute(char *arr, size_t size, size_t n, uint32_t *perm, void *tmp)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (perm[i] == i)
@@ -62,7 +61,7 @@ static void permute(char *arr, size_t size, size_t n, size_t *perm, void *tmp)
 		for (;;) {
 			size_t k = perm[j];
 
-			perm[j] = j;
+			perm[j] = (uint32_t)j;
 			if (k == i) {
 				memcpy(arr + j * size, tmp, size);
 				break;
@@ -85,24 +84,25 @@ static uint64_t key8(const char *s)
 	return k;
 }
 
-static int cmp_key(const void *a, const void *b)
+static int cmp_key(const struct conn_key *x, const struct conn_key *y,
+                   const struct lsw_connection *conns)
 {
-	const struct conn_key *x = a, *y = b;
 	int c;
 
 	if (x->name != y->name)
 		return x->name < y->name ? -1 : 1;
-	if ((c = strcmp(x->c->name, y->c->name)))
+	if ((c = strcmp(conns[x->idx].name, conns[y->idx].name)))
 		return c;
 	if (x->inst != y->inst)
 		return x->inst < y->inst ? -1 : 1;
-	return strcmp(x->c->instance, y->c->instance);
+	return strcmp(conns[x->idx].instance, conns[y->idx].instance);
 }
 
 /* Bottom-up merge sort of keys (tmp: room for n more), stable; the direct
  * calls of cmp_key() are cheaper than qsort()'s, and most compares end on
  * the integer keys. */
-static void merge_sort_keys(struct conn_key *keys, struct conn_key *tmp, size_t n)
+static void merge_sort_keys(struct conn_key *keys, struct conn_key *tmp, size_t n,
+                            const struct lsw_connection *conns)
 {
 	struct conn_key *src = keys, *dst = tmp;
 
@@ -112,7 +112,7 @@ static void merge_sort_keys(struct conn_key *keys, struct conn_key *tmp, size_t 
 			size_t i = lo, j = mid, k = lo;
 
 			while (i < mid && j < hi)
-				dst[k++] = cmp_key(&src[j], &src[i]) < 0 ? src[j++] : src[i++];
+				dst[k++] = cmp_key(&src[j], &src[i], conns) < 0 ? src[j++] : src[i++];
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)
@@ -130,28 +130,26 @@ static void merge_sort_keys(struct conn_key *keys, struct conn_key *tmp, size_t 
 /* conns in cmp_conn() order; -1 when out of memory (conns unchanged). */
 static int sort_conns(struct lsw_connection *conns, size_t n)
 {
+	/* keys, then room for the merge; the permutation goes there after */
 	struct conn_key *keys =
-	    n <= SIZE_MAX / 2 / sizeof(*keys) ? malloc(2 * n * sizeof(*keys)) : NULL;
-	size_t *perm = n <= SIZE_MAX / sizeof(*perm) ? malloc(n * sizeof(*perm)) : NULL;
+	    n <= UINT32_MAX && n <= SIZE_MAX / 2 / sizeof(*keys) ? malloc(2 * n * sizeof(*keys))
+	                                                         : NULL;
 	struct lsw_connection tmp;
 
-	if (!keys || !perm) {
-		free(keys);
-		free(perm);
+	if (!keys)
 		return -1;
-	}
 	for (size_t i = 0; i < n; i++) {
 		keys[i].name = key8(conns[i].name);
 		keys[i].inst = key8(conns[i].instance);
-		keys[i].c = &conns[i];
-		keys[i].idx = i;
+		keys[i].idx = (uint32_t)i;
 	}
-	merge_sort_keys(keys, keys + n, n);
+	merge_sort_keys(keys, keys + n, n, conns);
+	uint32_t *perm = (uint32_t *)(keys + n);
+
 	for (size_t i = 0; i < n; i++)
 		perm[i] = keys[i].idx;
-	free(keys);
 	permute((char *)conns, sizeof(*conns), n, perm, &tmp);
-	free(perm);
+	free(keys);
 	return 0;
 }
 
@@ -161,8 +159,6 @@ struct serial_key {
 	uint32_t serial, idx;
 };
 
-/* arr: n records of size bytes, each with a uint32_t serial at offset off,
- * tmp room for one; -1 when out of memory (arr unchanged). */
 /* LSD radix sort of keys by serial, a byte per pass (tmp: room for n
  * more); a pass where all keys share the byte is skipped. */
 static void radix_sort_serials(struct serial_key *keys, struct serial_key *tmp, size_t n)
@@ -193,27 +189,26 @@ static void radix_sort_serials(struct serial_key *keys, struct serial_key *tmp, 
 		memcpy(keys, src, n * sizeof(*keys));
 }
 
+/* arr: n records of size bytes, each with a uint32_t serial at offset off,
+ * tmp room for one; -1 when out of memory (arr unchanged). */
 static int sort_by_serial(void *arr, size_t n, size_t size, size_t off, void *tmp)
 {
 	struct serial_key *keys = n <= UINT32_MAX ? malloc(2 * n * sizeof(*keys)) : NULL;
-	size_t *perm = keys ? malloc(n * sizeof(*perm)) : NULL;
 	const char *a = arr;
 
-	if (!keys || !perm) {
-		free(keys);
-		free(perm);
+	if (!keys)
 		return -1;
-	}
 	for (size_t i = 0; i < n; i++) {
 		memcpy(&keys[i].serial, a + i * size + off, sizeof(uint32_t));
 		keys[i].idx = (uint32_t)i;
 	}
 	radix_sort_serials(keys, keys + n, n);
+	uint32_t *perm = (uint32_t *)(keys + n);
+
 	for (size_t i = 0; i < n; i++)
 		perm[i] = keys[i].idx;
-	free(keys);
 	permute(arr, size, n, perm, tmp);
-	free(perm);
+	free(keys);
 	return 0;
 }
 
