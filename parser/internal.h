@@ -223,6 +223,8 @@ void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out);
 void lsw_parse_stored_addr(struct lsw_parser *p, const char *s, size_t n, struct lsw_addr *out);
 const char *lsw_peer_address(const char *s, size_t n, size_t *len);
 bool lsw_is_blank(const char *s);
+/* The first ", " in s..end (strstr without the NUL scan), or NULL. */
+const char *lsw_find_sep(const char *s, const char *end);
 /* The first " Traffic:" in s..end (strstr without the NUL scan), or NULL. */
 const char *lsw_find_traffic(const char *s, const char *end);
 

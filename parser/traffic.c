@@ -196,7 +196,8 @@ enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
                                       const struct lsw_conn_ref *ref, const char *rest)
 {
 	/* The connection suffix ends at the first ", " (OE clients may hold a blank). */
-	const char *kv = strstr(rest, ", ");
+	const char *end = p->line_end;
+	const char *kv = lsw_find_sep(rest, end);
 
 	if (!kv)
 		return LSW_LINE_UNKNOWN;
@@ -227,24 +228,24 @@ enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
 		const char *k = seg + 2, *next;
 
 		if ((v = lsw_skip_prefix(k, "id='"))) {
-			const char *q = strrchr(v, '\'');
+			const char *q = memrchr(v, '\'', (size_t)(end - v));
 
 			if (!q)
 				break; /* cut before the closing quote: the ID is not known */
 			c->remote_id = lsw_strdup(p, v, (size_t)(q - v));
-			seg = strstr(q, ", ");
+			seg = lsw_find_sep(q, end);
 			continue;
 		}
 		if ((v = lsw_skip_prefix(k, "username="))) {
-			next = strstr(v, ", type=");
+			next = memmem(v, (size_t)(end - v), ", type=", 7);
 			if (!next)
-				next = strstr(v, ", ");
-			c->username = lsw_strdup(p, v, next ? (size_t)(next - v) : strlen(v));
+				next = lsw_find_sep(v, end);
+			c->username = lsw_strdup(p, v, (size_t)((next ? next : end) - v));
 			seg = next;
 			continue;
 		}
-		next = strstr(k, ", ");
-		n = next ? (size_t)(next - k) : strlen(k);
+		next = lsw_find_sep(k, end);
+		n = (size_t)((next ? next : end) - k);
 		if ((v = lsw_skip_prefix(k, "type="))) {
 			c->type = lsw_strdup(p, v, n - 5);
 		} else if ((v = lsw_skip_prefix(k, "add_time="))) {

@@ -29,6 +29,14 @@ static const char *skip_instance(const char *p)
 	return p;
 }
 
+const char *lsw_find_sep(const char *s, const char *end)
+{
+	for (const char *c = s; c < end && (c = memchr(c, ',', (size_t)(end - c))); c++)
+		if (c + 1 < end && c[1] == ' ')
+			return c;
+	return NULL;
+}
+
 const char *lsw_find_traffic(const char *s, const char *end)
 {
 	for (const char *t = s; t < end && (t = memchr(t, 'T', (size_t)(end - t))); t++)
