@@ -101,7 +101,8 @@ static void reload(struct lsw_config *cfg, int argc, char *argv[], struct lsw_co
 		snmp_log(LOG_WARNING, "SIGHUP: agentx-socket changes take effect at restart\n");
 	lsw_config_free(cfg);
 	*cfg = nc;
-	snmp_log(LOG_INFO, "SIGHUP: configuration reloaded (interval %u s)\n", cfg->interval);
+	snmp_log(LOG_INFO, "SIGHUP: configuration reloaded (interval %g s)\n",
+	         cfg->interval_ms / 1000.0);
 }
 
 static void setup_logging(const struct lsw_config *cfg)
@@ -198,8 +199,8 @@ int lsw_agent_main(int argc, char *argv[])
 		snmp_log(LOG_ERR, "cannot schedule polls\n");
 		goto out;
 	}
-	snmp_log(LOG_INFO, "%s %s started (%s, every %u s)\n", LSW_APP_NAME, LSW_VERSION,
-	         cfg.status_file ? cfg.status_file : "ipsec whack", cfg.interval);
+	snmp_log(LOG_INFO, "%s %s started (%s, every %g s)\n", LSW_APP_NAME, LSW_VERSION,
+	         cfg.status_file ? cfg.status_file : "ipsec whack", cfg.interval_ms / 1000.0);
 	while (!stop_requested) {
 		agent_check_and_process(1);
 		cloexec_snmp_fds();

@@ -21,6 +21,19 @@ enum step {
 	STEP_IDLE,
 	STEP_STATUS,
 	STEP_TRAFFIC,
+	STEP_VIEW,   /* parsed: build the tables at the next turn of the loop */
+	STEP_NOTIFY, /* swapped in: notifications and the old view, next turn */
+};
+
+/* One poll's parse, fed piece by piece as the output is read: nothing is
+ * held whole, and the work is spread over the event loop's turns. */
+struct feed {
+	struct lsw_parser *parser;
+	size_t status_len;
+	char status_last; /* last byte of the status text */
+	char first[81];   /* its first line (80 bytes at most), for an error */
+	size_t first_len;
+	bool first_done;
 };
 
 struct lsw_collector {
@@ -29,11 +42,15 @@ struct lsw_collector {
 	struct lsw_view *view;
 
 	enum step step;
-	struct lsw_proc *proc;
+	struct lsw_proc *proc; /* whack mode: the command running */
+	int file_fd;           /* file mode: the file being read, else -1 */
+	char file_name[256];   /* its path, for errors */
+	size_t file_len;
 	bool fds_registered;
-	char *status_out;
-	size_t status_len;
-	unsigned poll_alarm, timeout_alarm, reap_alarm;
+	struct feed feed;
+	struct lsw_snapshot *pending; /* STEP_VIEW: the new snapshot */
+	struct lsw_view *replaced;    /* STEP_NOTIFY: the view it replaced */
+	unsigned poll_alarm, timeout_alarm, reap_alarm, stage_alarm;
 
 	unsigned long successes, failures;
 	bool had_good, failing;
@@ -56,7 +73,7 @@ static int copy_str(char **dst, const char *src)
 
 static int copy_config(struct lsw_config *dst, const struct lsw_config *src)
 {
-	dst->interval = src->interval;
+	dst->interval_ms = src->interval_ms;
 	dst->timeout = src->timeout;
 	dst->max_output = src->max_output;
 	if (copy_str(&dst->ipsec, src->ipsec ? src->ipsec : LSW_DEFAULT_IPSEC) < 0 ||
@@ -74,6 +91,7 @@ struct lsw_collector *lsw_collector_new(const struct lsw_config *cfg, struct lsw
 	if (c == NULL)
 		return NULL;
 	c->notify = notify;
+	c->file_fd = -1;
 	if (copy_config(&c->cfg, cfg) < 0) {
 		lsw_collector_free(c);
 		return NULL;
@@ -103,7 +121,8 @@ void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector
 		out->snapshot_age = (long)(now.tv_sec - c->last_good_mono.tv_sec);
 	}
 	out->last_error = c->last_error;
-	out->interval = c->cfg.interval;
+	/* lsPollInterval is in whole seconds: a fraction (tests) rounds up. */
+	out->interval = (c->cfg.interval_ms + 999) / 1000;
 }
 
 static void set_err(char *err, size_t len, const char *fmt, ...)
@@ -117,43 +136,72 @@ static void set_err(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Length of the first line of text (at most 80), for an error message
- * such as "whack: Pluto is not running ...". */
-static int first_line_len(const char *text, size_t len)
+static int feed_begin(struct feed *f)
 {
-	const char *nl = memchr(text, '\n', len);
-	size_t n = nl ? (size_t)(nl - text) : len;
-
-	return n > 80 ? 80 : (int)n;
+	memset(f, 0, sizeof(*f));
+	f->parser = lsw_parser_new();
+	return f->parser ? 0 : -1;
 }
 
-int lsw_collector_parse(const char *status, size_t status_len, const char *traffic,
-                        size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen)
+static void feed_free(struct feed *f)
 {
-	struct lsw_parser *p;
+	lsw_parser_free(f->parser);
+	f->parser = NULL;
+}
+
+static int feed_status(struct feed *f, const char *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (!f->first_done) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len;
+
+		if (n > sizeof(f->first) - 1 - f->first_len)
+			n = sizeof(f->first) - 1 - f->first_len;
+		memcpy(f->first + f->first_len, buf, n);
+		f->first_len += n;
+		f->first_done = nl != NULL || f->first_len == sizeof(f->first) - 1;
+	}
+	f->status_len += len;
+	f->status_last = buf[len - 1];
+	return lsw_parser_feed(f->parser, buf, len);
+}
+
+/* A status text without a final newline must not glue its last line to
+ * the first trafficstatus line. */
+static int feed_status_end(struct feed *f)
+{
+	if (f->status_len > 0 && f->status_last != '\n')
+		return lsw_parser_feed(f->parser, "\n", 1);
+	return 0;
+}
+
+static int feed_traffic(struct feed *f, const char *buf, size_t len)
+{
+	return len > 0 ? lsw_parser_feed(f->parser, buf, len) : 0;
+}
+
+/* Build the snapshot and apply the failure rules of collector.h. The
+ * parser is gone afterwards, whatever happens. */
+static int feed_finish(struct feed *f, struct lsw_snapshot **out, char *err, size_t errlen)
+{
 	struct lsw_snapshot *s;
 	const struct lsw_totals *t;
 	bool totals;
 
 	*out = NULL;
-	if (status_len == 0) {
+	if (f->status_len == 0) {
+		feed_free(f);
 		set_err(err, errlen, "the status output is empty");
 		return -1;
 	}
-	p = lsw_parser_new();
-	if (p == NULL)
-		goto oom;
-	if (lsw_parser_feed(p, status, status_len) < 0)
-		goto oom_parser;
-	/* A status text without a final newline must not glue its last
-	 * line to the first trafficstatus line. */
-	if (status[status_len - 1] != '\n' && lsw_parser_feed(p, "\n", 1) < 0)
-		goto oom_parser;
-	if (traffic != NULL && traffic_len > 0 && lsw_parser_feed(p, traffic, traffic_len) < 0)
-		goto oom_parser;
-	s = lsw_parser_finish(p);
-	if (s == NULL)
-		goto oom;
+	s = lsw_parser_finish(f->parser);
+	f->parser = NULL;
+	if (s == NULL) {
+		set_err(err, errlen, "out of memory while parsing");
+		return -1;
+	}
 	t = &s->totals;
 	totals = t->conns_loaded != LSW_ABSENT || t->ike_total != LSW_ABSENT ||
 	         t->ipsec_total != LSW_ABSENT;
@@ -174,7 +222,7 @@ int lsw_collector_parse(const char *status, size_t status_len, const char *traff
 			    s->unparsed, s->lines);
 		else
 			set_err(err, errlen, "no connection, SA or total found in %zu lines: %.*s",
-			        s->lines, first_line_len(status, status_len), status);
+			        s->lines, (int)f->first_len, f->first);
 		goto fail;
 	}
 	*out = s;
@@ -182,43 +230,66 @@ int lsw_collector_parse(const char *status, size_t status_len, const char *traff
 fail:
 	lsw_snapshot_free(s);
 	return -1;
-oom_parser:
-	lsw_parser_free(p);
-oom:
-	set_err(err, errlen, "out of memory while parsing");
-	return -1;
 }
 
-int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
-                            size_t errlen)
+int lsw_collector_parse(const char *status, size_t status_len, const char *traffic,
+                        size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen)
+{
+	struct feed f;
+
+	*out = NULL;
+	if (feed_begin(&f) < 0 || feed_status(&f, status, status_len) < 0 ||
+	    feed_status_end(&f) < 0 ||
+	    (traffic != NULL && feed_traffic(&f, traffic, traffic_len) < 0)) {
+		feed_free(&f);
+		set_err(err, errlen, "out of memory while parsing");
+		return -1;
+	}
+	return feed_finish(&f, out, err, errlen);
+}
+
+/* Open a status file to read: a regular file of at most max bytes.
+ * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. */
+static int open_file(const char *path, size_t max, char *err, size_t errlen)
 {
 	struct stat st;
-	char *b = NULL;
-	size_t n = 0, cap;
-	int fd, rc = -1;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
-	*buf = NULL;
-	*len = 0;
-	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		set_err(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0) {
 		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
+		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		set_err(err, errlen, "%s: %s", path,
 		        S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
-		goto out;
+		goto fail;
 	}
 	if ((size_t)st.st_size > max) {
 		set_err(err, errlen, "%s: larger than max-output (%zu bytes)", path, max);
-		goto out;
+		goto fail;
 	}
-	cap = (size_t)st.st_size + 1;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
+                            size_t errlen)
+{
+	char *b = NULL;
+	size_t n = 0, cap = 4096;
+	int fd, rc = -1;
+
+	*buf = NULL;
+	*len = 0;
+	fd = open_file(path, max, err, errlen);
+	if (fd < 0)
+		return -1;
 	b = malloc(cap);
 	if (b == NULL) {
 		set_err(err, errlen, "%s: out of memory", path);
@@ -228,7 +299,6 @@ int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *le
 		ssize_t r;
 
 		if (n + 1 >= cap) {
-			/* The file grew while we read it. */
 			char *nb;
 
 			if (cap > max) {
@@ -266,33 +336,41 @@ out:
 	return rc;
 }
 
-/* A good snapshot: swap it in, tell the notifier, drop the old view. */
+/* A good snapshot: swap it in (the notifications come at the next step). */
 static void poll_succeeded(struct lsw_collector *c, struct lsw_snapshot *snap)
 {
-	struct lsw_view *old = c->view, *nv;
-	time_t now = time(NULL);
+	struct lsw_view *nv;
 
-	nv = lsw_view_new(snap, old, (uint32_t)netsnmp_get_agent_uptime());
+	nv = lsw_view_new(snap, c->view, (uint32_t)netsnmp_get_agent_uptime());
 	if (nv == NULL) {
 		c->failures++;
 		snprintf(c->last_error, sizeof(c->last_error), "out of memory building the tables");
 		snmp_log(LOG_ERR, "poll: %s\n", c->last_error);
 		return;
 	}
+	c->replaced = c->view;
 	c->view = nv;
-	if (c->notify != NULL)
-		lsw_notify_snapshot(c->notify, old ? old->snap : NULL, nv->snap, now);
-	lsw_view_free(old);
 	c->successes++;
 	if (c->failing)
 		snmp_log(LOG_NOTICE, "poll: working again\n");
 	c->had_good = true;
 	c->failing = false;
-	c->last_good = now;
+	c->last_good = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &c->last_good_mono);
 	c->last_error[0] = '\0';
-	if (c->notify != NULL)
-		lsw_notify_collector(c->notify, false, NULL, now);
+}
+
+/* Tell the notifier what changed, drop the old view. */
+static void poll_notify(struct lsw_collector *c)
+{
+	struct lsw_view *old = c->replaced;
+
+	c->replaced = NULL;
+	if (c->notify != NULL) {
+		lsw_notify_snapshot(c->notify, old ? old->snap : NULL, c->view->snap, c->last_good);
+		lsw_notify_collector(c->notify, false, NULL, c->last_good);
+	}
+	lsw_view_free(old);
 }
 
 /* Log once per run of failures: a dead pluto must not flood syslog. */
@@ -308,25 +386,17 @@ static void poll_failed(struct lsw_collector *c, const char *why)
 		lsw_notify_collector(c->notify, true, why, time(NULL));
 }
 
-static void finish(struct lsw_collector *c, const char *status, size_t slen, const char *traffic,
-                   size_t tlen)
-{
-	struct lsw_snapshot *snap;
-	char err[256];
-
-	if (lsw_collector_parse(status, slen, traffic, tlen, &snap, err, sizeof(err)) < 0)
-		poll_failed(c, err);
-	else
-		poll_succeeded(c, snap);
-}
-
 static void stop_fds(struct lsw_collector *c)
 {
-	if (c->fds_registered) {
+	if (!c->fds_registered)
+		return;
+	if (c->proc != NULL) {
 		unregister_readfd(lsw_proc_fd(c->proc));
 		unregister_readfd(lsw_proc_err_fd(c->proc));
-		c->fds_registered = false;
 	}
+	if (c->file_fd >= 0)
+		unregister_readfd(c->file_fd);
+	c->fds_registered = false;
 }
 
 static void stop_alarm(unsigned *reg)
@@ -337,7 +407,15 @@ static void stop_alarm(unsigned *reg)
 	}
 }
 
-/* End the running command (killed if need be) and the poll. */
+static void close_file(struct lsw_collector *c)
+{
+	if (c->file_fd >= 0)
+		close(c->file_fd);
+	c->file_fd = -1;
+	c->file_len = 0;
+}
+
+/* End the running command (killed if need be) or file, and the poll. */
 static void end_poll(struct lsw_collector *c)
 {
 	stop_fds(c);
@@ -345,15 +423,85 @@ static void end_poll(struct lsw_collector *c)
 	stop_alarm(&c->timeout_alarm);
 	lsw_proc_free(c->proc);
 	c->proc = NULL;
-	free(c->status_out);
-	c->status_out = NULL;
-	c->status_len = 0;
+	close_file(c);
+	feed_free(&c->feed);
+	stop_alarm(&c->stage_alarm);
+	lsw_snapshot_free(c->pending);
+	c->pending = NULL;
+	lsw_view_free(c->replaced);
+	c->replaced = NULL;
 	c->step = STEP_IDLE;
+}
+
+static void on_stage(unsigned reg, void *data);
+
+/* The last steps of a good poll (at 50k tunnels: parser_finish 0.03 s, the
+ * tables 0.1 s, the notifications 0.1 s) each in its own turn of the event
+ * loop, so requests that came in meanwhile are answered between them. */
+static void next_stage(struct lsw_collector *c)
+{
+	/* Not 0: run_alarms() runs an alarm that is already due from within
+	 * the same pass, without a select() for requests in between. */
+	struct timeval soon = {.tv_sec = 0, .tv_usec = 2000};
+
+	c->stage_alarm = snmp_alarm_register_hr(soon, 0, on_stage, c);
+	if (c->stage_alarm == 0)
+		on_stage(0, c);
+}
+
+static void on_stage(unsigned reg, void *data)
+{
+	struct lsw_collector *c = data;
+
+	c->stage_alarm = 0;
+	if (c->step == STEP_VIEW) {
+		struct lsw_snapshot *snap = c->pending;
+
+		c->pending = NULL;
+		poll_succeeded(c, snap);
+		if (c->view != NULL && c->view->snap == snap) {
+			c->step = STEP_NOTIFY;
+			next_stage(c);
+			return;
+		}
+	} else if (c->step == STEP_NOTIFY) {
+		poll_notify(c);
+	}
+	end_poll(c);
+}
+
+/* The output is all in: build the snapshot, then the view (next turn), or
+ * keep the old one. */
+static void finish(struct lsw_collector *c)
+{
+	struct lsw_snapshot *snap;
+	char err[256];
+
+	if (feed_finish(&c->feed, &snap, err, sizeof(err)) < 0) {
+		poll_failed(c, err);
+		end_poll(c);
+		return;
+	}
+	stop_fds(c);
+	stop_alarm(&c->timeout_alarm);
+	lsw_proc_free(c->proc);
+	c->proc = NULL;
+	close_file(c);
+	c->pending = snap;
+	c->step = STEP_VIEW;
+	next_stage(c);
 }
 
 static const char *step_name(enum step s)
 {
 	return s == STEP_TRAFFIC ? "whack --trafficstatus" : "whack --status";
+}
+
+/* Hand what was read to the parser: status or trafficstatus by step. */
+static int feed_step(struct lsw_collector *c, const char *buf, size_t len)
+{
+	return c->step == STEP_TRAFFIC ? feed_traffic(&c->feed, buf, len)
+	                               : feed_status(&c->feed, buf, len);
 }
 
 static void on_readable(int fd, void *data);
@@ -378,8 +526,6 @@ static int start_command(struct lsw_collector *c, enum lsw_whack_cmd cmd)
 static void command_done(struct lsw_collector *c)
 {
 	char why[512], st[64];
-	size_t len;
-	const char *out = lsw_proc_output(c->proc, &len);
 
 	if (lsw_proc_truncated(c->proc)) {
 		snprintf(why, sizeof(why), "%s printed more than max-output (%zu bytes)",
@@ -396,13 +542,10 @@ static void command_done(struct lsw_collector *c)
 		goto fail;
 	}
 	if (c->step == STEP_STATUS) {
-		c->status_out = malloc(len + 1);
-		if (c->status_out == NULL) {
-			snprintf(why, sizeof(why), "out of memory");
+		if (feed_status_end(&c->feed) < 0) {
+			snprintf(why, sizeof(why), "out of memory while parsing");
 			goto fail;
 		}
-		memcpy(c->status_out, out, len + 1);
-		c->status_len = len;
 		stop_fds(c);
 		lsw_proc_free(c->proc);
 		c->proc = NULL;
@@ -411,8 +554,7 @@ static void command_done(struct lsw_collector *c)
 			end_poll(c);
 		return;
 	}
-	finish(c, c->status_out, c->status_len, out, len);
-	end_poll(c);
+	finish(c);
 	return;
 fail:
 	poll_failed(c, why);
@@ -439,13 +581,13 @@ static void on_reap_alarm(unsigned reg, void *data)
 static void on_readable(int fd, void *data)
 {
 	struct lsw_collector *c = data;
+	const char *out;
+	size_t len;
 	int r;
 
 	if (c->proc == NULL)
 		return;
 	r = lsw_proc_drain(c->proc);
-	if (r == 0)
-		return;
 	if (r < 0) {
 		char why[128];
 
@@ -454,6 +596,17 @@ static void on_readable(int fd, void *data)
 		end_poll(c);
 		return;
 	}
+	/* Parse this piece now (at most one drain, about 1 MiB) and forget
+	 * it; past max-output the poll fails anyway, so stop parsing. */
+	out = lsw_proc_output(c->proc, &len);
+	if (!lsw_proc_truncated(c->proc) && feed_step(c, out, len) < 0) {
+		poll_failed(c, "out of memory while parsing");
+		end_poll(c);
+		return;
+	}
+	lsw_proc_output_clear(c->proc);
+	if (r == 0)
+		return;
 	stop_fds(c);
 	r = lsw_proc_reap(c->proc);
 	if (r == 0) {
@@ -483,36 +636,104 @@ static void on_timeout(unsigned reg, void *data)
 	end_poll(c);
 }
 
-static void poll_files(struct lsw_collector *c)
-{
-	char *status = NULL, *traffic = NULL, err[512];
-	size_t slen = 0, tlen = 0;
+static void on_file_readable(int fd, void *data);
 
-	if (lsw_collector_read_file(c->cfg.status_file, c->cfg.max_output, &status, &slen, err,
-	                            sizeof(err)) < 0 ||
-	    (c->cfg.traffic_file != NULL &&
-	     lsw_collector_read_file(c->cfg.traffic_file, c->cfg.max_output, &traffic, &tlen, err,
-	                             sizeof(err)) < 0))
+/* File mode, the same way as the commands: read and parse a piece per turn
+ * of the event loop (a regular file is always readable). */
+static int start_file(struct lsw_collector *c, const char *path)
+{
+	char err[512];
+
+	c->file_fd = open_file(path, c->cfg.max_output, err, sizeof(err));
+	if (c->file_fd < 0) {
 		poll_failed(c, err);
-	else
-		finish(c, status, slen, traffic, tlen);
-	free(status);
-	free(traffic);
+		return -1;
+	}
+	/* A copy: a SIGHUP may replace c->cfg while the file is read. */
+	snprintf(c->file_name, sizeof(c->file_name), "%s", path);
+	c->file_len = 0;
+	register_readfd(c->file_fd, on_file_readable, c);
+	c->fds_registered = true;
+	return 0;
+}
+
+static void file_done(struct lsw_collector *c)
+{
+	stop_fds(c);
+	close_file(c);
+	if (c->step == STEP_STATUS && c->cfg.traffic_file != NULL) {
+		if (feed_status_end(&c->feed) < 0) {
+			poll_failed(c, "out of memory while parsing");
+			end_poll(c);
+			return;
+		}
+		c->step = STEP_TRAFFIC;
+		if (start_file(c, c->cfg.traffic_file) < 0)
+			end_poll(c);
+		return;
+	}
+	finish(c);
+}
+
+static void on_file_readable(int fd, void *data)
+{
+	struct lsw_collector *c = data;
+	char buf[16384], why[512];
+
+	if (c->file_fd < 0)
+		return;
+	/* At most 1 MiB per turn, as lsw_proc_drain(). */
+	for (int i = 0; i < 64; i++) {
+		ssize_t r = read(c->file_fd, buf, sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (r < 0) {
+			snprintf(why, sizeof(why), "%s: %s", c->file_name, strerror(errno));
+			goto fail;
+		}
+		if (r == 0) {
+			file_done(c);
+			return;
+		}
+		/* The file grew while we read it. */
+		if ((size_t)r > c->cfg.max_output - c->file_len) {
+			snprintf(why, sizeof(why), "%s: larger than max-output (%zu bytes)",
+			         c->file_name, c->cfg.max_output);
+			goto fail;
+		}
+		c->file_len += (size_t)r;
+		if (feed_step(c, buf, (size_t)r) < 0) {
+			snprintf(why, sizeof(why), "out of memory while parsing");
+			goto fail;
+		}
+	}
+	return;
+fail:
+	poll_failed(c, why);
+	end_poll(c);
 }
 
 static void poll_now(struct lsw_collector *c)
 {
-	if (c->cfg.status_file != NULL) {
-		poll_files(c);
-		return;
-	}
 	if (c->step != STEP_IDLE) {
 		/* The last poll is still running; its timeout will end it. */
 		return;
 	}
+	if (feed_begin(&c->feed) < 0) {
+		poll_failed(c, "out of memory while parsing");
+		return;
+	}
 	c->step = STEP_STATUS;
+	if (c->cfg.status_file != NULL) {
+		if (start_file(c, c->cfg.status_file) < 0)
+			end_poll(c);
+		return;
+	}
 	if (start_command(c, LSW_WHACK_STATUS) < 0) {
-		c->step = STEP_IDLE;
+		end_poll(c);
 		return;
 	}
 	c->timeout_alarm = snmp_alarm_register(c->cfg.timeout, 0, on_timeout, c);
@@ -523,9 +744,17 @@ static void on_poll_alarm(unsigned reg, void *data)
 	poll_now(data);
 }
 
+static unsigned start_poll_alarm(struct lsw_collector *c)
+{
+	struct timeval tv = {.tv_sec = c->cfg.interval_ms / 1000,
+	                     .tv_usec = (c->cfg.interval_ms % 1000) * 1000};
+
+	return snmp_alarm_register_hr(tv, SA_REPEAT, on_poll_alarm, c);
+}
+
 int lsw_collector_start(struct lsw_collector *c)
 {
-	c->poll_alarm = snmp_alarm_register(c->cfg.interval, SA_REPEAT, on_poll_alarm, c);
+	c->poll_alarm = start_poll_alarm(c);
 	if (c->poll_alarm == 0)
 		return -1;
 	poll_now(c);
@@ -534,13 +763,13 @@ int lsw_collector_start(struct lsw_collector *c)
 
 int lsw_collector_reconfigure(struct lsw_collector *c, const struct lsw_config *cfg)
 {
-	unsigned old_interval = c->cfg.interval;
+	unsigned old_interval = c->cfg.interval_ms;
 
 	if (copy_config(&c->cfg, cfg) < 0)
 		return -1;
-	if (c->poll_alarm != 0 && old_interval != c->cfg.interval) {
+	if (c->poll_alarm != 0 && old_interval != c->cfg.interval_ms) {
 		stop_alarm(&c->poll_alarm);
-		c->poll_alarm = snmp_alarm_register(c->cfg.interval, SA_REPEAT, on_poll_alarm, c);
+		c->poll_alarm = start_poll_alarm(c);
 	}
 	return 0;
 }

@@ -23,7 +23,7 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 void lsw_config_init(struct lsw_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->interval = LSW_DEFAULT_INTERVAL;
+	cfg->interval_ms = LSW_DEFAULT_INTERVAL_MS;
 	cfg->timeout = LSW_DEFAULT_TIMEOUT;
 	cfg->ping_interval = LSW_DEFAULT_PING_INTERVAL;
 	cfg->max_output = LSW_DEFAULT_MAX_OUTPUT;
@@ -101,6 +101,35 @@ static int set_number(unsigned long *dst, const char *value, unsigned long min, 
 	return 0;
 }
 
+/* Seconds with up to three decimals ("10", "0.1", "2.5") into
+ * milliseconds, from LSW_MIN_INTERVAL_MS to LSW_MAX_INTERVAL_MS. */
+static int set_interval(unsigned *dst, const char *value, const char *key, char *err, size_t errlen)
+{
+	const char *p = value;
+	unsigned long long ms = 0;
+	unsigned digits = 0, decimals = 0;
+
+	for (; *p >= '0' && *p <= '9' && digits < 9; p++, digits++)
+		ms = ms * 10 + (unsigned)(*p - '0');
+	ms *= 1000;
+	if (*p == '.' && digits > 0) {
+		unsigned scale = 100;
+
+		for (p++; *p >= '0' && *p <= '9' && decimals < 3; p++, decimals++, scale /= 10)
+			ms += (unsigned)(*p - '0') * scale;
+		if (decimals == 0)
+			digits = 0;
+	}
+	if (digits == 0 || *p != '\0' || ms < LSW_MIN_INTERVAL_MS || ms > LSW_MAX_INTERVAL_MS) {
+		seterr(err, errlen,
+		       "%s: '%s' is not a number of seconds from 0.05 to %u (3 decimals at most)",
+		       key, value, LSW_MAX_INTERVAL_MS / 1000);
+		return -1;
+	}
+	*dst = (unsigned)ms;
+	return 0;
+}
+
 static int set_bool(bool *dst, const char *value, const char *key, char *err, size_t errlen)
 {
 	if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0) {
@@ -158,12 +187,8 @@ int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, c
 		cfg->notify.traps = mask;
 		return 0;
 	}
-	if (strcmp(key, "interval") == 0) {
-		if (set_number(&n, value, 1, 86400, key, err, errlen) < 0)
-			return -1;
-		cfg->interval = (unsigned)n;
-		return 0;
-	}
+	if (strcmp(key, "interval") == 0)
+		return set_interval(&cfg->interval_ms, value, key, err, errlen);
 	if (strcmp(key, "agentx-ping-interval") == 0) {
 		if (set_number(&n, value, 1, 3600, key, err, errlen) < 0)
 			return -1;
@@ -405,7 +430,8 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "      --agentx-ping-interval SECONDS\n"
 	        "                           ping snmpd, and retry when it is away, this\n"
 	        "                           often (default %d)\n"
-	        "      --interval SECONDS   seconds between polls (default %d, 1..86400)\n"
+	        "      --interval SECONDS   seconds between polls (default %d, 1..86400;\n"
+	        "                           fractions down to 0.05 are for tests)\n"
 	        "      --timeout SECONDS    a poll (both commands) is killed after this long\n"
 	        "                           (default %d); a poll still running when the\n"
 	        "                           next is due makes that one skip\n"
@@ -435,7 +461,7 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "Signals: SIGTERM and SIGINT stop the agent; SIGHUP re-reads the config file\n"
 	        "(a broken file is logged and the running configuration kept).\n"
 	        "See libreswan-agentx(8).\n",
-	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_PING_INTERVAL, LSW_DEFAULT_INTERVAL,
-	        LSW_DEFAULT_TIMEOUT, LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT,
-	        LSW_TRAP_RATE_LIMIT_DEFAULT, LSW_EVENT_HISTORY_DEFAULT);
+	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_PING_INTERVAL,
+	        LSW_DEFAULT_INTERVAL_MS / 1000, LSW_DEFAULT_TIMEOUT, LSW_DEFAULT_IPSEC,
+	        LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT, LSW_EVENT_HISTORY_DEFAULT);
 }

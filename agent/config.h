@@ -15,7 +15,9 @@
 #include "notify.h"
 
 #define LSW_CONFIG_DEFAULT_FILE   "/etc/libreswan-agentx.conf"
-#define LSW_DEFAULT_INTERVAL      10
+#define LSW_DEFAULT_INTERVAL_MS   10000
+#define LSW_MIN_INTERVAL_MS       50 /* fractions of a second: for tests */
+#define LSW_MAX_INTERVAL_MS       86400000u
 #define LSW_DEFAULT_TIMEOUT       5
 #define LSW_DEFAULT_PING_INTERVAL 2
 #define LSW_DEFAULT_IPSEC         "/usr/sbin/ipsec"
@@ -28,7 +30,7 @@ struct lsw_config {
 	bool foreground;        /* -f: stay in the foreground, log to stderr */
 	char *agentx_socket;    /* -x: NULL = net-snmp's default */
 	unsigned ping_interval; /* seconds between AgentX pings and reconnect attempts */
-	unsigned interval;      /* seconds between polls */
+	unsigned interval_ms;   /* milliseconds between polls ("interval = 0.1") */
 	unsigned timeout;       /* seconds a poll may take (both commands) */
 	char *ipsec;            /* absolute path of the ipsec program */
 	char *ctlsocket;        /* pluto's control socket, NULL = whack's default */

@@ -67,7 +67,7 @@ static void test_defaults(void **state)
 	args[2] = write_file("empty.conf", "# nothing\n\n", path, sizeof(path));
 	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), 0);
 	assert_int_equal(action, LSW_CONFIG_RUN);
-	assert_int_equal(cfg.interval, 10);
+	assert_int_equal(cfg.interval_ms, 10000);
 	assert_int_equal(cfg.timeout, 5);
 	assert_int_equal(cfg.ping_interval, 2);
 	assert_null(cfg.ipsec);
@@ -107,7 +107,7 @@ static void test_file_then_command_line(void **state)
 	                     "debug = lsw\n",
 	                     path, sizeof(path));
 	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), 0);
-	assert_int_equal(cfg.interval, 3);
+	assert_int_equal(cfg.interval_ms, 3000);
 	assert_int_equal(cfg.timeout, 7);
 	assert_string_equal(cfg.ipsec, "/opt/ipsec");
 	assert_string_equal(cfg.ctlsocket, "/run/pluto/other.ctl");
@@ -142,7 +142,7 @@ static const struct bad_case bad_cases[] = {
     {"interval not a number",
      "",
      {"--interval", "ten", NULL},
-     "interval: 'ten' is not a number from 1 to 86400"},
+     "interval: 'ten' is not a number of seconds from 0.05 to 86400"},
     {"interval 0", "interval = 0\n", {NULL}, "interval: '0' is not a number"},
     {"negative timeout", "", {"--timeout", "-1", NULL}, "timeout: '-1' is not a number"},
     {"unknown trap class", "", {"--traps", "conn,bogus", NULL}, "traps:"},
@@ -179,6 +179,41 @@ static void test_errors(void **state)
 	}
 }
 
+/* interval: whole or fractional seconds (fractions are for tests: a
+ * compressed soak polls every 0.1 s), kept in milliseconds. */
+static void test_interval_values(void **state)
+{
+	static const struct {
+		const char *value;
+		int ms; /* -1: refused */
+	} cases[] = {
+	    {"10", 10000}, {"1", 1000},   {"86400", 86400000}, {"0.1", 100},        {"0.05", 50},
+	    {"0.050", 50}, {"2.5", 2500}, {"1.25", 1250},      {"0.001", -1},       {"0.049", -1},
+	    {"0", -1},     {"0.0", -1},   {"86400.001", -1},   {"86401", -1},       {"0.0501", -1},
+	    {"1.", -1},    {".5", -1},    {"1,5", -1},         {"-1", -1},          {"+1", -1},
+	    {" 1", -1},    {"1e3", -1},   {"4294967.296", -1}, {"99999999999", -1},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lsw_config cfg;
+		char err[256] = "";
+		int rc;
+
+		lsw_config_init(&cfg);
+		rc = lsw_config_set(&cfg, "interval", cases[i].value, err, sizeof(err));
+		if (cases[i].ms < 0) {
+			if (rc != -1 || strstr(err, "is not a number of seconds from 0.05") == NULL)
+				fail_msg("'%s': rc %d, err '%s'", cases[i].value, rc, err);
+			assert_int_equal(cfg.interval_ms, LSW_DEFAULT_INTERVAL_MS);
+		} else {
+			if (rc != 0 || cfg.interval_ms != (unsigned)cases[i].ms)
+				fail_msg("'%s': rc %d, %u ms, want %d (%s)", cases[i].value, rc,
+				         cfg.interval_ms, cases[i].ms, err);
+		}
+		lsw_config_free(&cfg);
+	}
+}
+
 static void test_missing_config_file(void **state)
 {
 	char err[512], path[512];
@@ -195,7 +230,7 @@ static void test_missing_config_file(void **state)
 	/* The default file may be missing. */
 	lsw_config_init(&cfg);
 	assert_int_equal(lsw_config_read_file(&cfg, path, false, err, sizeof(err)), 0);
-	assert_int_equal(cfg.interval, 10);
+	assert_int_equal(cfg.interval_ms, 10000);
 	lsw_config_free(&cfg);
 }
 
@@ -246,8 +281,8 @@ static void test_reparse_same_argv(void **state)
 	assert_int_equal(load(&a, args, &action, err, sizeof(err)), 0);
 	write_file("hup.conf", "interval = 9\ntimeout = 3\n", path, sizeof(path));
 	assert_int_equal(load(&b, args, &action, err, sizeof(err)), 0);
-	assert_int_equal(a.interval, 4);
-	assert_int_equal(b.interval, 4);
+	assert_int_equal(a.interval_ms, 4000);
+	assert_int_equal(b.interval_ms, 4000);
 	assert_int_equal(a.timeout, 2);
 	assert_int_equal(b.timeout, 3);
 	assert_string_equal(b.status_file, "/tmp/x");
@@ -261,7 +296,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),       cmocka_unit_test(test_file_then_command_line),
 	    cmocka_unit_test(test_errors),         cmocka_unit_test(test_missing_config_file),
 	    cmocka_unit_test(test_help_version),   cmocka_unit_test(test_reparse_same_argv),
-	    cmocka_unit_test(test_relative_paths),
+	    cmocka_unit_test(test_relative_paths), cmocka_unit_test(test_interval_values),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

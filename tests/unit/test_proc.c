@@ -361,8 +361,8 @@ static void test_output_clear(void **state)
 	    {3000004, 3000004, false},
 	    {3000003, 3000003, true},
 	};
-	const char *argv[] = {"/bin/sh", "-c",
-	                      "head -c 3000000 /dev/zero | tr '\\0' z; echo end", NULL};
+	const char *argv[] = {"/bin/sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' z; echo end",
+	                      NULL};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct lsw_proc *p = NULL;
