@@ -152,8 +152,16 @@ static inline bool lsw_mem_eq(const char *a, const char *b, size_t n)
  * (fixed-size memcpy is a plain load), no call. */
 static inline bool lsw_eq_words(const char *a, const char *b, size_t n)
 {
-	uint64_t x, y;
+	uint64_t x, y, x2, y2;
 
+	if (n >= 8 && n <= 16) {
+		/* two overlapping words cover it (names, prefixes, addresses) */
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&x2, a + n - 8, 8);
+		memcpy(&y2, b + n - 8, 8);
+		return x == y && x2 == y2;
+	}
 	for (; n >= 8; a += 8, b += 8, n -= 8) {
 		memcpy(&x, a, 8);
 		memcpy(&y, b, 8);

@@ -99,19 +99,28 @@ static bool ipv4(const char *s, const char *e, unsigned char out[4])
 {
 	unsigned char b[4];
 
+#define DIGIT(c) ((unsigned)((c) - '0') <= 9)
 	for (int i = 0; i < 4; i++) {
-		unsigned v = 0;
-		const char *d;
+		unsigned v;
 
 		if (i > 0 && (s == e || *s++ != '.'))
 			return false;
-		d = s;
-		while (s < e && *s >= '0' && *s <= '9' && s - d < 3)
+		/* one to three digits, no leading zero */
+		if (s == e || !DIGIT(*s))
+			return false;
+		v = (unsigned)(*s++ - '0');
+		if (s < e && DIGIT(*s)) {
+			if (v == 0)
+				return false;
 			v = v * 10 + (unsigned)(*s++ - '0');
-		if (s == d || v > 255 || (s - d > 1 && *d == '0'))
+			if (s < e && DIGIT(*s))
+				v = v * 10 + (unsigned)(*s++ - '0');
+		}
+		if (v > 255)
 			return false;
 		b[i] = (unsigned char)v;
 	}
+#undef DIGIT
 	if (s != e)
 		return false;
 	memcpy(out, b, 4);
