@@ -478,7 +478,8 @@ enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s)
 	 * is chosen on the bytes up to that ':'), so neither the name is parsed
 	 * nor the connection looked up again. */
 	if (p->prefix_conn >= 0 && p->prefix_conn == p->last_conn &&
-	    lsw_mem_eq(p->conn_prefix, s, p->conn_prefix_len)) {
+	    (size_t)(p->line_end - s) >= p->conn_prefix_len &&
+	    lsw_eq_words(p->conn_prefix, s, p->conn_prefix_len)) {
 		q = s + p->conn_prefix_len;
 		if (q[0] == ' ' && q[1] == ' ' && q[2] == ' ')
 			return detail(p, &p->conns[p->last_conn], q);
