@@ -1,11 +1,15 @@
 /* collector.h - polls libreswan and keeps the current view.
  *
- * Every interval seconds it runs `ipsec whack --status`, then
- * `--trafficstatus` (agent/util/proc.h; pipes drained from net-snmp's
- * event loop with register_readfd, a timeout via snmp_alarm), or reads the
- * --status-file / --traffic-file, parses both into one snapshot, and swaps
- * in a new view. SNMP requests only ever read the current view: a poll in
- * progress never delays an answer.
+ * Every interval (milliseconds; whole seconds but for tests) it runs
+ * `ipsec whack --status`, then `--trafficstatus` (agent/util/proc.h; pipes
+ * drained from net-snmp's event loop with register_readfd, a timeout via
+ * snmp_alarm), or reads the --status-file / --traffic-file, and parses
+ * both into one snapshot, then swaps in a new view. Each piece read (at
+ * most 1 MiB per turn of the event loop) goes straight to the parser and
+ * is dropped, so the output is never held whole; finishing the snapshot,
+ * building the view and the notifications run in three more turns.
+ * Requests are answered between any two of these steps, from the current
+ * view, which a poll in progress never changes before it swaps.
  *
  * When is a poll a failure (the last good view is then kept):
  *   - the command could not start, exited non-zero, was killed by the
@@ -42,7 +46,7 @@ struct lsw_collector_stats {
 	time_t last_good;       /* wall clock of the last good poll, 0 = none */
 	long snapshot_age;      /* seconds (monotonic), -1 = no snapshot */
 	const char *last_error; /* "" when the last poll was good; owned by the collector */
-	unsigned interval;
+	unsigned interval; /* seconds, rounded up (lsPollInterval) */
 };
 
 struct lsw_collector;
@@ -51,7 +55,7 @@ struct lsw_collector;
  * NULL). NULL when out of memory. */
 struct lsw_collector *lsw_collector_new(const struct lsw_config *cfg, struct lsw_notify *notify);
 
-/* Poll now and then every interval seconds (net-snmp alarms). */
+/* Poll now and then every interval (net-snmp alarms). */
 int lsw_collector_start(struct lsw_collector *c);
 
 /* Apply a re-read config (interval, timeout, commands, files). */
@@ -67,12 +71,15 @@ const struct lsw_view *lsw_collector_view(const struct lsw_collector *c);
 void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector_stats *out);
 
 /* Pure: parse status (and traffic, may be NULL) text into a snapshot and
- * apply the failure rules above. 0 and *out (caller's), or -1 with err. */
+ * apply the failure rules above, the same code a poll feeds piece by
+ * piece. 0 and *out (caller's), or -1 with err. */
 int lsw_collector_parse(const char *status, size_t status_len, const char *traffic,
                         size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen);
 
-/* Read a status file without blocking (O_NONBLOCK: a FIFO is refused, not
- * waited on). 0 and *buf (malloc'd, NUL-terminated), or -1 with err. */
+/* Read a status file whole without blocking (O_NONBLOCK: a FIFO is
+ * refused, not waited on), with the checks of a file poll (regular file,
+ * at most max bytes). 0 and *buf (malloc'd, NUL-terminated), or -1 with
+ * err. The collector itself reads its files in pieces. */
 int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
                             size_t errlen);
 
