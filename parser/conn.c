@@ -20,13 +20,8 @@
 /* ID end flags of <= 5.2: "MS", "+MC", "+S=C" ... ("[@road,+MC+XC+S=C]"). */
 static bool id_flags(const char *s, size_t n)
 {
-#define F(x) {x, sizeof(x) - 1}
-	static const struct {
-		const char *s;
-		size_t n;
-	} flags[] = {F("MS"),  F("MC"),  F("CAT"), F("XS"),     F("XC"),
-	             F("S-C"), F("S?C"), F("S=C"), F("UNKNOWN")};
-#undef F
+	static const char *const flags[] = {"MS",  "MC",  "CAT", "XS",     "XC",
+	                                    "S-C", "S?C", "S=C", "UNKNOWN"};
 	size_t i = 0;
 
 	if (n == 0)
@@ -37,10 +32,14 @@ static bool id_flags(const char *s, size_t n)
 		bool hit = false;
 
 		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
-			size_t fl = flags[f].n;
+			const char *fs = flags[f];
+			size_t k = 0;
 
-			if (i + fl <= n && lsw_mem_eq(s + i, flags[f].s, fl)) {
-				i += fl;
+			/* the flag's bytes, within n: no strlen per flag */
+			while (fs[k] && i + k < n && s[i + k] == fs[k])
+				k++;
+			if (!fs[k]) {
+				i += k;
 				hit = true;
 				break;
 			}
@@ -282,8 +281,7 @@ static uint32_t serial_after(const char *s, const char *key)
 }
 
 /* Lines only one IKE version prints; a shunt (never-negotiate) has none. */
-static void ike_version_hint(struct lsw_parser *p, struct lsw_connection *c,
-                             enum lsw_ike_version v)
+static void ike_version_hint(struct lsw_parser *p, struct lsw_connection *c, enum lsw_ike_version v)
 {
 	if (c->ike_version != LSW_IKE_UNKNOWN)
 		return;
@@ -374,7 +372,8 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 	case 'o':
 		/* nothing to do once the first line gave both hosts */
 		if ((!c->local_host || !c->remote_host) && starts(s, p->line_end, "our idtype:")) {
-			/* our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; their id=@east */
+			/* our idtype: ID_FQDN; our id=@west; their idtype: ID_FQDN; their id=@east
+			 */
 			const char *a = strstr(s, "; our id=");
 			const char *b = strstr(s, "; their idtype:");
 			const char *t = b ? strstr(b, "; their id=") : NULL;
@@ -391,7 +390,6 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 		break;
 	}
 }
-
 
 bool lsw_conn_detail_skip(const struct lsw_parser *p, const char *s, const char *end)
 {
@@ -414,7 +412,8 @@ bool lsw_conn_detail_skip(const struct lsw_parser *p, const char *s, const char 
 	case 'p':
 		return !starts(q, end, "policy: ");
 	case 'n':
-		return !starts(q, end, "newest ISAKMP SA: #") && !starts(q, end, "newest IKE SA: #");
+		return !starts(q, end, "newest ISAKMP SA: #") &&
+		       !starts(q, end, "newest IKE SA: #");
 	case 'r':
 		return !starts(q, end, "routing: ");
 	case 'I':

@@ -112,7 +112,8 @@ static void merge_sort_keys(struct conn_key *keys, struct conn_key *tmp, size_t 
 			size_t i = lo, j = mid, k = lo;
 
 			while (i < mid && j < hi)
-				dst[k++] = cmp_key(&src[j], &src[i], conns) < 0 ? src[j++] : src[i++];
+				dst[k++] =
+				    cmp_key(&src[j], &src[i], conns) < 0 ? src[j++] : src[i++];
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)
@@ -131,9 +132,9 @@ static void merge_sort_keys(struct conn_key *keys, struct conn_key *tmp, size_t 
 static int sort_conns(struct lsw_connection *conns, size_t n)
 {
 	/* keys, then room for the merge; the permutation goes there after */
-	struct conn_key *keys =
-	    n <= UINT32_MAX && n <= SIZE_MAX / 2 / sizeof(*keys) ? malloc(2 * n * sizeof(*keys))
-	                                                         : NULL;
+	struct conn_key *keys = n <= UINT32_MAX && n <= SIZE_MAX / 2 / sizeof(*keys)
+	                            ? malloc(2 * n * sizeof(*keys))
+	                            : NULL;
 	struct lsw_connection tmp;
 
 	if (!keys)
@@ -241,8 +242,9 @@ static void derive(struct lsw_parser *p)
 {
 	for (size_t i = 0; i < p->n_ikes; i++) {
 		struct lsw_ike_sa *ike = &p->ikes[i];
-		struct lsw_connection *c = p->ike_conn[i] ? &p->conns[p->ike_conn[i] - 1]
-		                                          : conn_of(p, ike->connection, ike->instance);
+		struct lsw_connection *c = p->ike_conn[i]
+		                               ? &p->conns[p->ike_conn[i] - 1]
+		                               : conn_of(p, ike->connection, ike->instance);
 
 		if (!c)
 			continue;
@@ -258,8 +260,9 @@ static void derive(struct lsw_parser *p)
 	}
 	for (size_t i = 0; i < p->n_childs; i++) {
 		struct lsw_child_sa *ch = &p->childs[i];
-		struct lsw_connection *c = p->child_conn[i] ? &p->conns[p->child_conn[i] - 1]
-		                                            : conn_of(p, ch->connection, ch->instance);
+		struct lsw_connection *c = p->child_conn[i]
+		                               ? &p->conns[p->child_conn[i] - 1]
+		                               : conn_of(p, ch->connection, ch->instance);
 		size_t pi;
 		bool is_child;
 

@@ -71,59 +71,55 @@ static const struct lsw_state_info *state_lookup(struct lsw_state_memo *m, bool 
 }
 
 /* Event names as printed; the snapshot points at these instead of copying. */
-#define E(x) {x, sizeof(x) - 1}
-static const struct {
-	const char *s;
-	size_t n;
-} event_names[] = {
-    E("REPLACE"),
-    E("REKEY"),
-    E("EXPIRE"),
-    E("RETRANSMIT"),
-    E("LIVENESS"),
-    E("DISCARD"),
-    E("REPLACE_IF_USED"),
-    E("NAT_KEEPALIVE"),
-    E("DPD"),
-    E("DPD_TIMEOUT"),
-    E("CRYPTO_TIMEOUT"),
-    E("SEND_XAUTH"),
-    E("PAM_TIMEOUT"),
-    E("REAUTH"),
-    E("ADDR_CHANGE"),
-    E("RETAIN"),
-    E("TIMEOUT_INITIATOR"),
-    E("TIMEOUT_RESPONDER"),
-    E("TIMEOUT_RESPONSE"),
-    E("EVENT_SA_REPLACE"),
-    E("EVENT_SA_REKEY"),
-    E("EVENT_SA_EXPIRE"),
-    E("EVENT_RETRANSMIT"),
-    E("EVENT_v1_RETRANSMIT"),
-    E("EVENT_v2_RETRANSMIT"),
-    E("EVENT_SA_REPLACE_IF_USED"),
-    E("EVENT_v1_SA_REPLACE_IF_USED"),
-    E("EVENT_DPD"),
-    E("EVENT_DPD_TIMEOUT"),
-    E("EVENT_v2_LIVENESS"),
-    E("EVENT_SO_DISCARD"),
-    E("EVENT_v2_RESPONDER_TIMEOUT"),
-    E("EVENT_CRYPTO_TIMEOUT"),
-    E("EVENT_v1_SEND_XAUTH"),
-    E("EVENT_PAM_TIMEOUT"),
-    E("EVENT_v2_RELEASE_WHACK"),
-    E("EVENT_v2_INITIATE_CHILD"),
-    E("EVENT_v2_ADDR_CHANGE"),
-    E("EVENT_RETAIN"),
-    E("EVENT_v2_REDIRECT"),
+static const char *const event_names[] = {
+    "REPLACE",
+    "REKEY",
+    "EXPIRE",
+    "RETRANSMIT",
+    "LIVENESS",
+    "DISCARD",
+    "REPLACE_IF_USED",
+    "NAT_KEEPALIVE",
+    "DPD",
+    "DPD_TIMEOUT",
+    "CRYPTO_TIMEOUT",
+    "SEND_XAUTH",
+    "PAM_TIMEOUT",
+    "REAUTH",
+    "ADDR_CHANGE",
+    "RETAIN",
+    "TIMEOUT_INITIATOR",
+    "TIMEOUT_RESPONDER",
+    "TIMEOUT_RESPONSE",
+    "EVENT_SA_REPLACE",
+    "EVENT_SA_REKEY",
+    "EVENT_SA_EXPIRE",
+    "EVENT_RETRANSMIT",
+    "EVENT_v1_RETRANSMIT",
+    "EVENT_v2_RETRANSMIT",
+    "EVENT_SA_REPLACE_IF_USED",
+    "EVENT_v1_SA_REPLACE_IF_USED",
+    "EVENT_DPD",
+    "EVENT_DPD_TIMEOUT",
+    "EVENT_v2_LIVENESS",
+    "EVENT_SO_DISCARD",
+    "EVENT_v2_RESPONDER_TIMEOUT",
+    "EVENT_CRYPTO_TIMEOUT",
+    "EVENT_v1_SEND_XAUTH",
+    "EVENT_PAM_TIMEOUT",
+    "EVENT_v2_RELEASE_WHACK",
+    "EVENT_v2_INITIATE_CHILD",
+    "EVENT_v2_ADDR_CHANGE",
+    "EVENT_RETAIN",
+    "EVENT_v2_REDIRECT",
 };
-#undef E
 
 static const char *event_name(struct lsw_parser *p, const char *s, size_t n)
 {
 	for (size_t i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
-		if (event_names[i].n == n && lsw_mem_eq(event_names[i].s, s, n))
-			return event_names[i].s;
+		/* the compare stops at the name's NUL, which no byte of s equals */
+		if (lsw_mem_eq(event_names[i], s, n) && event_names[i][n] == '\0')
+			return event_names[i];
 	return lsw_strdup(p, s, n);
 }
 
@@ -224,8 +220,7 @@ static int state_item(struct lsw_parser *p, struct state_fields *f, const char *
 		if (f->n_events == *cap) {
 			size_t ncap = *cap * 2;
 			bool local = f->events == f->ev_local;
-			struct lsw_event *e =
-			    realloc(local ? NULL : f->events, ncap * sizeof(*e));
+			struct lsw_event *e = realloc(local ? NULL : f->events, ncap * sizeof(*e));
 
 			if (!e)
 				return -1;

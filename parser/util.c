@@ -40,7 +40,8 @@ const char *lsw_find_sep(const char *s, const char *end)
 const char *lsw_find_traffic(const char *s, const char *end)
 {
 	for (const char *t = s; t < end && (t = memchr(t, 'T', (size_t)(end - t))); t++)
-		if (t > s && t[-1] == ' ' && (size_t)(end - t) >= 8 && memcmp(t, "Traffic:", 8) == 0)
+		if (t > s && t[-1] == ' ' && (size_t)(end - t) >= 8 &&
+		    memcmp(t, "Traffic:", 8) == 0)
 			return t - 1;
 	return NULL;
 }
