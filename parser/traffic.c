@@ -112,10 +112,10 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 	while (t < end) {
 		while (t < end && *t == ' ')
 			t++;
-		const char *e = t;
+		const char *e = t < end ? memchr(t, ' ', (size_t)(end - t)) : NULL;
 
-		while (e < end && *e != ' ')
-			e++;
+		if (!e)
+			e = end;
 		if (e == t)
 			break;
 		size_t n = (size_t)(e - t);
