@@ -89,6 +89,15 @@ static uint32_t mix32(uint32_t x)
 
 int lsw_serial_map_get(const struct lsw_serial_map *m, uint32_t serial, size_t *idx, bool *child)
 {
+	if (serial >= m->dense_base && serial - m->dense_base < m->dense_cap) {
+		uint32_t v = m->dense[serial - m->dense_base];
+
+		if (v) {
+			*idx = (v >> 1) - 1;
+			*child = v & 1;
+			return 0;
+		}
+	}
 	if (m->cap == 0)
 		return -1;
 	size_t mask = m->cap - 1;
@@ -128,10 +137,49 @@ static int serial_map_grow(struct lsw_serial_map *m)
 	return 0;
 }
 
+/* The dense slot for serial, the range grown if it may; NULL: use the hash. */
+static uint32_t *dense_slot(struct lsw_serial_map *m, uint32_t serial)
+{
+	if (!m->dense)
+		m->dense_base = serial > 64 ? serial - 64 : 0; /* the first serial seen */
+	if (serial < m->dense_base)
+		return NULL;
+	size_t off = serial - m->dense_base;
+
+	if (off < m->dense_cap)
+		return &m->dense[off];
+	size_t limit = 4 * (m->n + m->dense_n + 1) + 4096;
+
+	if (off >= limit)
+		return NULL;
+	size_t cap = m->dense_cap ? m->dense_cap : 1024;
+
+	while (cap <= off)
+		cap *= 2;
+	if (cap > limit)
+		cap = limit;
+	uint32_t *d = realloc(m->dense, cap * sizeof(*d));
+
+	if (!d)
+		return NULL; /* the hash still takes it */
+	memset(d + m->dense_cap, 0, (cap - m->dense_cap) * sizeof(*d));
+	m->dense = d;
+	m->dense_cap = cap;
+	return &m->dense[off];
+}
+
 int lsw_serial_map_put(struct lsw_serial_map *m, uint32_t serial, size_t idx, bool child)
 {
 	if (idx >= (UINT32_MAX >> 1) - 1)
 		return -1;
+	uint32_t *d = dense_slot(m, serial);
+
+	if (d) {
+		if (!*d)
+			m->dense_n++;
+		*d = (uint32_t)((idx + 1) << 1) | (child ? 1u : 0u);
+		return 0;
+	}
 	/* at most 3/4 full: probes stay short with mix32, the table small */
 	if ((m->n + 1) * 4 > m->cap * 3 && serial_map_grow(m) < 0)
 		return -1;
@@ -150,6 +198,7 @@ int lsw_serial_map_put(struct lsw_serial_map *m, uint32_t serial, size_t idx, bo
 void lsw_serial_map_free(struct lsw_serial_map *m)
 {
 	free(m->slots);
+	free(m->dense);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -31,6 +31,13 @@ struct lsw_serial_slot {
 struct lsw_serial_map {
 	struct lsw_serial_slot *slots;
 	size_t cap, n;
+	/* pluto numbers states 1, 2, 3 ...: serials in [dense_base, dense_base +
+	 * dense_cap) are kept in a plain array (val, 0 = none), read in serial
+	 * order without the hash's cache misses. The range grows only up to 4
+	 * slots per SA (+ 4096), so memory stays bounded by the input. */
+	uint32_t *dense;
+	uint32_t dense_base;
+	size_t dense_cap, dense_n;
 };
 
 /* (name, instance) -> connection index. */
