@@ -267,18 +267,20 @@ static enum lsw_line_result first_line(struct lsw_parser *p, const struct lsw_co
 	return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
 }
 
-static uint32_t serial_after(const char *s, const char *key)
+/* The serial after the first key (n bytes) in s..end, 0 when none. */
+static uint32_t serial_after_n(const char *s, const char *end, const char *key, size_t n)
 {
-	const char *q = strstr(s, key);
+	const char *q = lsw_find(s, end, key, n);
 	uint32_t v = 0;
 
 	if (q) {
-		q += strlen(key);
+		q += n;
 		if (!lsw_parse_u32(&q, &v))
 			v = 0;
 	}
 	return v;
 }
+#define serial_after(s, lit) serial_after_n((s), p->line_end, (lit), sizeof(lit) - 1)
 
 /* Lines only one IKE version prints; a shunt (never-negotiate) has none. */
 static void ike_version_hint(struct lsw_parser *p, struct lsw_connection *c, enum lsw_ike_version v)

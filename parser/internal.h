@@ -238,6 +238,10 @@ void lsw_parse_addr(const char *s, size_t n, struct lsw_addr *out);
 void lsw_parse_stored_addr(struct lsw_parser *p, const char *s, size_t n, struct lsw_addr *out);
 const char *lsw_peer_address(const char *s, size_t n, size_t *len);
 bool lsw_is_blank(const char *s);
+/* The first n bytes lit in s..end (strstr within a known end, no NUL
+ * scan), or NULL; LSW_FIND for a string literal. */
+const char *lsw_find(const char *s, const char *end, const char *lit, size_t n);
+#define LSW_FIND(s, end, lit) lsw_find((s), (end), (lit), sizeof(lit) - 1)
 /* The first ", " in s..end (strstr without the NUL scan), or NULL. */
 const char *lsw_find_sep(const char *s, const char *end);
 /* The first " Traffic:" in s..end (strstr without the NUL scan), or NULL. */

@@ -259,7 +259,7 @@ static int parse_state_text(struct lsw_parser *p, const char *s, struct state_fi
 	if (sp && (!semi || sp < semi) && sp[1] == '(' && is_upper_token(s, (size_t)(sp - s))) {
 		/* <= 5.3: NAME (story); the story may hold parentheses: "sent IKE_AUTH(EAP)
 		 * response" */
-		const char *close = strstr(sp, ");");
+		const char *close = LSW_FIND(sp, p->line_end, ");");
 
 		if (!close) {
 			close = s + strlen(s);

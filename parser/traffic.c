@@ -162,14 +162,15 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 		/* ESP counters, else AH, else IPCOMP: the bundle's first SA, repeated */
 		static const char *const ins[] = {"ESPin=", "AHin=", "IPCOMPin="};
 		static const char *const outs[] = {"ESPout=", "AHout=", "IPCOMPout="};
-		const char *u;
+		static const size_t in_len[] = {6, 5, 9}, out_len[] = {7, 6, 10};
+		const char *u, *lend = p->line_end;
 
 		for (size_t i = 0; i < 3; i++) {
-			const char *a = strstr(traffic, ins[i]);
-			const char *b = strstr(traffic, outs[i]);
+			const char *a = lsw_find(traffic, lend, ins[i], in_len[i]);
+			const char *b = lsw_find(traffic, lend, outs[i], out_len[i]);
 			uint64_t in = 0, out = 0;
-			bool hin = a && parse_humber(a + strlen(ins[i]), &in);
-			bool hout = b && parse_humber(b + strlen(outs[i]), &out);
+			bool hin = a && parse_humber(a + in_len[i], &in);
+			bool hout = b && parse_humber(b + out_len[i], &out);
 
 			if (!a && !b)
 				continue;
@@ -183,9 +184,9 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 			}
 			break;
 		}
-		if ((u = strstr(traffic, " username=")) && !c->username) {
+		if ((u = LSW_FIND(traffic, lend, " username=")) && !c->username) {
 			u += 10;
-			c->username = lsw_strdup(p, u, strlen(u));
+			c->username = lsw_strdup(p, u, (size_t)(lend - u));
 		}
 	}
 	c->from_status = true;

@@ -29,6 +29,17 @@ static const char *skip_instance(const char *p)
 	return p;
 }
 
+const char *lsw_find(const char *s, const char *end, const char *lit, size_t n)
+{
+	if (n == 0)
+		return s;
+	for (const char *t = s;
+	     end - t >= (ptrdiff_t)n && (t = memchr(t, lit[0], (size_t)(end - t) - n + 1)); t++)
+		if (memcmp(t + 1, lit + 1, n - 1) == 0)
+			return t;
+	return NULL;
+}
+
 const char *lsw_find_sep(const char *s, const char *end)
 {
 	for (const char *c = s; c < end && (c = memchr(c, ',', (size_t)(end - c))); c++)
