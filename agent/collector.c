@@ -698,8 +698,8 @@ static void on_file_readable(int fd, void *data)
 			file_done(c);
 			return;
 		}
-		/* The file grew while we read it. */
-		if ((size_t)r > c->cfg.max_output - c->file_len) {
+		/* The file grew while we read it (or a SIGHUP lowered max-output). */
+		if (c->file_len + (size_t)r > c->cfg.max_output) {
 			snprintf(why, sizeof(why), "%s: larger than max-output (%zu bytes)",
 			         c->file_name, c->cfg.max_output);
 			goto fail;
