@@ -90,48 +90,16 @@ static void view_child(struct sa_view *v, const struct lsw_child_sa *s)
 	v->child_sa = s;
 }
 
-/* The arrays are sorted by serial (snapshot.h); own search so the diff
- * needs nothing but the model. */
-static const struct lsw_ike_sa *find_ike(const struct lsw_snapshot *s, uint32_t serial)
-{
-	size_t lo = 0, hi = s ? s->n_ike_sas : 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->ike_sas[mid].serial == serial)
-			return &s->ike_sas[mid];
-		if (s->ike_sas[mid].serial < serial)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static const struct lsw_child_sa *find_child(const struct lsw_snapshot *s, uint32_t serial)
-{
-	size_t lo = 0, hi = s ? s->n_child_sas : 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->child_sas[mid].serial == serial)
-			return &s->child_sas[mid];
-		if (s->child_sas[mid].serial < serial)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /* The same SA in the other snapshot: same serial, same kind, same connection. */
 static bool find_view(const struct lsw_snapshot *s, const struct sa_view *v, struct sa_view *out)
 {
 	if (v->ike) {
-		const struct lsw_ike_sa *p = find_ike(s, v->serial);
+		const struct lsw_ike_sa *p = lsw_snapshot_find_ike_sa(s, v->serial);
 		if (!p)
 			return false;
 		view_ike(out, p);
 	} else {
-		const struct lsw_child_sa *p = find_child(s, v->serial);
+		const struct lsw_child_sa *p = lsw_snapshot_find_child_sa(s, v->serial);
 		if (!p)
 			return false;
 		view_child(out, p);
@@ -320,8 +288,8 @@ static bool pluto_restarted(const struct lsw_snapshot *old, const struct lsw_sna
 		for (i = 0; i < n_sas(cur, ike); i++) {
 			bool in_old_ike, in_old_child;
 			view_at(cur, ike, i, &v);
-			in_old_ike = find_ike(old, v.serial) != NULL;
-			in_old_child = find_child(old, v.serial) != NULL;
+			in_old_ike = lsw_snapshot_find_ike_sa(old, v.serial) != NULL;
+			in_old_child = lsw_snapshot_find_child_sa(old, v.serial) != NULL;
 			if (!in_old_ike && !in_old_child) {
 				if (v.serial <= old_max)
 					return true;

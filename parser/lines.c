@@ -486,6 +486,29 @@ static void parse_line(struct lsw_parser *p, const char *line, size_t n, int nul
 		count_unparsed(p);
 }
 
+/* Append n bytes to the line carried over from an earlier feed (room is
+ * kept for a terminating NUL). -1 and p->oom when out of memory. */
+static int carry_append(struct lsw_parser *p, const char *buf, size_t n)
+{
+	if (p->carry_len + n + 1 > p->carry_cap) {
+		size_t cap = p->carry_cap ? p->carry_cap : 256;
+
+		while (cap < p->carry_len + n + 1)
+			cap *= 2;
+		char *c = realloc(p->carry, cap);
+
+		if (!c) {
+			p->oom = true;
+			return -1;
+		}
+		p->carry = c;
+		p->carry_cap = cap;
+	}
+	memcpy(p->carry + p->carry_len, buf, n);
+	p->carry_len += n;
+	return 0;
+}
+
 int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len)
 {
 	if (p->oom)
@@ -498,46 +521,15 @@ int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len)
 		const char *nl = memchr(buf, '\n', (size_t)(end - buf));
 
 		if (!nl) {
-			size_t n = (size_t)(end - buf);
-
-			if (p->carry_len + n + 1 > p->carry_cap) {
-				size_t cap = p->carry_cap ? p->carry_cap : 256;
-
-				while (cap < p->carry_len + n + 1)
-					cap *= 2;
-				char *c = realloc(p->carry, cap);
-
-				if (!c) {
-					p->oom = true;
-					return -1;
-				}
-				p->carry = c;
-				p->carry_cap = cap;
-			}
-			memcpy(p->carry + p->carry_len, buf, n);
-			p->carry_len += n;
+			if (carry_append(p, buf, (size_t)(end - buf)) < 0)
+				return -1;
 			break;
 		}
 		if (p->carry_len) {
 			/* finish the line begun in an earlier feed */
-			size_t n = (size_t)(nl - buf);
-
-			if (p->carry_len + n + 1 > p->carry_cap) {
-				size_t cap = p->carry_cap;
-
-				while (cap < p->carry_len + n + 1)
-					cap *= 2;
-				char *c = realloc(p->carry, cap);
-
-				if (!c) {
-					p->oom = true;
-					return -1;
-				}
-				p->carry = c;
-				p->carry_cap = cap;
-			}
-			memcpy(p->carry + p->carry_len, buf, n);
-			parse_line(p, p->carry, p->carry_len + n, -1);
+			if (carry_append(p, buf, (size_t)(nl - buf)) < 0)
+				return -1;
+			parse_line(p, p->carry, p->carry_len, -1);
 			p->carry_len = 0;
 		} else {
 			parse_line(p, buf, (size_t)(nl - buf), nul && nul < nl);
