@@ -118,13 +118,15 @@ int main(int argc, char **argv)
 	qsort(lat, (size_t)n, sizeof(*lat), getlat_cmp);
 	for (long i = 0; i < n; i++)
 		slow += lat[i] >= 100.0;
-	printf("n=%ld ok=%ld err=%ld timeout=%ld p50_ms=%.3f p99_ms=%.3f max_ms=%.3f over100ms=%ld\n", n,
-	       ok, err, timeouts, n ? lat[n / 2] : 0.0, n ? lat[(n * 99) / 100] : 0.0,
-	       n ? lat[n - 1] : 0.0, slow);
+	printf(
+	    "n=%ld ok=%ld err=%ld timeout=%ld p50_ms=%.3f p99_ms=%.3f max_ms=%.3f over100ms=%ld\n",
+	    n, ok, err, timeouts, n ? lat[n / 2] : 0.0, n ? lat[(n * 99) / 100] : 0.0,
+	    n ? lat[n - 1] : 0.0, slow);
 	free(lat);
 	snmp_close(ss);
 	return 0;
 usage:
-	fprintf(stderr, "usage: getlat -p PORT [-c COMMUNITY] [-n COUNT] [-s SECONDS] [-i GAP_MS] OID\n");
+	fprintf(stderr,
+	        "usage: getlat -p PORT [-c COMMUNITY] [-n COUNT] [-s SECONDS] [-i GAP_MS] OID\n");
 	return 2;
 }

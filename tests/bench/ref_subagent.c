@@ -82,7 +82,8 @@ static void ref_set_value(netsnmp_request_info *req, const struct ref_row *r, un
 		snmp_set_var_typed_value(req->requestvb, ASN_INTEGER, &r->state, sizeof(r->state));
 		break;
 	default:
-		snmp_set_var_typed_value(req->requestvb, ASN_TIMETICKS, &r->changed, sizeof(r->changed));
+		snmp_set_var_typed_value(req->requestvb, ASN_TIMETICKS, &r->changed,
+		                         sizeof(r->changed));
 		break;
 	}
 }
@@ -146,8 +147,8 @@ static int ref_register(struct ref_table *t)
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *info;
 
-	reg = netsnmp_create_handler_registration("refTable", ref_handler, root,
-	                                          OID_LENGTH(root), HANDLER_CAN_RONLY);
+	reg = netsnmp_create_handler_registration("refTable", ref_handler, root, OID_LENGTH(root),
+	                                          HANDLER_CAN_RONLY);
 	info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	if (!reg || !info)
 		return -1;
