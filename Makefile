@@ -129,10 +129,12 @@ fuzz: $(BUILD)/fuzz_parser
 $(BUILD)/fuzz_parser: tests/fuzz/fuzz_parser.c $(PARSER_SRCS) parser/*.h
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -o $@ tests/fuzz/fuzz_parser.c $(PARSER_SRCS)
+# New inputs go to $(BUILD)/fuzz-corpus (libFuzzer writes into its first
+# dir only); the committed seeds in tests/fuzz/corpus are only read.
 fuzz-long: $(BUILD)/fuzz_parser
-	mkdir -p tests/fuzz/corpus
+	mkdir -p $(BUILD)/fuzz-corpus
 	$(BUILD)/fuzz_parser -max_total_time=$${FUZZ_SECONDS:-600} -max_len=65536 \
-	  tests/fuzz/corpus tests/data
+	  $(BUILD)/fuzz-corpus tests/fuzz/corpus tests/data
 
 mibcheck:
 	tests/integration/mib-lint.sh
