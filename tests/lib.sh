@@ -30,6 +30,16 @@ lsw_mibdirs() {
 export MIBDIRS=$(lsw_mibdirs)
 export MIBS=+LIBRESWAN-STATUS-MIB
 
+# The value of one LIBRESWAN-STATUS-MIB object ("lsConnCount.0"), bare.
+lsw_get() { snmpget $SNMP_OPTS -OqvU "LIBRESWAN-STATUS-MIB::$1"; }
+# lsw_expect OBJECT VALUE: fail unless the object has exactly that value.
+lsw_expect() {
+  local got
+  got=$(lsw_get "$1") || lsw_fail "snmpget $1 failed"
+  [ "$got" = "$2" ] || lsw_fail "$1: got '$got', want '$2'"
+  echo "ok $1 = $got"
+}
+
 lsw_skip() { echo "SKIPPED: $*"; exit 77; }
 lsw_fail() { echo "FAIL: $*" >&2; exit 1; }
 lsw_log() { echo "# $(date +%H:%M:%S.%N | cut -c1-12) $*"; }

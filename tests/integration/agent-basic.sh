@@ -10,65 +10,57 @@ D=$LSW_TOP/tests/data/agent
 lsw_setup
 lsw_start_snmpd
 
-get() { snmpget $SNMP_OPTS -OqvU "LIBRESWAN-STATUS-MIB::$1"; }
-expect() {
-  local got
-  got=$(get "$1") || lsw_fail "snmpget $1 failed"
-  [ "$got" = "$2" ] || lsw_fail "$1: got '$got', want '$2'"
-  echo "ok $1 = $got"
-}
-
 cp "$D/v4.10-ikev1-hub-spoke__east__1.status.txt" "$T/status.txt"
 cp "$D/v4.10-ikev1-hub-spoke__east__2.trafficstatus.txt" "$T/traffic.txt"
 lsw_start_agent --status-file "$T/status.txt" --traffic-file "$T/traffic.txt" --interval 1 --timeout 1
 
 lsw_log "IKEv1 hub: two connections up from trafficstatus"
-expect lsCollectorStatus.0 ok
-expect lsConnCount.0 2
-expect lsIpsecSaCount.0 2
-expect lsIkeSaCount.0 0
-expect lsConnUpCount.0 2
-expect lsPlutoConnsLoaded.0 2   # "Total IPsec connections: loaded 2, active 0"
-expect lsPlutoIkeSaTotal.0 0
-expect lsPlutoVersion.0 ''      # this corpus file does not print it
-expect 'lsConnOperStatus."westnet-northnet-ipv4-psk".""' up
-expect 'lsConnInOctets."westnet-northnet-ipv4-psk".""' 336
-expect 'lsConnOutOctets."northnet-westnet-ipv4-psk".""' 336
-expect 'lsConnRemoteAddrType."westnet-northnet-ipv4-psk".""' ipv4
-expect 'lsConnRemoteAddr."westnet-northnet-ipv4-psk".""' '"C0 01 02 2D "'   # 192.1.2.45
-expect 'lsConnLocalSubnet."westnet-northnet-ipv4-psk".""' 192.0.3.0/24
-expect 'lsConnRemoteId."westnet-northnet-ipv4-psk".""' @west
-expect 'lsConnIkeVersion."westnet-northnet-ipv4-psk".""' ikev1
-expect lsIpsecSaConnName.4 westnet-northnet-ipv4-psk
-expect lsIpsecSaInOctets.4 336
-expect lsIpsecSaOctetsExact.4 true
-expect lsIpsecSaRemoteId.4 @west
+lsw_expect lsCollectorStatus.0 ok
+lsw_expect lsConnCount.0 2
+lsw_expect lsIpsecSaCount.0 2
+lsw_expect lsIkeSaCount.0 0
+lsw_expect lsConnUpCount.0 2
+lsw_expect lsPlutoConnsLoaded.0 2   # "Total IPsec connections: loaded 2, active 0"
+lsw_expect lsPlutoIkeSaTotal.0 0
+lsw_expect lsPlutoVersion.0 ''      # this corpus file does not print it
+lsw_expect 'lsConnOperStatus."westnet-northnet-ipv4-psk".""' up
+lsw_expect 'lsConnInOctets."westnet-northnet-ipv4-psk".""' 336
+lsw_expect 'lsConnOutOctets."northnet-westnet-ipv4-psk".""' 336
+lsw_expect 'lsConnRemoteAddrType."westnet-northnet-ipv4-psk".""' ipv4
+lsw_expect 'lsConnRemoteAddr."westnet-northnet-ipv4-psk".""' '"C0 01 02 2D "'   # 192.1.2.45
+lsw_expect 'lsConnLocalSubnet."westnet-northnet-ipv4-psk".""' 192.0.3.0/24
+lsw_expect 'lsConnRemoteId."westnet-northnet-ipv4-psk".""' @west
+lsw_expect 'lsConnIkeVersion."westnet-northnet-ipv4-psk".""' ikev1
+lsw_expect lsIpsecSaConnName.4 westnet-northnet-ipv4-psk
+lsw_expect lsIpsecSaInOctets.4 336
+lsw_expect lsIpsecSaOctetsExact.4 true
+lsw_expect lsIpsecSaRemoteId.4 @west
 
 lsw_log "real pluto 4.10 (e2e capture): IPv6, road-warrior instance, IKEv1 + IKEv2"
 cp "$D/ns-03-up.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
 : >"$T/traffic.txt"
-lsw_wait_for 5 "[ \"\$(get lsConnCount.0)\" = 6 ]" || lsw_fail "new file not picked up"
-expect lsIkeSaCount.0 5
-expect lsIpsecSaCount.0 1
-expect lsPlutoIkeSaTotal.0 5
-expect lsPlutoIkeSaAuthenticated.0 5
-expect lsUnparsedLines.0 0
-expect lsPlutoVersion.0 4.10
-expect 'lsConnOperStatus."v2-tunnel".""' connecting
-expect 'lsConnOperStatus."v2-rw".""' down
-expect 'lsConnNewestIkeSa."v2-rw"."[1]"' 10
-expect 'lsConnRemoteHost."v2-rw"."[1]"' 192.0.2.3
-expect 'lsConnRemoteAddrType."v6-tunnel".""' ipv6
-expect 'lsConnRemoteAddr."v6-tunnel".""' '"20 01 0D B8 00 00 00 01 00 00 00 00 00 00 00 02 "'
-expect lsIkeSaStateName.4 STATE_MAIN_I4
-expect lsIkeSaRole.4 initiator
-expect lsIkeSaConnName.8 v6-tunnel
-expect lsIkeSaPeerAddrType.8 ipv6
-expect lsIkeSaPeerPort.8 500
-expect lsIkeSaState.10 established
-expect lsIkeSaConnInstance.10 '[1]'
-expect lsIpsecSaStateName.7 STATE_QUICK_I1
-expect lsIpsecSaState.7 negotiating
+lsw_wait_for 5 "[ \"\$(lsw_get lsConnCount.0)\" = 6 ]" || lsw_fail "new file not picked up"
+lsw_expect lsIkeSaCount.0 5
+lsw_expect lsIpsecSaCount.0 1
+lsw_expect lsPlutoIkeSaTotal.0 5
+lsw_expect lsPlutoIkeSaAuthenticated.0 5
+lsw_expect lsUnparsedLines.0 0
+lsw_expect lsPlutoVersion.0 4.10
+lsw_expect 'lsConnOperStatus."v2-tunnel".""' connecting
+lsw_expect 'lsConnOperStatus."v2-rw".""' down
+lsw_expect 'lsConnNewestIkeSa."v2-rw"."[1]"' 10
+lsw_expect 'lsConnRemoteHost."v2-rw"."[1]"' 192.0.2.3
+lsw_expect 'lsConnRemoteAddrType."v6-tunnel".""' ipv6
+lsw_expect 'lsConnRemoteAddr."v6-tunnel".""' '"20 01 0D B8 00 00 00 01 00 00 00 00 00 00 00 02 "'
+lsw_expect lsIkeSaStateName.4 STATE_MAIN_I4
+lsw_expect lsIkeSaRole.4 initiator
+lsw_expect lsIkeSaConnName.8 v6-tunnel
+lsw_expect lsIkeSaPeerAddrType.8 ipv6
+lsw_expect lsIkeSaPeerPort.8 500
+lsw_expect lsIkeSaState.10 established
+lsw_expect lsIkeSaConnInstance.10 '[1]'
+lsw_expect lsIpsecSaStateName.7 STATE_QUICK_I1
+lsw_expect lsIpsecSaState.7 negotiating
 
 # Walks: every row, in order; GETBULK too.
 rows=$(snmptable $SNMP_OPTS -Ci -Cf '|' -CH LIBRESWAN-STATUS-MIB::lsConnTable | grep -c '^"')
@@ -87,34 +79,34 @@ echo "ok walks"
 lsw_log "real pluto 4.10 with ESP (UML capture): Child SAs, SPIs, modes, traffic"
 cp "$D/uml-03-up.west.trafficstatus.txt" "$T/traffic.txt"
 cp "$D/uml-03-up.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
-lsw_wait_for 5 "[ \"\$(get lsIpsecSaCount.0)\" = 5 ]" || lsw_fail "UML capture not picked up"
-expect lsConnUpCount.0 5
-expect 'lsConnOperStatus."v2-tunnel".""' up
-expect 'lsConnNewestIpsecSa."v2-tunnel".""' 3
-expect 'lsConnInOctets."v2-tunnel".""' 252
-expect 'lsConnInOctets."v6-tunnel".""' 208
-expect lsIpsecSaIkeSa.3 2
-expect lsIpsecSaEspSpiIn.3 f2202e6e    # esp.f2202e6e@192.0.2.1 (us)
-expect lsIpsecSaEspSpiOut.3 9c0d9e2f    # esp.9c0d9e2f@192.0.2.2 (peer)
-expect lsIpsecSaMode.3 tunnel
-expect lsIpsecSaMode.9 transport
-expect lsIpsecSaOutOctets.10 168
-expect lsIpsecSaPeerAddrType.8 ipv6
-expect lsIpsecSaRemoteId.11 @road
-expect lsIpsecSaConnInstance.11 '[1]'
-expect lsIpsecSaAddTime.3 2026-11-26,22:28:6.0   # add_time=1795732086
+lsw_wait_for 5 "[ \"\$(lsw_get lsIpsecSaCount.0)\" = 5 ]" || lsw_fail "UML capture not picked up"
+lsw_expect lsConnUpCount.0 5
+lsw_expect 'lsConnOperStatus."v2-tunnel".""' up
+lsw_expect 'lsConnNewestIpsecSa."v2-tunnel".""' 3
+lsw_expect 'lsConnInOctets."v2-tunnel".""' 252
+lsw_expect 'lsConnInOctets."v6-tunnel".""' 208
+lsw_expect lsIpsecSaIkeSa.3 2
+lsw_expect lsIpsecSaEspSpiIn.3 f2202e6e    # esp.f2202e6e@192.0.2.1 (us)
+lsw_expect lsIpsecSaEspSpiOut.3 9c0d9e2f    # esp.9c0d9e2f@192.0.2.2 (peer)
+lsw_expect lsIpsecSaMode.3 tunnel
+lsw_expect lsIpsecSaMode.9 transport
+lsw_expect lsIpsecSaOutOctets.10 168
+lsw_expect lsIpsecSaPeerAddrType.8 ipv6
+lsw_expect lsIpsecSaRemoteId.11 @road
+lsw_expect lsIpsecSaConnInstance.11 '[1]'
+lsw_expect lsIpsecSaAddTime.3 2026-11-26,22:28:6.0   # add_time=1795732086
 lsw_log "its Child SA rekeyed, then terminated: counters never go down"
 cp "$D/uml-04-rekeyed.west.trafficstatus.txt" "$T/traffic.txt"
 cp "$D/uml-04-rekeyed.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
-lsw_wait_for 5 "[ \"\$(get 'lsConnInOctets.\"v2-tunnel\".\"\"')\" = 420 ]" || lsw_fail "rekey: lsConnInOctets $(get 'lsConnInOctets."v2-tunnel".""')"
+lsw_wait_for 5 "[ \"\$(lsw_get 'lsConnInOctets.\"v2-tunnel\".\"\"')\" = 420 ]" || lsw_fail "rekey: lsConnInOctets $(lsw_get 'lsConnInOctets."v2-tunnel".""')"
 cp "$D/uml-05-terminated.west.trafficstatus.txt" "$T/traffic.txt"
 cp "$D/uml-05-terminated.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
-lsw_wait_for 5 "[ \"\$(get 'lsConnOperStatus.\"v2-tunnel\".\"\"')\" = down ]" || lsw_fail "terminate not seen"
-expect 'lsConnInOctets."v2-tunnel".""' 420
-expect 'lsConnIpsecSaCount."v2-tunnel".""' 0
+lsw_wait_for 5 "[ \"\$(lsw_get 'lsConnOperStatus.\"v2-tunnel\".\"\"')\" = down ]" || lsw_fail "terminate not seen"
+lsw_expect 'lsConnInOctets."v2-tunnel".""' 420
+lsw_expect 'lsConnIpsecSaCount."v2-tunnel".""' 0
 cp "$D/ns-03-up.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
 : >"$T/traffic.txt"
-lsw_wait_for 5 "[ \"\$(get lsIpsecSaCount.0)\" = 1 ]" || lsw_fail "back to the ns capture"
+lsw_wait_for 5 "[ \"\$(lsw_get lsIpsecSaCount.0)\" = 1 ]" || lsw_fail "back to the ns capture"
 
 lsw_log "read-only: SET refused"
 out=$(snmpset -v2c -c private 127.0.0.1:$SNMPD_PORT 'LIBRESWAN-STATUS-MIB::lsConnOperStatus."v2-tunnel".""' i 1 2>&1)
@@ -124,35 +116,35 @@ echo "$out" | grep -q notWritable || lsw_fail "SET on a scalar: $out"
 echo "ok SET -> notWritable"
 
 lsw_log "garbage: stale, last data kept, logged once"
-fails0=$(get lsPollFailures.0)
+fails0=$(lsw_get lsPollFailures.0)
 printf 'Segmentation fault\n\x01\x02 not libreswan at all\n' >"$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
-lsw_wait_for 5 "[ \"\$(get lsCollectorStatus.0)\" = stale ]" || lsw_fail "not stale after garbage"
+lsw_wait_for 5 "[ \"\$(lsw_get lsCollectorStatus.0)\" = stale ]" || lsw_fail "not stale after garbage"
 sleep 2.5   # a few more failing polls
-expect lsConnCount.0 6
-expect lsIkeSaStateName.4 STATE_MAIN_I4
-fails=$(get lsPollFailures.0)
+lsw_expect lsConnCount.0 6
+lsw_expect lsIkeSaStateName.4 STATE_MAIN_I4
+fails=$(lsw_get lsPollFailures.0)
 [ "$fails" -ge $((fails0 + 2)) ] || lsw_fail "lsPollFailures $fails0 -> $fails"
-get lsLastError.0 | grep -q "lines" || lsw_fail "lsLastError: $(get lsLastError.0)"
+lsw_get lsLastError.0 | grep -q "lines" || lsw_fail "lsLastError: $(lsw_get lsLastError.0)"
 logged=$(grep -c 'poll failed' "$AGENT_LOG")
 [ "$logged" = 1 ] || { cat "$AGENT_LOG"; lsw_fail "poll failure logged $logged times"; }
 echo "ok stale with $fails failures, logged once"
 rm "$T/status.txt"
 sleep 1.5
 mkdir "$T/status.txt"
-lsw_wait_for 5 "get lsLastError.0 | grep -q 'is a directory'" || lsw_fail "directory: $(get lsLastError.0)"
+lsw_wait_for 5 "lsw_get lsLastError.0 | grep -q 'is a directory'" || lsw_fail "directory: $(lsw_get lsLastError.0)"
 rmdir "$T/status.txt"
 
 lsw_log "restored: ok again"
 cp "$D/ns-03-up.west.status.txt" "$T/status.txt"
-lsw_wait_for 5 "[ \"\$(get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok after restore"
-expect lsLastError.0 ''
+lsw_wait_for 5 "[ \"\$(lsw_get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok after restore"
+lsw_expect lsLastError.0 ''
 grep -q 'working again' "$AGENT_LOG" || lsw_fail "recovery not logged"
 
 lsw_log "snmpd restarted under the agent"
 lsw_stop_snmpd
 t0=$EPOCHREALTIME
 lsw_start_snmpd
-lsw_wait_for 10 "[ \"\$(get lsConnCount.0 2>/dev/null)\" = 6 ]" || { cat "$AGENT_LOG"; lsw_fail "not served after snmpd restart"; }
+lsw_wait_for 10 "[ \"\$(lsw_get lsConnCount.0 2>/dev/null)\" = 6 ]" || { cat "$AGENT_LOG"; lsw_fail "not served after snmpd restart"; }
 t1=$EPOCHREALTIME
 echo "ok served again $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after snmpd was restarted"
 kill -0 "$AGENT_PID" || lsw_fail "agent died"

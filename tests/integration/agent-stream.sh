@@ -13,13 +13,6 @@ D=$LSW_TOP/tests/data/agent
 lsw_setup
 lsw_start_snmpd
 
-get() { snmpget $SNMP_OPTS -OqvU "LIBRESWAN-STATUS-MIB::$1"; }
-expect() {
-  local got
-  got=$(get "$1") || lsw_fail "snmpget $1 failed"
-  [ "$got" = "$2" ] || lsw_fail "$1: got '$got', want '$2'"
-  echo "ok $1 = $got"
-}
 # The three tables, numeric OIDs, one varbind a line; TimeTicks (agent
 # uptime at a row's last change) differ between two agents and are masked.
 walk_tables() {
@@ -41,7 +34,7 @@ cp "$D/uml-03-up.west.trafficstatus.txt" "$TR"
 
 lsw_log "whole files (--status-file)"
 lsw_start_agent --status-file "$S" --traffic-file "$TR" --interval 3600
-lsw_wait_for 10 "[ \"\$(get lsPollSuccesses.0)\" -ge 1 ]" || lsw_fail "no poll"
+lsw_wait_for 10 "[ \"\$(lsw_get lsPollSuccesses.0)\" -ge 1 ]" || lsw_fail "no poll"
 walk_tables >"$T/whole.txt"
 stop_agent
 rows=$(grep -c . "$T/whole.txt")
@@ -80,17 +73,17 @@ chmod +x "$T/ipsec"
 lsw_log "the same text through whack, in pieces"
 echo pieces >"$T/mode"
 lsw_start_agent --ipsec "$T/ipsec" --timeout 30
-lsw_wait_for 20 "[ \"\$(get lsPollSuccesses.0)\" -ge 1 ]" || { cat "$AGENT_LOG"; lsw_fail "no poll"; }
+lsw_wait_for 20 "[ \"\$(lsw_get lsPollSuccesses.0)\" -ge 1 ]" || { cat "$AGENT_LOG"; lsw_fail "no poll"; }
 walk_tables >"$T/pieces.txt"
 diff -u "$T/whole.txt" "$T/pieces.txt" || lsw_fail "the tables differ between whole files and pieces"
 echo "ok $rows varbinds the same as from whole files"
 # The capture's own figures (lswstat --summary: connections=6 up=5
 # child_sas=5; trafficstatus: #10 "v1-tunnel" inBytes=168).
-expect lsConnCount.0 6
-expect lsConnUpCount.0 5
-expect lsIpsecSaCount.0 5
-expect lsIpsecSaInOctets.10 168
-expect lsPollFailures.0 0
+lsw_expect lsConnCount.0 6
+lsw_expect lsConnUpCount.0 5
+lsw_expect lsIpsecSaCount.0 5
+lsw_expect lsIpsecSaInOctets.10 168
+lsw_expect lsPollFailures.0 0
 
 # Options come from the config file (lsw_start_agent's -c $T/empty.conf):
 # SIGHUP applies them without a restart.
@@ -104,29 +97,29 @@ reload() {
 lsw_log "a non-status in 5-byte pieces: its whole first line in the error"
 echo nopluto >"$T/mode"
 reload 'interval = 1' 'timeout = 30'
-lsw_wait_for 20 "[ \"\$(get lsCollectorStatus.0)\" = stale ]" || { cat "$AGENT_LOG"; lsw_fail "not stale: $(get lsLastError.0)"; }
+lsw_wait_for 20 "[ \"\$(lsw_get lsCollectorStatus.0)\" = stale ]" || { cat "$AGENT_LOG"; lsw_fail "not stale: $(lsw_get lsLastError.0)"; }
 want="no connection, SA or total found in 2 lines: $(head -n1 "$D/ns-00-nopluto.west.status.txt")"
-got=$(get lsLastError.0)
+got=$(lsw_get lsLastError.0)
 [ "$got" = "$want" ] || lsw_fail "lsLastError: got '$got', want '$want'"
 echo "ok lsLastError = $got"
-expect lsConnCount.0 6
+lsw_expect lsConnCount.0 6
 
 lsw_log "max-output counts the bytes of all pieces"
 echo pieces >"$T/mode"
 reload 'interval = 1' 'timeout = 30' 'max-output = 8192'
-lsw_wait_for 20 "get lsLastError.0 | grep -q 'whack --status printed more than max-output (8192 bytes)'" \
-  || lsw_fail "no max-output failure: $(get lsLastError.0)"
-expect lsCollectorStatus.0 stale
-expect lsConnCount.0 6
+lsw_wait_for 20 "lsw_get lsLastError.0 | grep -q 'whack --status printed more than max-output (8192 bytes)'" \
+  || lsw_fail "no max-output failure: $(lsw_get lsLastError.0)"
+lsw_expect lsCollectorStatus.0 stale
+lsw_expect lsConnCount.0 6
 
 lsw_log "interval 0.1: ten polls a second, lsPollInterval rounds up to 1"
 echo fast >"$T/mode"
 reload 'interval = 0.1' 'timeout = 30'
-lsw_wait_for 10 "[ \"\$(get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok: $(get lsLastError.0)"
-expect lsPollInterval.0 1
-p0=$(get lsPollSuccesses.0)
+lsw_wait_for 10 "[ \"\$(lsw_get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok: $(lsw_get lsLastError.0)"
+lsw_expect lsPollInterval.0 1
+p0=$(lsw_get lsPollSuccesses.0)
 sleep 2
-p1=$(get lsPollSuccesses.0)
+p1=$(lsw_get lsPollSuccesses.0)
 echo "polls in 2 s: $((p1 - p0))"
 [ $((p1 - p0)) -ge 10 ] || lsw_fail "only $((p1 - p0)) polls in 2 s at interval 0.1"
 [ $((p1 - p0)) -le 21 ] || lsw_fail "$((p1 - p0)) polls in 2 s at interval 0.1"

@@ -10,14 +10,6 @@ D=$LSW_TOP/tests/data/agent
 lsw_setup
 lsw_start_snmpd
 
-get() { snmpget $SNMP_OPTS -OqvU "LIBRESWAN-STATUS-MIB::$1"; }
-expect() {
-  local got
-  got=$(get "$1") || lsw_fail "snmpget $1 failed"
-  [ "$got" = "$2" ] || lsw_fail "$1: got '$got', want '$2'"
-  echo "ok $1 = $got"
-}
-
 # A unique sleep so we can tell our hung child from anything else.
 HANG="sleep 987.$$"
 cp "$D/ns-03-up.west.status.txt" "$T/status.txt"
@@ -36,36 +28,36 @@ chmod +x "$T/ipsec"
 # interval and timeout come from the config file (-c $T/empty.conf), so
 # that SIGHUP can change them: the command line would win over the file.
 lsw_start_agent --ipsec "$T/ipsec" --ctlsocket "$T/pluto.ctl"
-expect lsPollInterval.0 10
+lsw_expect lsPollInterval.0 10
 printf 'interval = 1\ntimeout = 1\n' >"$T/empty.conf"
 kill -HUP "$AGENT_PID"
-lsw_wait_for 5 "[ \"\$(get lsPollInterval.0)\" = 1 ]" || lsw_fail "interval not reloaded"
-expect lsCollectorStatus.0 ok
-expect lsConnCount.0 6
-expect lsIkeSaStateName.4 STATE_MAIN_I4
+lsw_wait_for 5 "[ \"\$(lsw_get lsPollInterval.0)\" = 1 ]" || lsw_fail "interval not reloaded"
+lsw_expect lsCollectorStatus.0 ok
+lsw_expect lsConnCount.0 6
+lsw_expect lsIkeSaStateName.4 STATE_MAIN_I4
 grep -qx "whack --ctlsocket $T/pluto.ctl --status" "$T/ipsec-args" || { cat "$T/ipsec-args"; lsw_fail "whack --status argv"; }
 grep -qx "whack --ctlsocket $T/pluto.ctl --trafficstatus" "$T/ipsec-args" || lsw_fail "whack --trafficstatus argv"
 echo "ok argv"
 
 lsw_log "pluto not running: exit 33"
 touch "$T/exit33"
-lsw_wait_for 5 "[ \"\$(get lsCollectorStatus.0)\" = stale ]" || lsw_fail "not stale"
-get lsLastError.0 | grep -q 'exited with status 33: whack: Pluto is not running' || lsw_fail "lsLastError: $(get lsLastError.0)"
-expect lsConnCount.0 6
+lsw_wait_for 5 "[ \"\$(lsw_get lsCollectorStatus.0)\" = stale ]" || lsw_fail "not stale"
+lsw_get lsLastError.0 | grep -q 'exited with status 33: whack: Pluto is not running' || lsw_fail "lsLastError: $(lsw_get lsLastError.0)"
+lsw_expect lsConnCount.0 6
 rm "$T/exit33"
-lsw_wait_for 5 "[ \"\$(get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok again"
+lsw_wait_for 5 "[ \"\$(lsw_get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok again"
 
 lsw_log "whack hangs: killed by the timeout"
 touch "$T/hang"
-lsw_wait_for 6 "get lsLastError.0 | grep -q 'did not finish within 1 s'" || lsw_fail "no timeout: $(get lsLastError.0)"
+lsw_wait_for 6 "lsw_get lsLastError.0 | grep -q 'did not finish within 1 s'" || lsw_fail "no timeout: $(lsw_get lsLastError.0)"
 # Requests are answered at once while a whack hangs.
 t0=$EPOCHREALTIME
-for _ in 1 2 3 4 5; do get lsConnCount.0 >/dev/null; done
+for _ in 1 2 3 4 5; do lsw_get lsConnCount.0 >/dev/null; done
 ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 / 5 }')
 [ "$ms" -lt 200 ] || lsw_fail "GET took $ms ms while whack hangs"
 echo "ok GET answered in $ms ms while whack hangs"
 rm "$T/hang"
-lsw_wait_for 5 "[ \"\$(get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok after hang"
+lsw_wait_for 5 "[ \"\$(lsw_get lsCollectorStatus.0)\" = ok ]" || lsw_fail "not ok after hang"
 sleep 0.5
 pgrep -f "$HANG" >/dev/null && lsw_fail "a hung whack is still running"
 echo "ok no hung whack left"
@@ -73,19 +65,19 @@ echo "ok no hung whack left"
 lsw_log "SIGHUP: max-output 4096 (the status is 16 kB)"
 printf 'interval = 1\ntimeout = 1\nmax-output = 4096\n' >"$T/empty.conf"
 kill -HUP "$AGENT_PID"
-lsw_wait_for 5 "get lsLastError.0 | grep -q 'printed more than max-output'" || lsw_fail "max-output: $(get lsLastError.0)"
-expect lsCollectorStatus.0 stale
+lsw_wait_for 5 "lsw_get lsLastError.0 | grep -q 'printed more than max-output'" || lsw_fail "max-output: $(lsw_get lsLastError.0)"
+lsw_expect lsCollectorStatus.0 stale
 
 lsw_log "SIGHUP: a broken config keeps the running one"
 printf 'interval = banana\n' >"$T/empty.conf"
 kill -HUP "$AGENT_PID"
 lsw_wait_for 5 "grep -q 'configuration not reloaded.*empty.conf:1: interval' '$AGENT_LOG'" || { cat "$AGENT_LOG"; lsw_fail "broken config not logged"; }
-expect lsPollInterval.0 1
+lsw_expect lsPollInterval.0 1
 kill -0 "$AGENT_PID" || lsw_fail "agent died on a broken config"
 printf 'interval = 2\ntimeout = 1\n' >"$T/empty.conf"
 kill -HUP "$AGENT_PID"
-lsw_wait_for 5 "[ \"\$(get lsPollInterval.0)\" = 2 ]" || lsw_fail "interval not reloaded"
-lsw_wait_for 5 "[ \"\$(get lsCollectorStatus.0)\" = ok ]" || lsw_fail "max-output not reset by the reload"
+lsw_wait_for 5 "[ \"\$(lsw_get lsPollInterval.0)\" = 2 ]" || lsw_fail "interval not reloaded"
+lsw_wait_for 5 "[ \"\$(lsw_get lsCollectorStatus.0)\" = ok ]" || lsw_fail "max-output not reset by the reload"
 echo "ok SIGHUP"
 
 lsw_log "SIGTERM while whack hangs"
