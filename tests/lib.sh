@@ -17,15 +17,18 @@ LSW_SHARED=${LSW_SHARED:-$(cd "$LSW_TOP/.." && pwd)/shared}
 AGENTX_BIN=$BUILD/libreswan-agentx
 LSWSTAT_BIN=$BUILD/lswstat
 
-# Our MIB first, then the system's dirs, then ../shared/mibs for the IETF
-# base modules Debian does not ship.
+# net-snmp reads the directories in order and a module found again in a
+# later one replaces the earlier copy. So: the IETF base modules we ship
+# (mibs/ietf, Debian has none) first, where any system copy overrides them;
+# the checkout's own MIB last, so an installed older LIBRESWAN-STATUS-MIB
+# never shadows the one under test.
 lsw_mibdirs() {
-  local d dirs="$LSW_TOP/mibs"
+  local d dirs="$LSW_TOP/mibs/ietf"
   for d in /usr/share/snmp/mibs /usr/share/snmp/mibs/iana /usr/share/snmp/mibs/ietf \
-           /usr/share/mibs/ietf /usr/share/mibs/iana /usr/share/mibs/netsnmp "$LSW_SHARED/mibs"; do
+           /usr/share/mibs/ietf /usr/share/mibs/iana /usr/share/mibs/netsnmp; do
     [ -d "$d" ] && dirs="$dirs:$d"
   done
-  echo "$dirs"
+  echo "$dirs:$LSW_TOP/mibs"
 }
 export MIBDIRS=$(lsw_mibdirs)
 export MIBS=+LIBRESWAN-STATUS-MIB

@@ -38,9 +38,9 @@ done
 snmptranslate -Tp LIBRESWAN-STATUS-MIB::lsStatusMIB >/dev/null 2>&1 || lsw_fail "snmptranslate -Tp failed"
 
 command -v smilint >/dev/null || lsw_skip "smilint not installed (smitools); snmptranslate checks passed"
-# smilint finds the IETF base modules on SMIPATH: ours first, then the
-# system's and ../shared/mibs.
-out=$(SMIPATH="$LSW_TOP/mibs:$LSW_SHARED/mibs:/usr/share/snmp/mibs" smilint -l 6 "$MIB" 2>&1)
+# smilint finds the IETF base modules on SMIPATH: the checkout's (mibs/ and
+# the base modules it ships in mibs/ietf), then the system's.
+out=$(SMIPATH="$LSW_TOP/mibs:$LSW_TOP/mibs/ietf:/usr/share/snmp/mibs" smilint -l 6 "$MIB" 2>&1)
 if [ -n "$out" ]; then
   echo "$out"
   lsw_fail "smilint -l 6 printed the above"
