@@ -17,6 +17,14 @@ SBINDIR ?= $(PREFIX)/sbin
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 MIBDIR  ?= $(PREFIX)/share/snmp/mibs
+# The IETF base modules of mibs/ietf (Debian ships none), in a directory of
+# our own, and the net-snmp config file that puts it first on the search
+# path. SNMPCONFDIR is not ours to choose: it is the one directory of
+# net-snmp's compiled-in config path (/etc/snmp:/usr/share/snmp:...) whose
+# snmp.conf no Debian package owns (/etc/snmp/snmp.conf is libsnmp-base's
+# conffile, and its snmp.conf.d is read only where an includeDir names it).
+IETFMIBDIR ?= $(PREFIX)/share/libreswan-agentx/mibs
+SNMPCONFDIR ?= /usr/share/snmp
 SYSCONFDIR ?= /etc
 UNITDIR ?= /lib/systemd/system
 DOCDIR  ?= $(PREFIX)/share/doc/libreswan-agentx
@@ -159,6 +167,11 @@ install: all
 	install -m0755 $(AGENTX) $(DESTDIR)$(SBINDIR)/libreswan-agentx
 	install -m0755 $(LSWSTAT) $(DESTDIR)$(BINDIR)/lswstat
 	install -m0644 mibs/LIBRESWAN-STATUS-MIB.txt $(DESTDIR)$(MIBDIR)/
+	install -d $(DESTDIR)$(IETFMIBDIR)
+	install -m0644 mibs/ietf/*.txt $(DESTDIR)$(IETFMIBDIR)/
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m0644 mibs/ietf/README $(DESTDIR)$(DOCDIR)/README.ietf-mibs
+	MIBDIR='$(MIBDIR)' IETFMIBDIR='$(IETFMIBDIR)' init/snmp-conf.sh install $(DESTDIR)$(SNMPCONFDIR)/snmp.conf
 	for m in init/*.8; do [ -f "$$m" ] && install -m0644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
 	for m in init/*.1; do [ -f "$$m" ] && install -m0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	[ -f $(DESTDIR)$(SYSCONFDIR)/libreswan-agentx.conf ] || \
@@ -168,6 +181,8 @@ install: all
 	install -m0644 init/snmpd.conf.snippet README.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
+	init/snmp-conf.sh uninstall $(DESTDIR)$(SNMPCONFDIR)/snmp.conf
+	rm -rf $(DESTDIR)$(IETFMIBDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/libreswan-agentx $(DESTDIR)$(BINDIR)/lswstat \
 	  $(DESTDIR)$(MIBDIR)/LIBRESWAN-STATUS-MIB.txt $(DESTDIR)$(UNITDIR)/libreswan-agentx.service \
 	  $(DESTDIR)$(MANDIR)/man8/libreswan-agentx.8 $(DESTDIR)$(MANDIR)/man1/lswstat.1
