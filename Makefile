@@ -6,6 +6,8 @@
 #   make check-valgrind  unit tests under valgrind
 #   make check-e2e       the real-libreswan tier inside User-Mode-Linux
 #   make check-faults    the slow fault tests
+#   make check-stock     a debootstrap'd Debian 12 chroot, a fresh clone, no ../shared:
+#                        the README's demo and tests, install, the MIB by name (root)
 #   make bench           benchmarks (figures for the README)
 #   make fuzz            libFuzzer target (clang), build/fuzz_parser
 #   make deps            install the Debian packages the project needs (root)
@@ -68,7 +70,7 @@ AGENTX    := $(BUILD)/libreswan-agentx
 TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all check check-unit check-asan check-valgrind check-e2e check-faults \
+.PHONY: all check check-unit check-asan check-valgrind check-e2e check-faults check-stock \
         bench fuzz fuzz-long deps install uninstall clean format tests mibcheck
 
 all: $(LSWSTAT) $(AGENTX)
@@ -128,6 +130,10 @@ check-e2e: all
 check-faults: tests
 	BUILD=$(BUILD) tests/run-tests --faults
 
+# Not a dependency on the build: it clones the committed tree into a chroot.
+check-stock:
+	tests/stock/stock-debian.sh
+
 bench: tests
 	BUILD=$(BUILD) tests/bench/run-bench
 
@@ -150,7 +156,8 @@ mibcheck:
 # Debian packages for building, testing and running. No-op when present.
 DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
            libcmocka-dev smitools clang libclang-rt-14-dev valgrind \
-           iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq
+           iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq \
+           git debootstrap
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
