@@ -21,7 +21,8 @@
 #
 # The chroot gets its own proc, sysfs, devpts, /dev/shm and /run (mounted
 # one by one, never a recursive bind of the host's), so removing it cannot
-# reach the host; every mount is undone and checked before `rm`.
+# reach the host; every mount is undone and checked before `rm`. Its root
+# is bound onto itself (private) so that / is a mount point inside.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 MIRROR=${LSW_STOCK_MIRROR:-http://deb.debian.org/debian}
@@ -78,6 +79,11 @@ if ! debootstrap --variant=minbase bookworm "$R" "$MIRROR" >"$W/debootstrap.log"
 fi
 say "debootstrap done in $((SECONDS - t0)) s"
 
+# The chroot's / must be a mount point of its own: `ip netns exec` (the
+# namespace tier) runs `mount --make-rslave /`, EINVAL on a plain dir.
+mount --bind "$R" "$R" || fail "mount --bind $R"
+MOUNTS+=("$R")
+mount --make-private "$R" || fail "mount --make-private $R"
 mnt proc proc "$R/proc"
 mnt sysfs sysfs "$R/sys"
 mnt devpts devpts "$R/dev/pts" newinstance,ptmxmode=0666
