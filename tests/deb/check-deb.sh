@@ -9,7 +9,9 @@
 #   3. dpkg -i; libreswan-agentx --version, lswstat --help, the installed MIB
 #      resolves by name (snmptranslate, nothing on stderr), the conffile,
 #      the unit enabled by the postinst, systemd-analyze verify --man=no and
-#      the unit's exposure score (tests/deb/unit-security.sh);
+#      the unit's exposure score (tests/deb/unit-security.sh); the installed
+#      daemon against a real pluto under the installed unit's restrictions
+#      (tests/deb/unit-sandbox-pluto.sh; skipped there without netns/pluto);
 #   4. dpkg -i of the higher version over it (upgrade), checks again;
 #   5. dpkg --purge: no file or directory of the package left, no enable
 #      symlink left, /usr/share/snmp/snmp.conf as it was before.
@@ -207,6 +209,18 @@ if ! dpkg -i "$deb1" >"$work/install1.log" 2>&1; then
 fi
 checks "$v1"
 dpkg -L $pkg >"$work/list1"
+# The installed daemon and `ipsec whack` under the installed unit's
+# restrictions, against a real pluto (skips without netns/pluto).
+echo "== the installed unit's restrictions against a real pluto"
+rc=0
+UNIT=/lib/systemd/system/$pkg.service LSW_AGENTX_BIN=/usr/sbin/$pkg LSW_LSWSTAT_BIN=/usr/bin/lswstat \
+	tests/deb/unit-sandbox-pluto.sh >"$work/sandbox.log" 2>&1 || rc=$?
+case $rc in
+0) ok "$(tail -n 1 "$work/sandbox.log")" ;;
+77) echo "note: $(tail -n 1 "$work/sandbox.log")" ;;
+*) grep -v -e '^Cannot find module' -e '^Did not find' "$work/sandbox.log" | tail -n 20
+	fail "tests/deb/unit-sandbox-pluto.sh on the installed unit" ;;
+esac
 
 # --- 4. upgrade ---------------------------------------------------------------
 echo "== dpkg -i $(basename "$deb2") (upgrade)"
