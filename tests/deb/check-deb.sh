@@ -87,20 +87,37 @@ trap "exit 130" INT
 trap "exit 143" TERM HUP
 
 # --- 1. build: this tree, and a copy one version higher ----------------------
-echo "== make deb"
-if ! make -s deb BUILD="$work/v1" >"$work/build1.log" 2>&1; then
+copy_tree() { # copy_tree DIR: the tree without build output or .git
+	mkdir -p "$1"
+	tar -C "$top" --exclude=./.git --exclude='./build*' --exclude=./debian/build \
+		--exclude=./debian/$pkg --exclude=./debian/.debhelper -cf - . | tar -C "$1" -xf -
+}
+v1=$(dpkg-parsechangelog -S Version)
+parent=$(cd .. && pwd)
+if [ -w "$parent" ]; then
+	# make deb as a user runs it: dpkg-buildpackage writes into the parent
+	# dir, make deb must leave nothing of ours there.
+	echo "== make deb"
+	before=$(ls -A "$parent" | grep "^${pkg}[-_]" || true)
+	dir=$top
+else
+	echo "== make deb (in a copy of the tree: $parent is not writable)"
+	copy_tree "$work/v1src/src"
+	dir=$work/v1src/src
+fi
+if ! make -s -C "$dir" deb BUILD="$work/v1" >"$work/build1.log" 2>&1; then
 	tail -40 "$work/build1.log"
 	echo "FAIL: make deb"
 	exit 1
 fi
-v1=$(dpkg-parsechangelog -S Version)
+if [ "$dir" = "$top" ]; then
+	after=$(ls -A "$parent" | grep "^${pkg}[-_]" || true)
+	[ "$before" = "$after" ] || fail "make deb left in $parent: $after"
+fi
 deb1=$(ls "$work"/v1/${pkg}_*.deb) # the -dbgsym .deb is ${pkg}-dbgsym_*
 
 echo "== a build with a higher version (temporary copy of the tree)"
-mkdir "$work/up" "$work/up/src"
-tar -C "$top" --exclude=./.git --exclude='./build*' --exclude=./debian/build \
-	--exclude=./debian/$pkg --exclude=./debian/.debhelper -cf - . |
-	tar -C "$work/up/src" -xf -
+copy_tree "$work/up/src"
 v2="$v1+checkdeb1"
 {
 	printf '%s (%s) unstable; urgency=medium\n\n' $pkg "$v2"
