@@ -194,12 +194,15 @@ uninstall:
 
 # The Debian package. dpkg-buildpackage writes into the parent directory (a
 # shared one in CI): the .deb and its -dbgsym .deb are moved to $(BUILD)/,
-# the .buildinfo and .changes removed, also when the build fails.
+# the .buildinfo and .changes removed, also when the build fails. The
+# changelog's upstream version must be $(VERSION).
 # DEB_OUT names the moved .deb files for callers (tests/deb/check-deb.sh).
 deb:
 	@command -v dpkg-buildpackage >/dev/null || \
 	  { echo "make deb: dpkg-buildpackage missing (make deps installs dpkg-dev, debhelper)" >&2; exit 1; }
 	@v=$$(dpkg-parsechangelog -S Version | sed 's/^[0-9]*://'); \
+	[ "$${v%-*}" = "$(VERSION)" ] || \
+	  { echo "make deb: debian/changelog says $$v, the Makefile's VERSION is $(VERSION)" >&2; exit 1; }; \
 	a=$$(dpkg-architecture -qDEB_HOST_ARCH); \
 	src=$$(dpkg-parsechangelog -S Source); \
 	rc=0; dpkg-buildpackage -us -uc -b || rc=$$?; \
