@@ -12,6 +12,8 @@
 #   make fuzz            libFuzzer target (clang), build/fuzz_parser
 #   make deps            install the Debian packages the project needs (root)
 #   make install         PREFIX=/usr/local DESTDIR=
+#   make deb             the Debian package (debian/), build/*.deb
+#   make check-deb       build, lintian, install, upgrade and purge it (root)
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
@@ -71,7 +73,8 @@ TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all check check-unit check-asan check-valgrind check-e2e check-faults check-stock \
-        bench fuzz fuzz-long deps install uninstall clean format tests mibcheck
+        bench fuzz fuzz-long deps install uninstall clean format tests mibcheck \
+        deb check-deb
 
 all: $(LSWSTAT) $(AGENTX)
 
@@ -157,7 +160,7 @@ mibcheck:
 DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
            libcmocka-dev smitools clang libclang-rt-14-dev valgrind \
            iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq \
-           git debootstrap
+           git debootstrap debhelper dpkg-dev lintian systemd
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
@@ -190,15 +193,49 @@ install: all
 uninstall:
 	init/snmp-conf.sh uninstall $(DESTDIR)$(SNMPCONFDIR)/snmp.conf
 	rm -rf $(DESTDIR)$(IETFMIBDIR)
+	-rmdir $(DESTDIR)$(dir $(IETFMIBDIR:/=)) 2>/dev/null
 	rm -f $(DESTDIR)$(SBINDIR)/libreswan-agentx $(DESTDIR)$(BINDIR)/lswstat \
 	  $(DESTDIR)$(MIBDIR)/LIBRESWAN-STATUS-MIB.txt $(DESTDIR)$(UNITDIR)/libreswan-agentx.service \
 	  $(DESTDIR)$(MANDIR)/man8/libreswan-agentx.8 $(DESTDIR)$(MANDIR)/man1/lswstat.1
 	rm -rf $(DESTDIR)$(DOCDIR)
+
+# The Debian package. dpkg-buildpackage writes into the parent directory (a
+# shared one in CI): the .deb and its -dbgsym .deb are moved to $(BUILD)/,
+# the .buildinfo and .changes removed, also when the build fails. The
+# changelog's upstream version must be $(VERSION).
+# DEB_OUT names the moved .deb files for callers (tests/deb/check-deb.sh).
+deb:
+	@command -v dpkg-buildpackage >/dev/null || \
+	  { echo "make deb: dpkg-buildpackage missing (make deps installs dpkg-dev, debhelper)" >&2; exit 1; }
+	@v=$$(dpkg-parsechangelog -S Version | sed 's/^[0-9]*://'); \
+	[ "$${v%-*}" = "$(VERSION)" ] || \
+	  { echo "make deb: debian/changelog says $$v, the Makefile's VERSION is $(VERSION)" >&2; exit 1; }; \
+	a=$$(dpkg-architecture -qDEB_HOST_ARCH); \
+	src=$$(dpkg-parsechangelog -S Source); \
+	rc=0; dpkg-buildpackage -us -uc -b || rc=$$?; \
+	mkdir -p $(BUILD); \
+	for p in $$(sed -n 's/^Package: *//p' debian/control); do \
+	  for d in $$p $$p-dbgsym; do \
+	    f=../$${d}_$${v}_$$a.deb; \
+	    [ ! -f $$f ] || mv -f $$f $(BUILD)/ || rc=1; \
+	    f=../$${d}_$${v}_all.deb; \
+	    [ ! -f $$f ] || mv -f $$f $(BUILD)/ || rc=1; \
+	  done; \
+	done; \
+	rm -f ../$${src}_$${v}_$$a.buildinfo ../$${src}_$${v}_$$a.changes; \
+	[ $$rc = 0 ] && echo "make deb: $$(ls $(BUILD)/*_$${v}_*.deb | tr '\n' ' ')"; \
+	exit $$rc
+
+check-deb:
+	tests/deb/check-deb.sh
 
 format:
 	clang-format -i parser/*.[ch] agent/*.[ch] agent/*/*.[ch] tests/unit/*.c tests/fuzz/*.c 2>/dev/null || true
 
 clean:
 	rm -rf build build-asan
+	rm -rf debian/build debian/libreswan-agentx debian/.debhelper \
+	  debian/debhelper-build-stamp debian/files debian/*.substvars \
+	  debian/*.debhelper.log debian/*.debhelper
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
