@@ -10,6 +10,8 @@
 #                                          by name, nothing on stderr
 #   make uninstall PREFIX=/usr             leaves no file of ours
 #   make check-deb                         the Debian package (when present)
+#   then, outside: the chroot booted by systemd-nspawn, the package's unit
+#   run by a real systemd against a real pluto (tests/stock/unit-nspawn.sh)
 #
 #   tests/stock/stock-debian.sh            (root; `make check-stock`)
 #
@@ -44,7 +46,7 @@ R=$W/root
 MOUNTS=()
 
 mounted_under() { awk -v r="$R/" 'index($2 "/", r) == 1 { print $2 }' /proc/mounts; }
-cleanup() {
+unmount_all() {
   local m p i
   # Processes left inside the chroot (a test's snmpd, pluto) first.
   for p in /proc/[0-9]*; do
@@ -52,8 +54,12 @@ cleanup() {
   done
   sleep 0.2
   for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do umount "${MOUNTS[$i]}" 2>/dev/null || umount -l "${MOUNTS[$i]}"; done
+  MOUNTS=()
   # Whatever the tests mounted inside (ip netns binds /run/netns/*).
   for m in $(mounted_under | sort -r); do umount "$m" 2>/dev/null || umount -l "$m"; done
+}
+cleanup() {
+  unmount_all
   if [ -n "$(mounted_under)" ]; then
     echo "stock-debian: still mounted under $R, not removing it:" >&2
     mounted_under >&2
@@ -158,5 +164,19 @@ if in_root "cd $SRC && grep -q '^check-deb:' Makefile"; then
   tail -5 "$W/deb.log"
   say "check-deb passed in $((SECONDS - t5)) s"
 fi
+# Last, the unit under a real systemd: the chroot booted with systemd-nspawn
+# (which mounts what it needs itself, so ours go first).
+unmount_all
+t6=$SECONDS
+say "the installed unit under systemd as PID 1 (systemd-nspawn --boot)"
+"$top/tests/stock/unit-nspawn.sh" "$R" >"$W/nspawn.log" 2>&1
+rc=$?
+cat "$W/nspawn.log" | grep -v '^#' | tail -8
+case $rc in
+  0) say "unit under systemd passed in $((SECONDS - t6)) s" ;;
+  77) [ -n "${LSW_STOCK_REQUIRED:-}" ] && fail "unit-nspawn skipped: $(tail -1 "$W/nspawn.log")"
+      echo "note: $(tail -1 "$W/nspawn.log")" ;;
+  *) fail "the unit under systemd-nspawn failed" ;;
+esac
 say "stock Debian 12 tier passed in $((SECONDS - t0)) s"
 echo PASS
