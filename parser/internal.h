@@ -267,10 +267,19 @@ void lsw_conn_map_free(struct lsw_conn_map *m);
 /* records.c: find or make. NULL when out of memory (p->oom is then set) or
  * when the serial is already a different kind of SA. */
 struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_ref *ref);
-struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial,
-                               const struct lsw_conn_ref *ref);
-struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial,
-                                   const struct lsw_conn_ref *ref);
+/* The IKE SA (child false) or Child SA (child true) of that serial; its
+ * struct lsw_ike_sa or lsw_child_sa is around it (sa is the first member,
+ * see lsw_ike_of()/lsw_child_of()). */
+struct lsw_sa *lsw_get_sa(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
+                          bool child);
+static inline struct lsw_ike_sa *lsw_ike_of(struct lsw_sa *sa)
+{
+	return (struct lsw_ike_sa *)sa; /* NULL stays NULL: sa is at offset 0 */
+}
+static inline struct lsw_child_sa *lsw_child_of(struct lsw_sa *sa)
+{
+	return (struct lsw_child_sa *)sa;
+}
 const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n);
 
 /* Line handlers (conn.c, state.c, traffic.c, other.c), called by lines.c:

@@ -135,60 +135,53 @@ static int sa_names(struct lsw_parser *p, const struct lsw_conn_ref *ref, const 
 	return *name && *inst ? 0 : -1;
 }
 
-struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial,
-                               const struct lsw_conn_ref *ref)
+struct lsw_sa *lsw_get_sa(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
+                          bool child)
 {
 	size_t idx;
-	bool child;
+	bool is_child;
 
-	if (lsw_serial_map_get(&p->sa_map, serial, &idx, &child) == 0)
-		return child ? NULL : &p->ikes[idx];
-	if (grow((void **)&p->ikes, &p->cap_ikes, p->n_ikes + 1, sizeof(*p->ikes)) < 0 ||
-	    grow((void **)&p->ike_conn, &p->cap_ike_conn, p->n_ikes + 1, sizeof(*p->ike_conn)) < 0)
-		goto oom;
-	struct lsw_ike_sa *s = &p->ikes[p->n_ikes];
+	if (lsw_serial_map_get(&p->sa_map, serial, &idx, &is_child) == 0) {
+		if (is_child != child)
+			return NULL;
+		return child ? &p->childs[idx].sa : &p->ikes[idx].sa;
+	}
+	/* a new record at the end of its kind's array, zeroed but for what
+	 * only a line can say is absent */
+	size_t n = child ? p->n_childs : p->n_ikes;
+	struct lsw_sa *sa;
+	uint32_t *conn;
 
-	memset(s, 0, sizeof(*s));
-	s->serial = serial;
-	s->peer_port = LSW_ABSENT;
-	s->lastdpd = LSW_ABSENT;
-	s->state = LSW_SA_OTHER;
-	if (sa_names(p, ref, &s->connection, &s->instance, &p->ike_conn[p->n_ikes]) < 0)
+	if (child) {
+		if (grow((void **)&p->childs, &p->cap_childs, n + 1, sizeof(*p->childs)) < 0 ||
+		    grow((void **)&p->child_conn, &p->cap_child_conn, n + 1,
+		         sizeof(*p->child_conn)) < 0)
+			goto oom;
+		memset(&p->childs[n], 0, sizeof(p->childs[n]));
+		p->childs[n].add_time = LSW_ABSENT;
+		sa = &p->childs[n].sa;
+		conn = &p->child_conn[n];
+	} else {
+		if (grow((void **)&p->ikes, &p->cap_ikes, n + 1, sizeof(*p->ikes)) < 0 ||
+		    grow((void **)&p->ike_conn, &p->cap_ike_conn, n + 1, sizeof(*p->ike_conn)) < 0)
+			goto oom;
+		memset(&p->ikes[n], 0, sizeof(p->ikes[n]));
+		p->ikes[n].lastdpd = LSW_ABSENT;
+		sa = &p->ikes[n].sa;
+		conn = &p->ike_conn[n];
+	}
+	sa->serial = serial;
+	sa->peer_port = LSW_ABSENT;
+	/* a Child SA that only trafficstatus names is up: it has traffic */
+	sa->state = child ? LSW_SA_ESTABLISHED : LSW_SA_OTHER;
+	if (sa_names(p, ref, &sa->connection, &sa->instance, conn) < 0 ||
+	    lsw_serial_map_put(&p->sa_map, serial, n, child) < 0)
 		goto oom;
-	if (lsw_serial_map_put(&p->sa_map, serial, p->n_ikes, false) < 0)
-		goto oom;
-	p->n_ikes++;
-	return s;
-oom:
-	p->oom = true;
-	return NULL;
-}
-
-struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial,
-                                   const struct lsw_conn_ref *ref)
-{
-	size_t idx;
-	bool child;
-
-	if (lsw_serial_map_get(&p->sa_map, serial, &idx, &child) == 0)
-		return child ? &p->childs[idx] : NULL;
-	if (grow((void **)&p->childs, &p->cap_childs, p->n_childs + 1, sizeof(*p->childs)) < 0 ||
-	    grow((void **)&p->child_conn, &p->cap_child_conn, p->n_childs + 1,
-	         sizeof(*p->child_conn)) < 0)
-		goto oom;
-	struct lsw_child_sa *s = &p->childs[p->n_childs];
-
-	memset(s, 0, sizeof(*s));
-	s->serial = serial;
-	s->peer_port = LSW_ABSENT;
-	s->add_time = LSW_ABSENT;
-	s->state = LSW_SA_ESTABLISHED; /* until a state line says otherwise */
-	if (sa_names(p, ref, &s->connection, &s->instance, &p->child_conn[p->n_childs]) < 0)
-		goto oom;
-	if (lsw_serial_map_put(&p->sa_map, serial, p->n_childs, true) < 0)
-		goto oom;
-	p->n_childs++;
-	return s;
+	if (child)
+		p->n_childs++;
+	else
+		p->n_ikes++;
+	return sa;
 oom:
 	p->oom = true;
 	return NULL;

@@ -165,11 +165,11 @@ static void test_sa_lookup(void **state)
 		const struct lsw_ike_sa *sa =
 		    lsw_view_ikesa(v, cases[i].idx, cases[i].len, cases[i].next);
 
-		if ((sa ? sa->serial : 0) != cases[i].want)
-			fail_msg("case %zu: got #%u, want #%u", i, sa ? sa->serial : 0,
+		if ((sa ? sa->sa.serial : 0) != cases[i].want)
+			fail_msg("case %zu: got #%u, want #%u", i, sa ? sa->sa.serial : 0,
 			         cases[i].want);
 	}
-	assert_int_equal(lsw_view_ipsecsa(v, (const oid[]){7}, 1, false)->serial, 7);
+	assert_int_equal(lsw_view_ipsecsa(v, (const oid[]){7}, 1, false)->sa.serial, 7);
 	assert_null(lsw_view_ipsecsa(v, (const oid[]){7}, 1, true));
 	lsw_view_free(v);
 }

@@ -173,6 +173,21 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* SAs whose link to their connection (sa.conn) is not the connection of
+ * their name and instance. */
+static size_t bad_links(const struct lsw_snapshot *s)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < s->n_ike_sas + s->n_child_sas; i++) {
+		const struct lsw_sa *sa =
+		    i < s->n_ike_sas ? &s->ike_sas[i].sa : &s->child_sas[i - s->n_ike_sas].sa;
+
+		bad += sa->conn != lsw_snapshot_find_connection(s, sa->connection, sa->instance);
+	}
+	return bad;
+}
+
 /* Returns the number of failures in this version. */
 static int check_version(const char *dir, const char *version)
 {
@@ -233,6 +248,11 @@ static int check_version(const char *dir, const char *version)
 			failures++;
 		}
 		lsw_snapshot_free(two);
+		if (bad_links(snap)) {
+			print_error("%s/%s: %zu SA(s) not linked to their connection\n", version,
+			            names[i], bad_links(snap));
+			failures++;
+		}
 
 		files++;
 		lines += snap->lines;

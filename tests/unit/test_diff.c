@@ -353,7 +353,7 @@ static void test_deleted_keeps_old_values(void **state)
 	assert_string_equal(ev[0].old_state_name, "STATE_QUICK_I2");
 	assert_null(ev[0].new_state_name);
 	assert_non_null(ev[0].child_sa);
-	assert_int_equal(ev[0].child_sa->serial, 2);
+	assert_int_equal(ev[0].child_sa->sa.serial, 2);
 	lsw_diff_free(ev);
 	lsw_snapshot_free(a);
 	lsw_snapshot_free(b);

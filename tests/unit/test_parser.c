@@ -196,21 +196,21 @@ static void test_state_lines(void **state)
 
 			assert_non_null(s);
 			assert_int_equal(s->ike_sa, c->parent);
-			check_str("conn", s->connection, c->conn);
-			check_str("inst", s->instance, c->inst);
-			check_str("peer", s->peer, c->peer);
-			assert_int_equal(s->peer_port, c->port);
-			check_str("state_name", s->state_name, c->state_name);
-			check_str("story", s->story, c->story);
-			assert_int_equal(s->state, c->state);
-			assert_int_equal(s->ike_version, c->ike);
-			assert_int_equal(s->role, c->role);
-			assert_int_equal(s->n_events, c->n_events);
-			check_str("event", s->events[0].name, c->ev0);
-			assert_int_equal(s->events[0].seconds, c->ev0_s);
-			assert_int_equal(s->newest, c->newest);
+			check_str("conn", s->sa.connection, c->conn);
+			check_str("inst", s->sa.instance, c->inst);
+			check_str("peer", s->sa.peer, c->peer);
+			assert_int_equal(s->sa.peer_port, c->port);
+			check_str("state_name", s->sa.state_name, c->state_name);
+			check_str("story", s->sa.story, c->story);
+			assert_int_equal(s->sa.state, c->state);
+			assert_int_equal(s->sa.ike_version, c->ike);
+			assert_int_equal(s->sa.role, c->role);
+			assert_int_equal(s->sa.n_events, c->n_events);
+			check_str("event", s->sa.events[0].name, c->ev0);
+			assert_int_equal(s->sa.events[0].seconds, c->ev0_s);
+			assert_int_equal(s->sa.newest, c->newest);
 			assert_int_equal(s->eroute_owner, c->eroute_owner);
-			assert_true(s->from_status);
+			assert_true(s->sa.from_status);
 			assert_false(s->from_traffic);
 		} else {
 			assert_int_equal(snap->n_ike_sas, 1);
@@ -218,19 +218,19 @@ static void test_state_lines(void **state)
 			const struct lsw_ike_sa *s = lsw_snapshot_find_ike_sa(snap, c->serial);
 
 			assert_non_null(s);
-			check_str("conn", s->connection, c->conn);
-			check_str("inst", s->instance, c->inst);
-			check_str("peer", s->peer, c->peer);
-			assert_int_equal(s->peer_port, c->port);
-			check_str("state_name", s->state_name, c->state_name);
-			check_str("story", s->story, c->story);
-			assert_int_equal(s->state, c->state);
-			assert_int_equal(s->ike_version, c->ike);
-			assert_int_equal(s->role, c->role);
-			assert_int_equal(s->n_events, c->n_events);
-			check_str("event", s->events[0].name, c->ev0);
-			assert_int_equal(s->events[0].seconds, c->ev0_s);
-			assert_int_equal(s->newest, c->newest);
+			check_str("conn", s->sa.connection, c->conn);
+			check_str("inst", s->sa.instance, c->inst);
+			check_str("peer", s->sa.peer, c->peer);
+			assert_int_equal(s->sa.peer_port, c->port);
+			check_str("state_name", s->sa.state_name, c->state_name);
+			check_str("story", s->sa.story, c->story);
+			assert_int_equal(s->sa.state, c->state);
+			assert_int_equal(s->sa.ike_version, c->ike);
+			assert_int_equal(s->sa.role, c->role);
+			assert_int_equal(s->sa.n_events, c->n_events);
+			check_str("event", s->sa.events[0].name, c->ev0);
+			assert_int_equal(s->sa.events[0].seconds, c->ev0_s);
+			assert_int_equal(s->sa.newest, c->newest);
 			if (c->lastdpd != ANY)
 				assert_int_equal(s->lastdpd, c->lastdpd);
 		}
@@ -301,7 +301,7 @@ static void test_spi_lines(void **state)
 		const struct lsw_child_sa *s = lsw_snapshot_find_child_sa(snap, c->serial);
 
 		assert_non_null(s);
-		check_str("peer", s->peer, c->peer);
+		check_str("peer", s->sa.peer, c->peer);
 		assert_int_equal(s->esp.present, c->esp);
 		assert_int_equal(s->ah.present, c->ah);
 		assert_int_equal(s->ipcomp.present, c->comp);
@@ -317,7 +317,7 @@ static void test_spi_lines(void **state)
 		assert_true(s->in_bytes == c->in);
 		assert_true(s->out_bytes == c->out);
 		check_str("username", s->username, c->username);
-		assert_true(s->from_status);
+		assert_true(s->sa.from_status);
 		lsw_snapshot_free(snap);
 	}
 }
@@ -404,9 +404,9 @@ static void test_traffic_lines(void **state)
 		const struct lsw_child_sa *s = lsw_snapshot_find_child_sa(snap, c->serial);
 
 		assert_non_null(s);
-		check_str("conn", s->connection, c->conn);
-		check_str("inst", s->instance, c->inst);
-		check_str("peer", s->peer, c->peer);
+		check_str("conn", s->sa.connection, c->conn);
+		check_str("inst", s->sa.instance, c->inst);
+		check_str("peer", s->sa.peer, c->peer);
 		assert_true(s->has_bytes && s->bytes_exact);
 		assert_true(s->in_bytes == c->in);
 		assert_true(s->out_bytes == c->out);
@@ -415,10 +415,10 @@ static void test_traffic_lines(void **state)
 		check_str("username", s->username, c->username);
 		check_str("id", s->remote_id, c->id);
 		check_str("lease", s->lease, c->lease);
-		assert_int_equal(s->state, LSW_SA_ESTABLISHED);
-		assert_null(s->state_name);
+		assert_int_equal(s->sa.state, LSW_SA_ESTABLISHED);
+		assert_null(s->sa.state_name);
 		assert_true(s->from_traffic);
-		assert_false(s->from_status);
+		assert_false(s->sa.from_status);
 		lsw_snapshot_free(snap);
 	}
 }

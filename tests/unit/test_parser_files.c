@@ -110,18 +110,18 @@ static void test_status_three_releases(void **state)
 		const struct lsw_ike_sa *ike = lsw_snapshot_find_ike_sa(snap, 1);
 
 		assert_non_null(ike);
-		assert_string_equal(ike->state_name, fc->ike_state);
-		assert_int_equal(ike->state, LSW_SA_ESTABLISHED);
-		assert_int_equal(ike->ike_version, LSW_IKEV2);
-		assert_string_equal(ike->peer, "192.1.2.23"); /* from the connection */
-		assert_int_equal(ike->peer_port, 500);
-		assert_true(ike->newest);
+		assert_string_equal(ike->sa.state_name, fc->ike_state);
+		assert_int_equal(ike->sa.state, LSW_SA_ESTABLISHED);
+		assert_int_equal(ike->sa.ike_version, LSW_IKEV2);
+		assert_string_equal(ike->sa.peer, "192.1.2.23"); /* from the connection */
+		assert_int_equal(ike->sa.peer_port, 500);
+		assert_true(ike->sa.newest);
 
 		const struct lsw_child_sa *ch = lsw_snapshot_find_child_sa(snap, 2);
 
 		assert_non_null(ch);
 		assert_int_equal(ch->ike_sa, 1);
-		assert_int_equal(ch->state, LSW_SA_ESTABLISHED);
+		assert_int_equal(ch->sa.state, LSW_SA_ESTABLISHED);
 		assert_int_equal(ch->mode, LSW_MODE_TUNNEL);
 		assert_true(ch->esp.present);
 		assert_false(ch->ah.present);
@@ -160,14 +160,14 @@ static void test_status_ikev1_three_conns(void **state)
 	                    "AES_CBC_256-HMAC_SHA2_256-MODP2048");
 	assert_int_equal(snap->connections[2].n_ike_sas, 1);
 	assert_int_equal(snap->n_ike_sas, 1);
-	assert_int_equal(snap->ike_sas[0].role, LSW_ROLE_RESPONDER);
+	assert_int_equal(snap->ike_sas[0].sa.role, LSW_ROLE_RESPONDER);
 	assert_int_equal(snap->ike_sas[0].lastdpd, -1);
 	assert_int_equal(snap->n_child_sas, 2);
-	assert_int_equal(snap->child_sas[0].serial, 3);
+	assert_int_equal(snap->child_sas[0].sa.serial, 3);
 	assert_int_equal(snap->child_sas[0].ike_sa, 1);
-	assert_string_equal(snap->child_sas[0].connection, "west-east-b");
-	assert_int_equal(snap->child_sas[1].serial, 4);
-	assert_int_equal(snap->child_sas[1].ike_version, LSW_IKEV1);
+	assert_string_equal(snap->child_sas[0].sa.connection, "west-east-b");
+	assert_int_equal(snap->child_sas[1].sa.serial, 4);
+	assert_int_equal(snap->child_sas[1].sa.ike_version, LSW_IKEV1);
 	assert_int_equal(snap->totals.conns_loaded, LSW_ABSENT);
 	lsw_snapshot_free(snap);
 }
@@ -215,16 +215,16 @@ static void test_showstates_5(void **state)
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_connections, 0);
 	assert_int_equal(snap->n_ike_sas, 1);
-	assert_int_equal(snap->ike_sas[0].n_events, 3);
-	assert_string_equal(snap->ike_sas[0].events[0].name, "NAT_KEEPALIVE");
+	assert_int_equal(snap->ike_sas[0].sa.n_events, 3);
+	assert_string_equal(snap->ike_sas[0].sa.events[0].name, "NAT_KEEPALIVE");
 	assert_int_equal(snap->n_child_sas, 6);
 	for (size_t i = 0; i < 6; i++) {
-		assert_int_equal(snap->child_sas[i].serial, children[i]);
+		assert_int_equal(snap->child_sas[i].sa.serial, children[i]);
 		assert_int_equal(snap->child_sas[i].ike_sa, 1);
-		assert_int_equal(snap->child_sas[i].peer_port, 4500);
+		assert_int_equal(snap->child_sas[i].sa.peer_port, 4500);
 		assert_int_equal(snap->child_sas[i].mode, LSW_MODE_TUNNEL);
 	}
-	assert_string_equal(snap->child_sas[5].connection, "road/0x8");
+	assert_string_equal(snap->child_sas[5].sa.connection, "road/0x8");
 	lsw_snapshot_free(snap);
 }
 
@@ -235,9 +235,9 @@ static void test_trafficstatus_files(void **state)
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_child_sas, 3);
-	assert_string_equal(snap->child_sas[1].instance, "[2]");
-	assert_string_equal(snap->child_sas[1].peer, "192.1.2.45");
-	assert_string_equal(snap->child_sas[2].connection, "private-or-clear#192.1.3.33/32");
+	assert_string_equal(snap->child_sas[1].sa.instance, "[2]");
+	assert_string_equal(snap->child_sas[1].sa.peer, "192.1.2.45");
+	assert_string_equal(snap->child_sas[2].sa.connection, "private-or-clear#192.1.3.33/32");
 	assert_null(snap->child_sas[2].lease);
 	assert_true(snap->child_sas[2].in_bytes == 252);
 	lsw_snapshot_free(snap);
@@ -284,13 +284,13 @@ static void test_merge_status_traffic(void **state)
 		assert_int_equal(snap->n_child_sas, 1);
 		const struct lsw_child_sa *c = &snap->child_sas[0];
 
-		assert_true(c->from_status && c->from_traffic);
+		assert_true(c->sa.from_status && c->from_traffic);
 		assert_true(c->bytes_exact);
 		assert_true(c->in_bytes == 1500);
 		assert_true(c->out_bytes == 2100000);
 		assert_int_equal(c->esp.in, 2);
 		assert_int_equal(c->esp.out, 1);
-		assert_string_equal(c->state_name, "established Child SA");
+		assert_string_equal(c->sa.state_name, "established Child SA");
 		assert_string_equal(c->remote_id, "@east");
 		lsw_snapshot_free(snap);
 	}
@@ -317,7 +317,7 @@ static void same_counts(const struct lsw_snapshot *a, const struct lsw_snapshot 
 		assert_true(a->connections[i].in_bytes == b->connections[i].in_bytes);
 	}
 	for (size_t i = 0; i < a->n_child_sas; i++) {
-		assert_int_equal(a->child_sas[i].serial, b->child_sas[i].serial);
+		assert_int_equal(a->child_sas[i].sa.serial, b->child_sas[i].sa.serial);
 		assert_true(a->child_sas[i].in_bytes == b->child_sas[i].in_bytes);
 	}
 }

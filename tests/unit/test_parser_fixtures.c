@@ -115,9 +115,9 @@ static void test_fixtures(void **state)
 		for (size_t j = 0; j < s->n_connections; j++)
 			up += s->connections[j].oper == LSW_CONN_UP;
 		for (size_t j = 0; j < s->n_ike_sas; j++)
-			ike_est += s->ike_sas[j].state == LSW_SA_ESTABLISHED;
+			ike_est += s->ike_sas[j].sa.state == LSW_SA_ESTABLISHED;
 		for (size_t j = 0; j < s->n_child_sas; j++) {
-			child_est += s->child_sas[j].state == LSW_SA_ESTABLISHED;
+			child_est += s->child_sas[j].sa.state == LSW_SA_ESTABLISHED;
 			if (s->child_sas[j].has_bytes)
 				in += s->child_sas[j].in_bytes;
 		}
@@ -128,17 +128,17 @@ static void test_fixtures(void **state)
 		if (fx->child) {
 			const struct lsw_child_sa *c = &s->child_sas[s->n_child_sas - 1];
 
-			assert_int_equal(c->serial, fx->last_child);
+			assert_int_equal(c->sa.serial, fx->last_child);
 			assert_int_equal(c->ike_sa, fx->last_child_parent);
 			assert_ptr_equal(lsw_snapshot_find_child_sa(s, fx->last_child), c);
-			assert_string_equal(c->connection, fx->last_conn);
-			assert_string_equal(c->instance, fx->last_inst);
+			assert_string_equal(c->sa.connection, fx->last_conn);
+			assert_string_equal(c->sa.instance, fx->last_inst);
 			if (fx->last_peer)
-				assert_string_equal(c->peer, fx->last_peer);
+				assert_string_equal(c->sa.peer, fx->last_peer);
 			else
-				assert_null(c->peer);
+				assert_null(c->sa.peer);
 			if (c->ike_sa && lsw_snapshot_find_ike_sa(s, c->ike_sa))
-				assert_int_equal(lsw_snapshot_find_ike_sa(s, c->ike_sa)->serial,
+				assert_int_equal(lsw_snapshot_find_ike_sa(s, c->ike_sa)->sa.serial,
 				                 c->ike_sa);
 		}
 		lsw_snapshot_free(s);
