@@ -189,50 +189,33 @@ static void test_state_lines(void **state)
 		print_message("case %zu: %.60s\n", i, c->line);
 		assert_int_equal(snap->lines, 1);
 		assert_int_equal(snap->unparsed, 0);
+		assert_int_equal(snap->n_child_sas, c->child ? 1 : 0);
+		assert_int_equal(snap->n_ike_sas, c->child ? 0 : 1);
+		const struct lsw_child_sa *ch = lsw_snapshot_find_child_sa(snap, c->serial);
+		const struct lsw_ike_sa *ike = lsw_snapshot_find_ike_sa(snap, c->serial);
+		const struct lsw_sa *s = c->child ? (ch ? &ch->sa : NULL) : (ike ? &ike->sa : NULL);
+
+		assert_non_null(s);
+		check_str("conn", s->connection, c->conn);
+		check_str("inst", s->instance, c->inst);
+		check_str("peer", s->peer, c->peer);
+		assert_int_equal(s->peer_port, c->port);
+		check_str("state_name", s->state_name, c->state_name);
+		check_str("story", s->story, c->story);
+		assert_int_equal(s->state, c->state);
+		assert_int_equal(s->ike_version, c->ike);
+		assert_int_equal(s->role, c->role);
+		assert_int_equal(s->n_events, c->n_events);
+		check_str("event", s->events[0].name, c->ev0);
+		assert_int_equal(s->events[0].seconds, c->ev0_s);
+		assert_int_equal(s->newest, c->newest);
+		assert_true(s->from_status);
 		if (c->child) {
-			assert_int_equal(snap->n_child_sas, 1);
-			assert_int_equal(snap->n_ike_sas, 0);
-			const struct lsw_child_sa *s = lsw_snapshot_find_child_sa(snap, c->serial);
-
-			assert_non_null(s);
-			assert_int_equal(s->ike_sa, c->parent);
-			check_str("conn", s->sa.connection, c->conn);
-			check_str("inst", s->sa.instance, c->inst);
-			check_str("peer", s->sa.peer, c->peer);
-			assert_int_equal(s->sa.peer_port, c->port);
-			check_str("state_name", s->sa.state_name, c->state_name);
-			check_str("story", s->sa.story, c->story);
-			assert_int_equal(s->sa.state, c->state);
-			assert_int_equal(s->sa.ike_version, c->ike);
-			assert_int_equal(s->sa.role, c->role);
-			assert_int_equal(s->sa.n_events, c->n_events);
-			check_str("event", s->sa.events[0].name, c->ev0);
-			assert_int_equal(s->sa.events[0].seconds, c->ev0_s);
-			assert_int_equal(s->sa.newest, c->newest);
-			assert_int_equal(s->eroute_owner, c->eroute_owner);
-			assert_true(s->sa.from_status);
-			assert_false(s->from_traffic);
-		} else {
-			assert_int_equal(snap->n_ike_sas, 1);
-			assert_int_equal(snap->n_child_sas, 0);
-			const struct lsw_ike_sa *s = lsw_snapshot_find_ike_sa(snap, c->serial);
-
-			assert_non_null(s);
-			check_str("conn", s->sa.connection, c->conn);
-			check_str("inst", s->sa.instance, c->inst);
-			check_str("peer", s->sa.peer, c->peer);
-			assert_int_equal(s->sa.peer_port, c->port);
-			check_str("state_name", s->sa.state_name, c->state_name);
-			check_str("story", s->sa.story, c->story);
-			assert_int_equal(s->sa.state, c->state);
-			assert_int_equal(s->sa.ike_version, c->ike);
-			assert_int_equal(s->sa.role, c->role);
-			assert_int_equal(s->sa.n_events, c->n_events);
-			check_str("event", s->sa.events[0].name, c->ev0);
-			assert_int_equal(s->sa.events[0].seconds, c->ev0_s);
-			assert_int_equal(s->sa.newest, c->newest);
-			if (c->lastdpd != ANY)
-				assert_int_equal(s->lastdpd, c->lastdpd);
+			assert_int_equal(ch->ike_sa, c->parent);
+			assert_int_equal(ch->eroute_owner, c->eroute_owner);
+			assert_false(ch->from_traffic);
+		} else if (c->lastdpd != ANY) {
+			assert_int_equal(ike->lastdpd, c->lastdpd);
 		}
 		lsw_snapshot_free(snap);
 	}
