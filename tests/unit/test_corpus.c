@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "parser.h"
+#include "testlib.h"
 
 /* Tests whose recorded output was rewritten by the test itself, so some
  * lines are not pluto's (libreswan testing/pluto/TEST/ console output). */
@@ -57,34 +58,6 @@ struct row {
 	char file[256], test[160], status[32], cmd[32], partial[8];
 };
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, cap);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 /* Column c (0-based) of a TSV line into out. */
 static void column(const char *line, int c, char *out, size_t size)
 {
@@ -112,7 +85,7 @@ static struct row *read_index(const char *dir, size_t *n_rows)
 	*n_rows = 0;
 	if (snprintf(path, sizeof(path), "%s/INDEX.tsv", dir) >= (int)sizeof(path))
 		return NULL;
-	char *idx = slurp(path, &len);
+	char *idx = testlib_read(path, &len);
 	struct row *rows = NULL;
 	size_t n = 0, cap = 0;
 
@@ -224,7 +197,7 @@ static int check_version(const char *dir, const char *version)
 
 		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= (int)sizeof(path))
 			fail_msg("path too long: %s", names[i]);
-		char *buf = slurp(path, &len);
+		char *buf = testlib_read(path, &len);
 
 		assert_non_null(buf);
 		struct lsw_snapshot *snap = lsw_parse(buf, len);

@@ -13,44 +13,7 @@
 #include <cmocka.h>
 
 #include "parser.h"
-
-static char *slurp(const char *rel, size_t *len)
-{
-	const char *top = getenv("LSW_TOP");
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/tests/data/corpus/%s", top ? top : ".", rel);
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	do {
-		if (n + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
-static struct lsw_snapshot *parse_file(const char *rel)
-{
-	size_t n;
-	char *buf = slurp(rel, &n);
-	struct lsw_snapshot *snap = lsw_parse(buf, n);
-
-	free(buf);
-	assert_non_null(snap);
-	return snap;
-}
+#include "testlib.h"
 
 /* The same status across three releases: one IKEv2 tunnel, both SAs up. */
 struct file_case {
@@ -72,7 +35,7 @@ static void test_status_three_releases(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(delete01) / sizeof(delete01[0]); i++) {
 		const struct file_case *fc = &delete01[i];
-		struct lsw_snapshot *snap = parse_file(fc->file);
+		struct lsw_snapshot *snap = testlib_parse_data("corpus", fc->file);
 
 		print_message("%s\n", fc->file);
 		assert_int_equal(snap->lines, fc->lines);
@@ -139,7 +102,7 @@ static void test_status_ikev1_three_conns(void **state)
 {
 	(void)state;
 	/* v4.10 "| grep" of a status: three IKEv1 connections, one IKE SA */
-	struct lsw_snapshot *snap = parse_file("v4.10/delete-sa-03__east__2.txt");
+	struct lsw_snapshot *snap = testlib_parse_data("corpus", "v4.10/delete-sa-03__east__2.txt");
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_connections, 3);
@@ -175,8 +138,8 @@ static void test_status_ikev1_three_conns(void **state)
 static void test_connectionstatus_5(void **state)
 {
 	(void)state;
-	struct lsw_snapshot *snap =
-	    parse_file("v5.4/crossing-streams-24-ikev2-delete-connswitch-github-2101__west__1.txt");
+	struct lsw_snapshot *snap = testlib_parse_data(
+	    "corpus", "v5.4/crossing-streams-24-ikev2-delete-connswitch-github-2101__west__1.txt");
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_connections, 2);
@@ -208,7 +171,7 @@ static void test_showstates_5(void **state)
 {
 	(void)state;
 	struct lsw_snapshot *snap =
-	    parse_file("v5.4/ikev2-rw-multiple-subnets-4-mismatch__road__2.txt");
+	    testlib_parse_data("corpus", "v5.4/ikev2-rw-multiple-subnets-4-mismatch__road__2.txt");
 	static const uint32_t children[] = {2, 4, 6, 7, 8, 9};
 
 	assert_int_equal(snap->lines, 13);
@@ -231,7 +194,8 @@ static void test_showstates_5(void **state)
 static void test_trafficstatus_files(void **state)
 {
 	(void)state;
-	struct lsw_snapshot *snap = parse_file("v3.32/newoe-25-cat-3-4-way__road__5.txt");
+	struct lsw_snapshot *snap =
+	    testlib_parse_data("corpus", "v3.32/newoe-25-cat-3-4-way__road__5.txt");
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_child_sas, 3);
@@ -242,7 +206,8 @@ static void test_trafficstatus_files(void **state)
 	assert_true(snap->child_sas[2].in_bytes == 252);
 	lsw_snapshot_free(snap);
 
-	snap = parse_file("v5.4/addresspool-4in4-global-static-xauth-ikev1__east__1.txt");
+	snap = testlib_parse_data("corpus",
+	                          "v5.4/addresspool-4in4-global-static-xauth-ikev1__east__1.txt");
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_child_sas, 2);
 	assert_string_equal(snap->child_sas[0].username, "xnorth");
@@ -251,7 +216,7 @@ static void test_trafficstatus_files(void **state)
 	assert_string_equal(snap->child_sas[1].username, "xroad");
 	lsw_snapshot_free(snap);
 
-	snap = parse_file("v4.10/certoe-03-cop-whack__road__2.txt");
+	snap = testlib_parse_data("corpus", "v4.10/certoe-03-cop-whack__road__2.txt");
 	assert_int_equal(snap->n_child_sas, 1);
 	assert_string_equal(snap->child_sas[0].remote_id,
 	                    "C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, "
@@ -333,7 +298,7 @@ static void test_split_feed(void **state)
 
 	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
 		size_t n;
-		char *buf = slurp(files[f], &n);
+		char *buf = testlib_slurp_data("corpus", files[f], &n);
 		struct lsw_snapshot *whole = lsw_parse(buf, n);
 
 		/* one byte at a time */

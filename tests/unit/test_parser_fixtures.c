@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "parser.h"
+#include "testlib.h"
 
 struct fixture {
 	const char *file;
@@ -76,31 +77,13 @@ static const struct fixture fixtures[] = {
     {"v5.4/whack-ctlsocket-01__west__1.txt", 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };
 
-static char *slurp(const char *rel, size_t *len)
-{
-	const char *top = getenv("LSW_TOP");
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/tests/data/corpus/%s", top ? top : ".", rel);
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	char *buf = malloc(1 << 20);
-
-	assert_non_null(buf);
-	*len = fread(buf, 1, 1 << 20, f);
-	fclose(f);
-	return buf;
-}
-
 static void test_fixtures(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		const struct fixture *fx = &fixtures[i];
 		size_t len;
-		char *buf = slurp(fx->file, &len);
+		char *buf = testlib_slurp_data("corpus", fx->file, &len);
 		struct lsw_snapshot *s = lsw_parse(buf, len);
 		size_t up = 0, ike_est = 0, child_est = 0;
 		unsigned long long in = 0;
