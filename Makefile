@@ -99,7 +99,11 @@ $(AGENTX): $(call obj,agent/main.c) $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SNMP_AGENT_LIBS)
 
 # Every unit test links everything; the archives only pull what it uses.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
+# tests/unit/testlib.c holds the helpers the tests share (not a test: the
+# tests are tests/unit/test_*.c).
+TESTLIB := $(BUILD)/tests/unit/testlib.o
+.SECONDARY: $(TESTLIB)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB) $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SNMP_AGENT_LIBS)
 

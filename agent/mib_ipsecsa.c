@@ -1,28 +1,13 @@
 /* mib_ipsecsa.c - lsIpsecSaTable: one row per IPsec (Child) SA, by serial. */
+#include "mib_sa.h"
 #include "mib_table.h"
 #include "view.h"
 
 int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_value *out)
 {
-	const struct lsw_event *ev = lsw_next_event(sa->events, sa->n_events);
-
 	switch (col) {
 	case LSW_IPSECSA_IKESA:
 		return lsw_value_typed(out, ASN_UNSIGNED, (long)sa->ike_sa);
-	case LSW_IPSECSA_CONN_NAME:
-		return lsw_value_string(out, sa->connection);
-	case LSW_IPSECSA_CONN_INSTANCE:
-		return lsw_value_string(out, sa->instance);
-	case LSW_IPSECSA_PEER_ADDR_TYPE:
-		return lsw_value_addr_type(out, &sa->peer_addr);
-	case LSW_IPSECSA_PEER_ADDR:
-		return lsw_value_addr(out, &sa->peer_addr);
-	case LSW_IPSECSA_STATE_NAME:
-		return lsw_value_string(out, sa->state_name ? sa->state_name : sa->story);
-	case LSW_IPSECSA_STATE:
-		return lsw_value_int(out, sa->state);
-	case LSW_IPSECSA_NEWEST:
-		return lsw_value_bool(out, sa->newest);
 	case LSW_IPSECSA_EROUTE_OWNER:
 		return lsw_value_bool(out, sa->eroute_owner);
 	case LSW_IPSECSA_ESP_SPI_IN:
@@ -55,28 +40,14 @@ int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_va
 		return lsw_value_string(out, sa->username);
 	case LSW_IPSECSA_LEASE:
 		return lsw_value_string(out, sa->lease);
-	case LSW_IPSECSA_NEXT_EVENT:
-		return lsw_value_string(out, ev ? ev->name : NULL);
-	case LSW_IPSECSA_NEXT_EVENT_SECONDS:
-		return lsw_value_int(out, ev && ev->seconds >= 0 ? ev->seconds : -1);
-	case LSW_IPSECSA_STORY:
-		return lsw_value_string(out, sa->story);
-	case LSW_IPSECSA_ROLE:
-		return lsw_value_int(out, sa->role);
 	default:
-		return -1;
+		return lsw_sa_value(&sa->sa, false, col, out);
 	}
 }
 
 static const void *ipsecsa_lookup(const struct lsw_view *v, const oid *idx, size_t len, bool next)
 {
 	return lsw_view_ipsecsa(v, idx, len, next);
-}
-
-static size_t ipsecsa_row_index(const void *row, oid *idx)
-{
-	idx[0] = ((const struct lsw_child_sa *)row)->serial;
-	return 1;
 }
 
 /* The octet columns come from the view, not the snapshot: the raw count of
@@ -97,18 +68,9 @@ static int ipsecsa_value(const struct lsw_view *v, const void *row, unsigned col
 
 static const oid ipsecsa_entry[] = {LSW_OID_IPSECSA_ENTRY};
 
-const struct lsw_table_ops lsw_ipsecsa_table_ops = {
-    .name = "lsIpsecSaTable",
-    .entry = ipsecsa_entry,
-    .entry_len = OID_LENGTH(ipsecsa_entry),
-    .min_col = LSW_IPSECSA_COL_MIN,
-    .max_col = LSW_IPSECSA_COL_MAX,
-    .index_types = {ASN_UNSIGNED},
-    .n_index = 1,
-    .lookup = ipsecsa_lookup,
-    .row_index = ipsecsa_row_index,
-    .value = ipsecsa_value,
-};
+const struct lsw_table_ops lsw_ipsecsa_table_ops =
+    LSW_SA_TABLE_OPS("lsIpsecSaTable", ipsecsa_entry, LSW_IPSECSA_COL_MIN, LSW_IPSECSA_COL_MAX,
+                     ipsecsa_lookup, ipsecsa_value);
 
 int lsw_mib_ipsecsa_register(struct lsw_collector *c)
 {

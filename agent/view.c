@@ -102,7 +102,7 @@ const struct lsw_ike_sa *lsw_view_ikesa(const struct lsw_view *v, const oid *idx
 	if (v == NULL)
 		return NULL;
 	return serial_lookup(v->ike_sas, v->n_ike_sas, sizeof(*v->ike_sas),
-	                     offsetof(struct lsw_ike_sa, serial), idx, idx_len, next);
+	                     offsetof(struct lsw_ike_sa, sa.serial), idx, idx_len, next);
 }
 
 const struct lsw_child_sa *lsw_view_ipsecsa(const struct lsw_view *v, const oid *idx,
@@ -111,23 +111,7 @@ const struct lsw_child_sa *lsw_view_ipsecsa(const struct lsw_view *v, const oid 
 	if (v == NULL)
 		return NULL;
 	return serial_lookup(v->child_sas, v->n_child_sas, sizeof(*v->child_sas),
-	                     offsetof(struct lsw_child_sa, serial), idx, idx_len, next);
-}
-
-/* The conn row of (name, instance) in v, or NULL. */
-static struct lsw_conn_row *find_row(struct lsw_view *v, const char *name, const char *inst)
-{
-	oid idx[LSW_CONN_INDEX_MAX];
-	int n = lsw_mib_conn_index(idx, name, inst);
-	size_t i;
-
-	if (n < 0)
-		return NULL;
-	i = conn_bound(v, idx, (size_t)n, false);
-	if (i >= v->n_conns ||
-	    lsw_oid_cmp(v->conns[i].idx, v->conns[i].idx_len, idx, (size_t)n) != 0)
-		return NULL;
-	return &v->conns[i];
+	                     offsetof(struct lsw_child_sa, sa.serial), idx, idx_len, next);
 }
 
 struct child_ref {
@@ -141,7 +125,7 @@ static int child_ref_cmp(const void *a, const void *b)
 
 	if (x->row != y->row)
 		return x->row < y->row ? -1 : 1;
-	return x->sa->serial < y->sa->serial ? -1 : x->sa->serial > y->sa->serial;
+	return x->sa->sa.serial < y->sa->sa.serial ? -1 : x->sa->sa.serial > y->sa->sa.serial;
 }
 
 const struct lsw_sa_octets *lsw_view_sa_octets(const struct lsw_view *v,
@@ -204,8 +188,8 @@ static void sa_count(struct lsw_sa_counter *c, const struct lsw_sa_counter *old,
 static bool sa_same(const struct lsw_child_sa *sa, const struct lsw_child_sa *psa,
                     const struct lsw_sa_octets *po)
 {
-	return strcmp(sa->connection, psa->connection) == 0 &&
-	       strcmp(sa->instance, psa->instance) == 0 &&
+	return strcmp(sa->sa.connection, psa->sa.connection) == 0 &&
+	       strcmp(sa->sa.instance, psa->sa.instance) == 0 &&
 	       !(sa->add_time != LSW_ABSENT && po->add_time != LSW_ABSENT &&
 	         sa->add_time != po->add_time);
 }
@@ -216,14 +200,14 @@ static void count_sas(struct lsw_view *v, const struct lsw_view *prev)
 	for (size_t i = 0; i < v->n_child_sas; i++) {
 		const struct lsw_child_sa *sa = &v->child_sas[i];
 		const struct lsw_child_sa *psa =
-		    prev ? lsw_snapshot_find_child_sa(prev->snap, sa->serial) : NULL;
+		    prev ? lsw_snapshot_find_child_sa(prev->snap, sa->sa.serial) : NULL;
 		const struct lsw_sa_octets *po = lsw_view_sa_octets(prev, psa);
 		struct lsw_sa_octets *o = &v->sa_octets[i];
 		bool exact = sa->has_bytes && sa->bytes_exact;
 
 		if (po != NULL && !sa_same(sa, psa, po))
 			po = NULL;
-		o->serial = sa->serial;
+		o->serial = sa->sa.serial;
 		o->continued = po != NULL;
 		o->add_time =
 		    sa->add_time != LSW_ABSENT || po == NULL ? sa->add_time : po->add_time;
@@ -278,9 +262,16 @@ static int build_children(struct lsw_view *v)
 {
 	const struct lsw_snapshot *s = v->snap;
 	struct child_ref *refs = NULL;
+	/* the row of each of the snapshot's connections, NULL when not served:
+	 * an SA names its connection (sa.conn), no lookup by name */
+	struct lsw_conn_row **row_of = NULL;
 	size_t n = 0;
 	int rc = -1;
 
+	if (s->n_connections > 0 && (row_of = calloc(s->n_connections, sizeof(*row_of))) == NULL)
+		goto out;
+	for (size_t i = 0; i < v->n_conns; i++)
+		row_of[v->conns[i].conn - s->connections] = &v->conns[i];
 	if (s->n_child_sas > 0) {
 		refs = calloc(s->n_child_sas, sizeof(*refs));
 		v->child_idx = calloc(s->n_child_sas, sizeof(*v->child_idx));
@@ -289,13 +280,13 @@ static int build_children(struct lsw_view *v)
 			goto out;
 	}
 	for (size_t i = 0; i < s->n_child_sas; i++) {
-		struct lsw_conn_row *row =
-		    find_row(v, s->child_sas[i].connection, s->child_sas[i].instance);
+		const struct lsw_connection *c = s->child_sas[i].sa.conn;
+		struct lsw_conn_row *row = c ? row_of[c - s->connections] : NULL;
 
 		if (row == NULL)
 			continue;
 		row->n_child_sas++;
-		if (s->child_sas[i].serial == 0)
+		if (s->child_sas[i].sa.serial == 0)
 			continue;
 		refs[n].row = (size_t)(row - v->conns);
 		refs[n].sa = &s->child_sas[i];
@@ -313,14 +304,14 @@ static int build_children(struct lsw_view *v)
 	}
 	v->n_children = n;
 	for (size_t i = 0; i < s->n_ike_sas; i++) {
-		struct lsw_conn_row *row =
-		    find_row(v, s->ike_sas[i].connection, s->ike_sas[i].instance);
+		const struct lsw_connection *c = s->ike_sas[i].sa.conn;
 
-		if (row != NULL)
-			row->n_ike_sas++;
+		if (c != NULL && row_of[c - s->connections] != NULL)
+			row_of[c - s->connections]->n_ike_sas++;
 	}
 	rc = 0;
 out:
+	free(row_of);
 	free(refs);
 	return rc;
 }
@@ -375,11 +366,11 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 	}
 	v->snap = snap;
 	/* Serial 0 means "none" and cannot be an index (1..4294967295). */
-	for (skip = 0; skip < snap->n_ike_sas && snap->ike_sas[skip].serial == 0; skip++)
+	for (skip = 0; skip < snap->n_ike_sas && snap->ike_sas[skip].sa.serial == 0; skip++)
 		;
 	v->ike_sas = snap->ike_sas + skip;
 	v->n_ike_sas = snap->n_ike_sas - skip;
-	for (skip = 0; skip < snap->n_child_sas && snap->child_sas[skip].serial == 0; skip++)
+	for (skip = 0; skip < snap->n_child_sas && snap->child_sas[skip].sa.serial == 0; skip++)
 		;
 	v->child_sas = snap->child_sas + skip;
 	v->n_child_sas = snap->n_child_sas - skip;

@@ -4,17 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One SA, IKE or Child, seen the same way. */
+/* One SA, IKE or Child, seen the same way: the part both have, and what
+ * only a Child SA adds. */
 struct sa_view {
 	bool ike;
-	uint32_t serial;
+	const struct lsw_sa *sa;
 	uint32_t parent;
-	const char *connection;
-	const char *instance;
-	enum lsw_sa_state state;
-	const char *state_name;
-	const char *peer;
-	struct lsw_addr peer_addr;
 	const char *remote_id;
 	const struct lsw_ike_sa *ike_sa;
 	const struct lsw_child_sa *child_sa;
@@ -61,50 +56,45 @@ static int conn_info_cmp(const void *a, const void *b)
 	return key_cmp(x->name, x->instance, y->name, y->instance);
 }
 
-static void view_ike(struct sa_view *v, const struct lsw_ike_sa *s)
+/* The view of sa, an IKE SA (ike) or the first member of a Child SA. */
+static void view_of(struct sa_view *v, bool ike, const struct lsw_sa *sa)
 {
 	memset(v, 0, sizeof(*v));
-	v->ike = true;
-	v->serial = s->serial;
-	v->connection = s->connection;
-	v->instance = nz(s->instance);
-	v->state = s->state;
-	v->state_name = s->state_name;
-	v->peer = s->peer;
-	v->peer_addr = s->peer_addr;
-	v->ike_sa = s;
-}
-
-static void view_child(struct sa_view *v, const struct lsw_child_sa *s)
-{
-	memset(v, 0, sizeof(*v));
-	v->serial = s->serial;
-	v->parent = s->ike_sa;
-	v->connection = s->connection;
-	v->instance = nz(s->instance);
-	v->state = s->state;
-	v->state_name = s->state_name;
-	v->peer = s->peer;
-	v->peer_addr = s->peer_addr;
-	v->remote_id = s->remote_id ? s->remote_id : s->username;
-	v->child_sa = s;
+	v->ike = ike;
+	v->sa = sa;
+	if (ike) {
+		v->ike_sa = (const struct lsw_ike_sa *)sa;
+		return;
+	}
+	v->child_sa = (const struct lsw_child_sa *)sa;
+	v->parent = v->child_sa->ike_sa;
+	v->remote_id = v->child_sa->remote_id ? v->child_sa->remote_id : v->child_sa->username;
 }
 
 /* The same SA in the other snapshot: same serial, same kind, same connection. */
 static bool find_view(const struct lsw_snapshot *s, const struct sa_view *v, struct sa_view *out)
 {
-	if (v->ike) {
-		const struct lsw_ike_sa *p = lsw_snapshot_find_ike_sa(s, v->serial);
-		if (!p)
-			return false;
-		view_ike(out, p);
-	} else {
-		const struct lsw_child_sa *p = lsw_snapshot_find_child_sa(s, v->serial);
-		if (!p)
-			return false;
-		view_child(out, p);
-	}
-	return key_cmp(v->connection, v->instance, out->connection, out->instance) == 0;
+	/* sa is the first member of both: a pointer to the record is one to it */
+	const struct lsw_sa *p = v->ike
+	                             ? (const void *)lsw_snapshot_find_ike_sa(s, v->sa->serial)
+	                             : (const void *)lsw_snapshot_find_child_sa(s, v->sa->serial);
+
+	if (!p)
+		return false;
+	view_of(out, v->ike, p);
+	return key_cmp(v->sa->connection, v->sa->instance, p->connection, p->instance) == 0;
+}
+
+static size_t n_sas(const struct lsw_snapshot *s, bool ike)
+{
+	if (!s)
+		return 0;
+	return ike ? s->n_ike_sas : s->n_child_sas;
+}
+
+static void view_at(const struct lsw_snapshot *s, bool ike, size_t i, struct sa_view *v)
+{
+	view_of(v, ike, ike ? &s->ike_sas[i].sa : &s->child_sas[i].sa);
 }
 
 static struct conn_info *index_find(const struct conn_index *ix, const char *name, const char *inst)
@@ -120,17 +110,17 @@ static void index_add_sa(struct conn_info *out, size_t *n, const struct sa_view 
 {
 	struct conn_info *c = &out[(*n)++];
 	memset(c, 0, sizeof(*c));
-	c->name = v->connection;
-	c->instance = v->instance;
+	c->name = v->sa->connection;
+	c->instance = nz(v->sa->instance);
 	c->any_sa = true;
-	if (v->state == LSW_SA_ESTABLISHED) {
+	if (v->sa->state == LSW_SA_ESTABLISHED) {
 		if (v->ike)
-			c->est_ike = v->serial;
+			c->est_ike = v->sa->serial;
 		else
-			c->est_child = v->serial;
+			c->est_child = v->sa->serial;
 	}
-	c->peer = v->peer;
-	c->peer_addr = v->peer_addr;
+	c->peer = v->sa->peer;
+	c->peer_addr = v->sa->peer_addr;
 }
 
 /* Sort rows and SAs by key, then fold the entries of one key into one. */
@@ -155,16 +145,12 @@ static int index_build(const struct lsw_snapshot *s, struct conn_index *ix)
 		ix->v[n].row = &s->connections[i];
 		n++;
 	}
-	for (i = 0; i < s->n_ike_sas; i++) {
-		view_ike(&v, &s->ike_sas[i]);
-		if (v.connection)
-			index_add_sa(ix->v, &n, &v);
-	}
-	for (i = 0; i < s->n_child_sas; i++) {
-		view_child(&v, &s->child_sas[i]);
-		if (v.connection)
-			index_add_sa(ix->v, &n, &v);
-	}
+	for (int k = 0; k < 2; k++)
+		for (i = 0; i < n_sas(s, k == 0); i++) {
+			view_at(s, k == 0, i, &v);
+			if (v.sa->connection)
+				index_add_sa(ix->v, &n, &v);
+		}
 	qsort(ix->v, n, sizeof(*ix->v), conn_info_cmp);
 	for (i = 0, w = 0; i < n; i++) {
 		struct conn_info *c = &ix->v[i], *d;
@@ -222,15 +208,15 @@ static struct lsw_diff_event *push(struct ev_list *l)
 static void fill_from_sa(struct lsw_diff_event *e, const struct sa_view *v,
                          const struct conn_index *ix)
 {
-	const struct conn_info *c = index_find(ix, v->connection, v->instance);
+	const struct conn_info *c = index_find(ix, v->sa->connection, v->sa->instance);
 
-	e->connection = v->connection;
-	e->instance = v->instance;
+	e->connection = v->sa->connection;
+	e->instance = nz(v->sa->instance);
 	e->ike = v->ike;
-	e->serial = v->serial;
+	e->serial = v->sa->serial;
 	e->parent = v->parent;
-	e->peer = v->peer;
-	e->peer_addr = v->peer_addr;
+	e->peer = v->sa->peer;
+	e->peer_addr = v->sa->peer_addr;
 	e->remote_id = v->remote_id;
 	e->ike_sa = v->ike_sa;
 	e->child_sa = v->child_sa;
@@ -245,28 +231,13 @@ static void fill_from_sa(struct lsw_diff_event *e, const struct sa_view *v,
 	}
 }
 
-static size_t n_sas(const struct lsw_snapshot *s, bool ike)
-{
-	if (!s)
-		return 0;
-	return ike ? s->n_ike_sas : s->n_child_sas;
-}
-
-static void view_at(const struct lsw_snapshot *s, bool ike, size_t i, struct sa_view *v)
-{
-	if (ike)
-		view_ike(v, &s->ike_sas[i]);
-	else
-		view_child(v, &s->child_sas[i]);
-}
-
 static uint32_t max_serial(const struct lsw_snapshot *s)
 {
 	uint32_t m = 0;
 	if (s && s->n_ike_sas)
-		m = s->ike_sas[s->n_ike_sas - 1].serial;
-	if (s && s->n_child_sas && s->child_sas[s->n_child_sas - 1].serial > m)
-		m = s->child_sas[s->n_child_sas - 1].serial;
+		m = s->ike_sas[s->n_ike_sas - 1].sa.serial;
+	if (s && s->n_child_sas && s->child_sas[s->n_child_sas - 1].sa.serial > m)
+		m = s->child_sas[s->n_child_sas - 1].sa.serial;
 	return m;
 }
 
@@ -288,10 +259,10 @@ static bool pluto_restarted(const struct lsw_snapshot *old, const struct lsw_sna
 		for (i = 0; i < n_sas(cur, ike); i++) {
 			bool in_old_ike, in_old_child;
 			view_at(cur, ike, i, &v);
-			in_old_ike = lsw_snapshot_find_ike_sa(old, v.serial) != NULL;
-			in_old_child = lsw_snapshot_find_child_sa(old, v.serial) != NULL;
+			in_old_ike = lsw_snapshot_find_ike_sa(old, v.sa->serial) != NULL;
+			in_old_child = lsw_snapshot_find_child_sa(old, v.sa->serial) != NULL;
 			if (!in_old_ike && !in_old_child) {
-				if (v.serial <= old_max)
+				if (v.sa->serial <= old_max)
 					return true;
 				continue;
 			}
@@ -312,11 +283,12 @@ struct gone {
 static int gone_cmp(const void *a, const void *b)
 {
 	const struct gone *x = *(const struct gone *const *)a, *y = *(const struct gone *const *)b;
-	int c = key_cmp(x->v.connection, x->v.instance, y->v.connection, y->v.instance);
+	int c =
+	    key_cmp(x->v.sa->connection, x->v.sa->instance, y->v.sa->connection, y->v.sa->instance);
 
 	if (c)
 		return c;
-	return x->v.serial < y->v.serial ? -1 : x->v.serial > y->v.serial;
+	return x->v.sa->serial < y->v.sa->serial ? -1 : x->v.sa->serial > y->v.sa->serial;
 }
 
 /* The oldest gone established SA of this connection not yet taken by a
@@ -328,17 +300,18 @@ static struct gone *gone_partner(struct gone **byk, size_t ng, const struct sa_v
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (key_cmp(byk[mid]->v.connection, byk[mid]->v.instance, v->connection,
-		            v->instance) < 0)
+		if (key_cmp(byk[mid]->v.sa->connection, byk[mid]->v.sa->instance, v->sa->connection,
+		            v->sa->instance) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	for (; lo < ng; lo++) {
 		struct gone *g = byk[lo];
-		if (key_cmp(g->v.connection, g->v.instance, v->connection, v->instance))
+		if (key_cmp(g->v.sa->connection, g->v.sa->instance, v->sa->connection,
+		            v->sa->instance))
 			break;
-		if (!g->consumed && g->v.state == LSW_SA_ESTABLISHED)
+		if (!g->consumed && g->v.sa->state == LSW_SA_ESTABLISHED)
 			return g;
 	}
 	return NULL;
@@ -382,34 +355,36 @@ static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot 
 			view_at(cur, ike, i, &v);
 			if (!restart)
 				was = find_view(old, &v, &o);
-			if (was && (o.state != v.state || (o.state_name && v.state_name &&
-			                                   strcmp(o.state_name, v.state_name)))) {
+			if (was && (o.sa->state != v.sa->state ||
+			            (o.sa->state_name && v.sa->state_name &&
+			             strcmp(o.sa->state_name, v.sa->state_name)))) {
 				e = push(chg);
 				if (!e)
 					break;
 				fill_from_sa(e, &v, nix);
 				e->type = LSW_EV_SA_STATE_CHANGED;
-				e->old_state = o.state;
-				e->new_state = v.state;
-				e->old_state_name = o.state_name;
-				e->new_state_name = v.state_name;
+				e->old_state = o.sa->state;
+				e->new_state = v.sa->state;
+				e->old_state_name = o.sa->state_name;
+				e->new_state_name = v.sa->state_name;
 			}
-			if (v.state != LSW_SA_ESTABLISHED || (was && o.state == LSW_SA_ESTABLISHED))
+			if (v.sa->state != LSW_SA_ESTABLISHED ||
+			    (was && o.sa->state == LSW_SA_ESTABLISHED))
 				continue;
 			e = push(est);
 			if (!e)
 				break;
 			fill_from_sa(e, &v, nix);
 			e->type = ike ? LSW_EV_IKE_SA_ESTABLISHED : LSW_EV_IPSEC_SA_ESTABLISHED;
-			e->old_state = was ? o.state : 0;
-			e->old_state_name = was ? o.state_name : NULL;
-			e->new_state = v.state;
-			e->new_state_name = v.state_name;
+			e->old_state = was ? o.sa->state : 0;
+			e->old_state_name = was ? o.sa->state_name : NULL;
+			e->new_state = v.sa->state;
+			e->new_state_name = v.sa->state_name;
 			if (restart)
 				continue;
-			oc = index_find(oix, v.connection, v.instance);
+			oc = index_find(oix, v.sa->connection, v.sa->instance);
 			had = oc ? (ike ? oc->est_ike : oc->est_child) : 0;
-			if (!had || had == v.serial)
+			if (!had || had == v.sa->serial)
 				continue;
 			/* A rekey: prefer the gone established SA it replaces. */
 			e->type = ike ? LSW_EV_IKE_SA_REKEYED : LSW_EV_IPSEC_SA_REKEYED;
@@ -418,7 +393,7 @@ static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot 
 				struct gone *g = gone_partner(byk, ng, &v);
 				if (g) {
 					g->consumed = true;
-					e->replaced = g->v.serial;
+					e->replaced = g->v.sa->serial;
 				}
 			}
 		}
@@ -434,12 +409,13 @@ static void sa_events(const struct lsw_snapshot *old, const struct lsw_snapshot 
 				break;
 			fill_from_sa(e, &gone[j].v, oix);
 			e->type = ike ? LSW_EV_IKE_SA_DELETED : LSW_EV_IPSEC_SA_DELETED;
-			e->old_state = gone[j].v.state;
-			e->old_state_name = gone[j].v.state_name;
+			e->old_state = gone[j].v.sa->state;
+			e->old_state_name = gone[j].v.sa->state_name;
 			nc = restart ? NULL
-			             : index_find(nix, gone[j].v.connection, gone[j].v.instance);
+			             : index_find(nix, gone[j].v.sa->connection,
+			                          gone[j].v.sa->instance);
 			newer = nc ? (ike ? nc->est_ike : nc->est_child) : 0;
-			e->superseded = newer > gone[j].v.serial;
+			e->superseded = newer > gone[j].v.sa->serial;
 		}
 		free(gone);
 		free(byk);

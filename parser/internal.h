@@ -1,4 +1,12 @@
-/* internal.h - what the parser's files share; not part of the API. */
+/* internal.h - what the parser's files share; not part of the API.
+ *
+ * The files call downwards only, never back up:
+ *   lines.c (the parser object, split into lines, dispatch)
+ *     -> conn.c, state.c, traffic.c, other.c (one kind of line each)
+ *       -> records.c (find or make a record by key, intern strings)
+ *         -> arena.c, maps.c, util.c
+ *   lines.c -> snapshot.c (records -> snapshot) -> arena.c, maps.c
+ */
 #ifndef LSW_PARSER_INTERNAL_H
 #define LSW_PARSER_INTERNAL_H
 
@@ -11,7 +19,7 @@
 #include "parser.h"
 #include "snapshot.h"
 
-/* Bump allocator for the snapshot's strings and event arrays: one free at
+/* arena.c: bump allocator for the snapshot's strings and event arrays: one free at
  * the end and no per-string header, so memory stays close to what is kept. */
 struct lsw_arena_block;
 struct lsw_arena {
@@ -22,7 +30,7 @@ void *lsw_arena_alloc(struct lsw_arena *a, size_t n);
 char *lsw_arena_strndup(struct lsw_arena *a, const char *s, size_t n);
 void lsw_arena_free(struct lsw_arena *a);
 
-/* serial -> SA: open addressing, val 0 = empty slot. Key and value side
+/* maps.c: serial -> SA: open addressing, val 0 = empty slot. Key and value side
  * by side: a probe reads one cache line. */
 struct lsw_serial_slot {
 	uint32_t key;
@@ -247,7 +255,7 @@ const char *lsw_find_sep(const char *s, const char *end);
 /* The first " Traffic:" in s..end (strstr without the NUL scan), or NULL. */
 const char *lsw_find_traffic(const char *s, const char *end);
 
-/* maps.c */
+/* maps.c (the map structs are above) */
 int lsw_serial_map_get(const struct lsw_serial_map *m, uint32_t serial, size_t *idx, bool *child);
 int lsw_serial_map_put(struct lsw_serial_map *m, uint32_t serial, size_t idx, bool child);
 void lsw_serial_map_free(struct lsw_serial_map *m);
@@ -256,16 +264,26 @@ long lsw_conn_map_get(const struct lsw_conn_map *m, const struct lsw_connection 
 int lsw_conn_map_put(struct lsw_conn_map *m, const struct lsw_connection *conns, size_t idx);
 void lsw_conn_map_free(struct lsw_conn_map *m);
 
-/* Records: find or make. NULL when out of memory (p->oom is then set) or
+/* records.c: find or make. NULL when out of memory (p->oom is then set) or
  * when the serial is already a different kind of SA. */
 struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_ref *ref);
-struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial,
-                               const struct lsw_conn_ref *ref);
-struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial,
-                                   const struct lsw_conn_ref *ref);
+/* The IKE SA (child false) or Child SA (child true) of that serial; its
+ * struct lsw_ike_sa or lsw_child_sa is around it (sa is the first member,
+ * see lsw_ike_of()/lsw_child_of()). */
+struct lsw_sa *lsw_get_sa(struct lsw_parser *p, uint32_t serial, const struct lsw_conn_ref *ref,
+                          bool child);
+static inline struct lsw_ike_sa *lsw_ike_of(struct lsw_sa *sa)
+{
+	return (struct lsw_ike_sa *)sa; /* NULL stays NULL: sa is at offset 0 */
+}
+static inline struct lsw_child_sa *lsw_child_of(struct lsw_sa *sa)
+{
+	return (struct lsw_child_sa *)sa;
+}
 const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n);
 
-/* Line handlers: return LSW_LINE_KNOWN when the line was understood. */
+/* Line handlers (conn.c, state.c, traffic.c, other.c), called by lines.c:
+ * return LSW_LINE_KNOWN when the line was understood. */
 enum lsw_line_result lsw_line_conn(struct lsw_parser *p, const char *s);
 /* s..end (a raw line, no NUL in it, after the whack RC prefix) is a detail
  * line of the connection the previous line named that carries nothing the

@@ -1,5 +1,6 @@
-/* lines.c - the parser object: splitting input into lines, one dispatch per
- * line, and the lines that are not about a connection or an SA. */
+/* lines.c - the parser object: splitting input into lines and one dispatch
+ * per line to the line kinds (conn.c, state.c, traffic.c, other.c), which
+ * store what they find through records.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,194 +40,6 @@ void lsw_parser_free(struct lsw_parser *p)
 	lsw_serial_map_free(&p->sa_map);
 	lsw_conn_map_free(&p->conn_map);
 	free(p);
-}
-
-const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n)
-{
-	uint32_t h = (uint32_t)n * 2654435761U;
-
-	if (n)
-		h ^= (unsigned char)s[0] * 0x01000193U ^ (unsigned char)s[n / 2] * 0x00ff1235U ^
-		     (unsigned char)s[n - 1] * 0x9e3779b1U;
-	struct lsw_intern *slot = &p->intern[(h ^ h >> 16) % LSW_INTERN_SLOTS];
-
-	/* snapshot strings are never written to: equal ones may be one */
-	if (slot->s && slot->n == n && lsw_eq_words(slot->s, s, n))
-		return slot->s;
-	char *r = lsw_arena_strndup(&p->arena, s, n);
-
-	if (!r) {
-		p->oom = true;
-		return NULL;
-	}
-	slot->s = r;
-	slot->n = n;
-	return r;
-}
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 16;
-
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / elem)
-		return -1;
-	void *n = realloc(*arr, ncap * elem);
-
-	if (!n)
-		return -1;
-	*arr = n;
-	*cap = ncap;
-	return 0;
-}
-
-struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_ref *ref)
-{
-	long i = p->last_conn;
-
-	if (i >= 0) {
-		const struct lsw_connection *c = &p->conns[i];
-
-		/* the lengths are kept with last_conn: equal lengths, then bytes */
-		if (ref->name_len == p->last_name_len && ref->inst_len == p->last_inst_len &&
-		    lsw_mem_eq(c->name, ref->name, ref->name_len) &&
-		    lsw_mem_eq(c->instance, ref->inst, ref->inst_len))
-			return &p->conns[i];
-	}
-	i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len, ref->inst,
-	                     ref->inst_len);
-	if (i >= 0) {
-		p->last_conn = i;
-		p->last_name_len = ref->name_len;
-		p->last_inst_len = ref->inst_len;
-		return &p->conns[i];
-	}
-	if (grow((void **)&p->conns, &p->cap_conns, p->n_conns + 1, sizeof(*p->conns)) < 0)
-		goto oom;
-	struct lsw_connection *c = &p->conns[p->n_conns];
-
-	memset(c, 0, sizeof(*c));
-	c->name = lsw_strdup(p, ref->name, ref->name_len);
-	c->instance = lsw_strdup(p, ref->inst, ref->inst_len);
-	if (!c->name || !c->instance)
-		goto oom;
-	c->oper = LSW_CONN_DOWN;
-	if (lsw_conn_map_put(&p->conn_map, p->conns, p->n_conns) < 0)
-		goto oom;
-	p->last_conn = (long)p->n_conns;
-	p->last_name_len = ref->name_len;
-	p->last_inst_len = ref->inst_len;
-	p->n_conns++;
-	return c;
-oom:
-	p->oom = true;
-	return NULL;
-}
-
-/* c is named name/inst (no NUL in those; the compare stops at c's NUL). */
-static bool conn_is(const struct lsw_connection *c, const char *name, size_t name_len,
-                    const char *inst, size_t inst_len)
-{
-	return lsw_mem_eq(c->name, name, name_len) && c->name[name_len] == '\0' &&
-	       lsw_mem_eq(c->instance, inst, inst_len) && c->instance[inst_len] == '\0';
-}
-
-/* Name and instance strings of an SA: shared with the connection when it
- * is already known, to keep memory near the input size. */
-static int sa_names(struct lsw_parser *p, const struct lsw_conn_ref *ref, const char **name,
-                    const char **inst, uint32_t *conn)
-{
-	long i = p->sa_conn;
-
-	if (!(i >= 0 && ref->name_len == p->sa_name_len && ref->inst_len == p->sa_inst_len &&
-	      lsw_mem_eq(p->conns[i].name, ref->name, ref->name_len) &&
-	      lsw_mem_eq(p->conns[i].instance, ref->inst, ref->inst_len))) {
-		/* pluto lists the states in the order of the connections: the
-		 * next connection is the likely one */
-		if (i >= 0 && (size_t)i + 1 < p->n_conns &&
-		    conn_is(&p->conns[i + 1], ref->name, ref->name_len, ref->inst, ref->inst_len))
-			i++;
-		else
-			i = lsw_conn_map_get(&p->conn_map, p->conns, ref->name, ref->name_len,
-			                     ref->inst, ref->inst_len);
-		if (i >= 0) {
-			p->sa_conn = i;
-			p->sa_name_len = ref->name_len;
-			p->sa_inst_len = ref->inst_len;
-		}
-	}
-	*conn = 0;
-	if (i >= 0) {
-		*name = p->conns[i].name;
-		*inst = p->conns[i].instance;
-		*conn = (uint32_t)i + 1;
-		return 0;
-	}
-	*name = lsw_strdup(p, ref->name, ref->name_len);
-	*inst = ref->inst_len ? lsw_strdup(p, ref->inst, ref->inst_len) : "";
-	return *name && *inst ? 0 : -1;
-}
-
-struct lsw_ike_sa *lsw_get_ike(struct lsw_parser *p, uint32_t serial,
-                               const struct lsw_conn_ref *ref)
-{
-	size_t idx;
-	bool child;
-
-	if (lsw_serial_map_get(&p->sa_map, serial, &idx, &child) == 0)
-		return child ? NULL : &p->ikes[idx];
-	if (grow((void **)&p->ikes, &p->cap_ikes, p->n_ikes + 1, sizeof(*p->ikes)) < 0 ||
-	    grow((void **)&p->ike_conn, &p->cap_ike_conn, p->n_ikes + 1, sizeof(*p->ike_conn)) < 0)
-		goto oom;
-	struct lsw_ike_sa *s = &p->ikes[p->n_ikes];
-
-	memset(s, 0, sizeof(*s));
-	s->serial = serial;
-	s->peer_port = LSW_ABSENT;
-	s->lastdpd = LSW_ABSENT;
-	s->state = LSW_SA_OTHER;
-	if (sa_names(p, ref, &s->connection, &s->instance, &p->ike_conn[p->n_ikes]) < 0)
-		goto oom;
-	if (lsw_serial_map_put(&p->sa_map, serial, p->n_ikes, false) < 0)
-		goto oom;
-	p->n_ikes++;
-	return s;
-oom:
-	p->oom = true;
-	return NULL;
-}
-
-struct lsw_child_sa *lsw_get_child(struct lsw_parser *p, uint32_t serial,
-                                   const struct lsw_conn_ref *ref)
-{
-	size_t idx;
-	bool child;
-
-	if (lsw_serial_map_get(&p->sa_map, serial, &idx, &child) == 0)
-		return child ? &p->childs[idx] : NULL;
-	if (grow((void **)&p->childs, &p->cap_childs, p->n_childs + 1, sizeof(*p->childs)) < 0 ||
-	    grow((void **)&p->child_conn, &p->cap_child_conn, p->n_childs + 1,
-	         sizeof(*p->child_conn)) < 0)
-		goto oom;
-	struct lsw_child_sa *s = &p->childs[p->n_childs];
-
-	memset(s, 0, sizeof(*s));
-	s->serial = serial;
-	s->peer_port = LSW_ABSENT;
-	s->add_time = LSW_ABSENT;
-	s->state = LSW_SA_ESTABLISHED; /* until a state line says otherwise */
-	if (sa_names(p, ref, &s->connection, &s->instance, &p->child_conn[p->n_childs]) < 0)
-		goto oom;
-	if (lsw_serial_map_put(&p->sa_map, serial, p->n_childs, true) < 0)
-		goto oom;
-	p->n_childs++;
-	return s;
-oom:
-	p->oom = true;
-	return NULL;
 }
 
 /* A token that only a SPI line has: a SAID ("esp.5b1c@", "tun:0@") or "used Ns ago;". */
@@ -295,128 +108,6 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 	if (said_or_used(t) || (b && said_or_used(b + 1)))
 		return lsw_line_spi(p, serial, &ref, rest);
 	return lsw_line_state(p, serial, &ref, rest);
-}
-
-/* "key(N)" lists of the totals lines. */
-static void totals_field(const char *s, const char *key, long *out)
-{
-	const char *k = strstr(s, key);
-	long v;
-
-	if (!k)
-		return;
-	k += strlen(key);
-	if (lsw_parse_long(&k, &v))
-		*out = v;
-}
-
-static enum lsw_line_result line_totals(struct lsw_parser *p, const char *s)
-{
-	const char *r;
-	struct lsw_totals *t = &p->totals;
-
-	if ((r = lsw_skip_prefix(s, "# Total IPsec connections:")) ||
-	    (r = lsw_skip_prefix(s, "Total IPsec connections:"))) {
-		totals_field(r, "loaded ", &t->conns_loaded);
-		totals_field(r, "routed ", &t->conns_routed);
-		totals_field(r, "active ", &t->conns_active);
-		return LSW_LINE_KNOWN;
-	}
-	if ((r = lsw_skip_prefix(s, "IKE SAs:"))) {
-		totals_field(r, "total(", &t->ike_total);
-		totals_field(r, "half-open(", &t->ike_half_open);
-		totals_field(r, " open(", &t->ike_open);
-		totals_field(r, "authenticated(", &t->ike_authenticated);
-		totals_field(r, "anonymous(", &t->ike_anonymous);
-		return LSW_LINE_KNOWN;
-	}
-	if ((r = lsw_skip_prefix(s, "IPsec SAs:"))) {
-		totals_field(r, "total(", &t->ipsec_total);
-		totals_field(r, "authenticated(", &t->ipsec_authenticated);
-		totals_field(r, "anonymous(", &t->ipsec_anonymous);
-		return LSW_LINE_KNOWN;
-	}
-	return LSW_LINE_UNKNOWN;
-}
-
-/* Lines pluto prints that carry nothing the snapshot keeps (headers,
- * interfaces, algorithms, config setup, whack's own errors). */
-static const char *const known_prefixes[] = {
-    "using kernel interface:",
-    "interface ",
-    "fips mode",
-    "FIPS mode",
-    "SElinux=",
-    "seccomp=",
-    "config setup options:",
-    "debug",
-    "nat-traversal",
-    "virtual-private",
-    "- allowed subnet",
-    "- excluded subnet",
-    "- disallowed subnet",
-    "Kernel algorithms supported:",
-    "IKE algorithms supported:",
-    "ESP algorithms supported:",
-    "algorithm ",
-    "stats db_ops",
-    "Connection list:",
-    "State Information:",
-    "Bare Shunt list:",
-    "Shunt list:",
-    "whack: Pluto is not running",
-    "ipsec whack: ERROR: Pluto is not running",
-    "no connection or alias named",
-    "no such connection",
-    "WARNING: ipsec auto has been deprecated",
-};
-
-/* config setup: "key=value, key=value" (keys change with every release). */
-static bool config_line(const char *s)
-{
-	const char *p = s;
-
-	if (!(*p >= 'a' && *p <= 'z'))
-		return false;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
-		p++;
-	return *p == '=';
-}
-
-/* Bare shunt: "192.1.3.209/32 -0-> 192.1.2.23/32 => %pass 0    oe-failing". */
-static bool shunt_line(const char *s)
-{
-	const char *a = strstr(s, " -");
-	const char *b = strstr(s, "-> ");
-	const char *c = strstr(s, " => ");
-
-	return a && b && c && a < b && b < c;
-}
-
-enum lsw_line_result lsw_line_other(struct lsw_parser *p, const char *s)
-{
-	const char *r;
-
-	if (s[0] == 'a' && lsw_skip_prefix(s, "algorithm "))
-		return LSW_LINE_KNOWN; /* the most frequent header line */
-	if (line_totals(p, s) == LSW_LINE_KNOWN)
-		return LSW_LINE_KNOWN;
-	if ((r = lsw_skip_prefix(s, "pluto_version="))) {
-		size_t n = strcspn(r, ", \t");
-
-		if (n && !p->pluto_version)
-			p->pluto_version = lsw_strdup(p, r, n);
-		return LSW_LINE_KNOWN;
-	}
-	for (size_t i = 0; i < sizeof(known_prefixes) / sizeof(known_prefixes[0]); i++)
-		if (s[0] == known_prefixes[i][0] && lsw_skip_prefix(s, known_prefixes[i]))
-			return LSW_LINE_KNOWN;
-	if (config_line(s) || shunt_line(s))
-		return LSW_LINE_KNOWN;
-	/* briefconnectionstatus (5.x): "A <==> B\tfrom A to B (1KiB/2KiB)\t"name"[1], reqid=N" */
-	if (strstr(s, " <==> ") && strchr(s, '\t'))
-		return LSW_LINE_KNOWN;
-	return LSW_LINE_UNKNOWN;
 }
 
 static void count_unparsed(struct lsw_parser *p)
@@ -543,17 +234,24 @@ int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len)
 	return 0;
 }
 
+int lsw_parser_end_input(struct lsw_parser *p)
+{
+	if (p->oom)
+		return -1;
+	if (p->carry_len) {
+		parse_line(p, p->carry, p->carry_len, -1);
+		p->carry_len = 0;
+	}
+	return p->oom ? -1 : 0;
+}
+
 struct lsw_snapshot *lsw_parser_finish(struct lsw_parser *p)
 {
 	struct lsw_snapshot *snap = NULL;
 
 	if (!p)
 		return NULL;
-	if (!p->oom && p->carry_len) {
-		parse_line(p, p->carry, p->carry_len, -1);
-		p->carry_len = 0;
-	}
-	if (!p->oom)
+	if (lsw_parser_end_input(p) == 0)
 		snap = lsw_build_snapshot(p);
 	lsw_parser_free(p);
 	return snap;

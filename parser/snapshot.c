@@ -23,16 +23,10 @@ static int cmp_conn(const void *a, const void *b)
 	return c ? c : strcmp(x->instance, y->instance);
 }
 
-static int cmp_ike(const void *a, const void *b)
+/* IKE SAs or Child SAs by serial: struct lsw_sa is the first member of both. */
+static int cmp_sa(const void *a, const void *b)
 {
-	const struct lsw_ike_sa *x = a, *y = b;
-
-	return x->serial < y->serial ? -1 : x->serial > y->serial;
-}
-
-static int cmp_child(const void *a, const void *b)
-{
-	const struct lsw_child_sa *x = a, *y = b;
+	const struct lsw_sa *x = a, *y = b;
 
 	return x->serial < y->serial ? -1 : x->serial > y->serial;
 }
@@ -128,8 +122,9 @@ static void merge_sort_keys(struct conn_key *keys, struct conn_key *tmp, size_t 
 		memcpy(keys, src, n * sizeof(*keys));
 }
 
-/* conns in cmp_conn() order; -1 when out of memory (conns unchanged). */
-static int sort_conns(struct lsw_connection *conns, size_t n)
+/* conns in cmp_conn() order, and where[i] = the new index of the
+ * connection that was at i; -1 when out of memory (conns unchanged). */
+static int sort_conns(struct lsw_connection *conns, size_t n, uint32_t *where)
 {
 	/* keys, then room for the merge; the permutation goes there after */
 	struct conn_key *keys = n <= UINT32_MAX && n <= SIZE_MAX / 2 / sizeof(*keys)
@@ -147,8 +142,10 @@ static int sort_conns(struct lsw_connection *conns, size_t n)
 	merge_sort_keys(keys, keys + n, n, conns);
 	uint32_t *perm = (uint32_t *)(keys + n);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		perm[i] = keys[i].idx;
+		where[perm[i]] = (uint32_t)i;
+	}
 	permute((char *)conns, sizeof(*conns), n, perm, &tmp);
 	free(keys);
 	return 0;
@@ -213,27 +210,43 @@ static int sort_by_serial(void *arr, size_t n, size_t size, size_t off, void *tm
 	return 0;
 }
 
-static bool ikes_sorted(const struct lsw_ike_sa *a, size_t n)
+/* n records of size bytes, each a struct lsw_sa first, in serial order. */
+static bool sas_sorted(const void *arr, size_t n, size_t size)
 {
+	const char *a = arr;
+
 	for (size_t i = 1; i < n; i++)
-		if (a[i - 1].serial > a[i].serial)
+		if (cmp_sa(a + (i - 1) * size, a + i * size) > 0)
 			return false;
 	return true;
 }
 
-static bool childs_sorted(const struct lsw_child_sa *a, size_t n)
+/* The connection of an SA, in the parser's records: the one its record
+ * was made with, else (the SA came first) by name; the answer is kept in
+ * slot (index + 1, 0 = none) for link_sa(). */
+static struct lsw_connection *conn_of(struct lsw_parser *p, uint32_t *slot, const struct lsw_sa *sa)
 {
-	for (size_t i = 1; i < n; i++)
-		if (a[i - 1].serial > a[i].serial)
-			return false;
-	return true;
+	if (!*slot) {
+		long i =
+		    lsw_conn_map_get(&p->conn_map, p->conns, sa->connection, strlen(sa->connection),
+		                     sa->instance, strlen(sa->instance));
+
+		if (i < 0)
+			return NULL;
+		*slot = (uint32_t)i + 1;
+	}
+	return &p->conns[*slot - 1];
 }
 
-static struct lsw_connection *conn_of(struct lsw_parser *p, const char *name, const char *inst)
+/* What an SA takes from its connection when its own lines did not say. */
+static void sa_from_conn(struct lsw_sa *sa, const struct lsw_connection *c)
 {
-	long i = lsw_conn_map_get(&p->conn_map, p->conns, name, strlen(name), inst, strlen(inst));
-
-	return i >= 0 ? &p->conns[i] : NULL;
+	if (sa->ike_version == LSW_IKE_UNKNOWN)
+		sa->ike_version = c->ike_version;
+	if (!sa->peer && c->remote_addr.family) {
+		sa->peer = c->remote_host;
+		sa->peer_addr = c->remote_addr;
+	}
 }
 
 /* oper, counts and bytes of each connection, from the SAs naming it; done
@@ -242,43 +255,29 @@ static void derive(struct lsw_parser *p)
 {
 	for (size_t i = 0; i < p->n_ikes; i++) {
 		struct lsw_ike_sa *ike = &p->ikes[i];
-		struct lsw_connection *c = p->ike_conn[i]
-		                               ? &p->conns[p->ike_conn[i] - 1]
-		                               : conn_of(p, ike->connection, ike->instance);
+		struct lsw_connection *c = conn_of(p, &p->ike_conn[i], &ike->sa);
 
 		if (!c)
 			continue;
 		c->n_ike_sas++;
 		if (c->oper == LSW_CONN_DOWN)
 			c->oper = LSW_CONN_CONNECTING;
-		if (ike->ike_version == LSW_IKE_UNKNOWN)
-			ike->ike_version = c->ike_version;
-		if (!ike->peer && c->remote_addr.family) {
-			ike->peer = c->remote_host;
-			ike->peer_addr = c->remote_addr;
-		}
+		sa_from_conn(&ike->sa, c);
 	}
 	for (size_t i = 0; i < p->n_childs; i++) {
 		struct lsw_child_sa *ch = &p->childs[i];
-		struct lsw_connection *c = p->child_conn[i]
-		                               ? &p->conns[p->child_conn[i] - 1]
-		                               : conn_of(p, ch->connection, ch->instance);
+		struct lsw_connection *c = conn_of(p, &p->child_conn[i], &ch->sa);
 		size_t pi;
 		bool is_child;
 
-		if (ch->ike_version == LSW_IKE_UNKNOWN && ch->ike_sa &&
+		if (ch->sa.ike_version == LSW_IKE_UNKNOWN && ch->ike_sa &&
 		    lsw_serial_map_get(&p->sa_map, ch->ike_sa, &pi, &is_child) == 0 && !is_child)
-			ch->ike_version = p->ikes[pi].ike_version;
+			ch->sa.ike_version = p->ikes[pi].sa.ike_version;
 		if (!c)
 			continue;
-		if (ch->ike_version == LSW_IKE_UNKNOWN)
-			ch->ike_version = c->ike_version;
-		if (!ch->peer && c->remote_addr.family) {
-			ch->peer = c->remote_host;
-			ch->peer_addr = c->remote_addr;
-		}
+		sa_from_conn(&ch->sa, c);
 		c->n_child_sas++;
-		if (ch->state == LSW_SA_ESTABLISHED)
+		if (ch->sa.state == LSW_SA_ESTABLISHED)
 			c->oper = LSW_CONN_UP;
 		else if (c->oper == LSW_CONN_DOWN)
 			c->oper = LSW_CONN_CONNECTING;
@@ -289,9 +288,33 @@ static void derive(struct lsw_parser *p)
 	}
 }
 
+/* sa->conn, from the slot conn_of() kept (an index before the sort) and
+ * where (index before -> after), or by name when sort_conns() had no
+ * memory for where. */
+static void link_sa(const struct lsw_snapshot *snap, struct lsw_sa *sa, uint32_t slot,
+                    const uint32_t *where)
+{
+	if (!slot)
+		sa->conn = NULL;
+	else if (where)
+		sa->conn = &snap->connections[where[slot - 1]];
+	else
+		sa->conn = lsw_snapshot_find_connection(snap, sa->connection, sa->instance);
+}
+
+/* records: n of size bytes, a struct lsw_sa first in each; sorted by serial. */
+static void sort_sas(void *records, size_t n, size_t size, void *tmp)
+{
+	if (!sas_sorted(records, n, size) &&
+	    sort_by_serial(records, n, size, offsetof(struct lsw_sa, serial), tmp) < 0)
+		qsort(records, n, size, cmp_sa);
+}
+
 struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 {
 	struct snap_priv *s = calloc(1, sizeof(*s));
+	size_t n_conns = p->n_conns;
+	uint32_t *where = NULL;
 
 	if (!s)
 		return NULL;
@@ -313,18 +336,23 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 	struct lsw_ike_sa ike_tmp;
 	struct lsw_child_sa child_tmp;
 
-	if (s->pub.n_connections && sort_conns(s->conns, s->pub.n_connections) < 0)
-		qsort(s->conns, s->pub.n_connections, sizeof(*s->conns), cmp_conn);
+	if (n_conns && (!(where = malloc(n_conns * sizeof(*where))) ||
+	                sort_conns(s->conns, n_conns, where) < 0)) {
+		free(where);
+		where = NULL;
+		qsort(s->conns, n_conns, sizeof(*s->conns), cmp_conn);
+	}
+	s->pub.connections = s->conns;
+	/* the link goes with the record when the SAs are sorted */
+	for (size_t i = 0; i < s->pub.n_ike_sas; i++)
+		link_sa(&s->pub, &s->ikes[i].sa, p->ike_conn[i], where);
+	for (size_t i = 0; i < s->pub.n_child_sas; i++)
+		link_sa(&s->pub, &s->childs[i].sa, p->child_conn[i], where);
+	free(where);
 	/* pluto prints the states of a connection in serial order: sort only when
 	 * they are not in order overall */
-	if (!ikes_sorted(s->ikes, s->pub.n_ike_sas) &&
-	    sort_by_serial(s->ikes, s->pub.n_ike_sas, sizeof(*s->ikes),
-	                   offsetof(struct lsw_ike_sa, serial), &ike_tmp) < 0)
-		qsort(s->ikes, s->pub.n_ike_sas, sizeof(*s->ikes), cmp_ike);
-	if (!childs_sorted(s->childs, s->pub.n_child_sas) &&
-	    sort_by_serial(s->childs, s->pub.n_child_sas, sizeof(*s->childs),
-	                   offsetof(struct lsw_child_sa, serial), &child_tmp) < 0)
-		qsort(s->childs, s->pub.n_child_sas, sizeof(*s->childs), cmp_child);
+	sort_sas(s->ikes, s->pub.n_ike_sas, sizeof(*s->ikes), &ike_tmp);
+	sort_sas(s->childs, s->pub.n_child_sas, sizeof(*s->childs), &child_tmp);
 	/* never NULL, so that "array + 0" is defined for every reader */
 	static const struct lsw_connection no_conn;
 	static const struct lsw_ike_sa no_ike;
@@ -367,21 +395,21 @@ const struct lsw_connection *lsw_snapshot_find_connection(const struct lsw_snaps
 
 const struct lsw_ike_sa *lsw_snapshot_find_ike_sa(const struct lsw_snapshot *snap, uint32_t serial)
 {
-	struct lsw_ike_sa key = {.serial = serial};
+	struct lsw_ike_sa key = {.sa.serial = serial};
 
 	if (!snap || !snap->n_ike_sas)
 		return NULL;
-	return bsearch(&key, snap->ike_sas, snap->n_ike_sas, sizeof(key), cmp_ike);
+	return bsearch(&key, snap->ike_sas, snap->n_ike_sas, sizeof(key), cmp_sa);
 }
 
 const struct lsw_child_sa *lsw_snapshot_find_child_sa(const struct lsw_snapshot *snap,
                                                       uint32_t serial)
 {
-	struct lsw_child_sa key = {.serial = serial};
+	struct lsw_child_sa key = {.sa.serial = serial};
 
 	if (!snap || !snap->n_child_sas)
 		return NULL;
-	return bsearch(&key, snap->child_sas, snap->n_child_sas, sizeof(key), cmp_child);
+	return bsearch(&key, snap->child_sas, snap->n_child_sas, sizeof(key), cmp_sa);
 }
 
 const char *lsw_sa_state_name(enum lsw_sa_state s)

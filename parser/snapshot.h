@@ -70,9 +70,9 @@ struct lsw_event {
 
 /* SPIs of one protocol of a Child SA; spi values are host order. */
 struct lsw_spi_pair {
-	bool present;   /* the SPI line named this protocol */
-	uint32_t in;    /* inbound SPI (SAID @local) */
-	uint32_t out;   /* outbound SPI (SAID @peer) */
+	bool present; /* the SPI line named this protocol */
+	uint32_t in;  /* inbound SPI (SAID @local) */
+	uint32_t out; /* outbound SPI (SAID @peer) */
 };
 
 struct lsw_connection {
@@ -82,14 +82,15 @@ struct lsw_connection {
 	const char *remote_host;
 	struct lsw_addr local_addr; /* parsed from local_host when it is an address */
 	struct lsw_addr remote_addr;
-	const char *local_id;     /* "@west", "C=CA, ST=...", NULL when the host address is the ID */
+	const char *local_id; /* "@west", "C=CA, ST=...", NULL when the host address is the ID */
 	const char *remote_id;
 	const char *local_client; /* subnet / selector ("192.0.1.0/24"), NULL when none */
 	const char *remote_client;
-	const char *routing;    /* as printed: "erouted", "routed-tunnel", "unrouted", ... */
-	bool routed_tunnel;     /* routing means "tunnel up" (erouted / routed-tunnel / unrouted-tunnel) */
+	const char *routing; /* as printed: "erouted", "routed-tunnel", "unrouted", ... */
+	bool routed_tunnel; /* routing means "tunnel up" (erouted / routed-tunnel / unrouted-tunnel)
+	                     */
 	enum lsw_ike_version ike_version;
-	const char *policy;     /* "IKEv2+PSK+ENCRYPT+TUNNEL+..." as printed, NULL when absent */
+	const char *policy;       /* "IKEv2+PSK+ENCRYPT+TUNNEL+..." as printed, NULL when absent */
 	uint32_t newest_ike_sa;   /* newest ISAKMP/IKE SA serial, 0 = none */
 	uint32_t newest_child_sa; /* newest IPsec/Child SA serial, 0 = none */
 	uint32_t eroute_owner;    /* serial owning the kernel policy, 0 = none */
@@ -98,70 +99,67 @@ struct lsw_connection {
 
 	/* Derived by the parser from the SAs of the snapshot: */
 	enum lsw_conn_oper oper;
-	size_t n_ike_sas;        /* IKE SAs naming this connection */
-	size_t n_child_sas;      /* Child SAs naming this connection */
-	uint64_t in_bytes;       /* sum over its Child SAs (this snapshot only) */
+	size_t n_ike_sas;   /* IKE SAs naming this connection */
+	size_t n_child_sas; /* Child SAs naming this connection */
+	uint64_t in_bytes;  /* sum over its Child SAs (this snapshot only) */
 	uint64_t out_bytes;
 };
 
-struct lsw_ike_sa {
+/* What an IKE SA and a Child SA share: both are libreswan states (one
+ * struct state inside struct ike_sa and struct child_sa in pluto's
+ * state.h). It is the first member of both, so code for the shared part
+ * is written once and takes a struct lsw_sa *. */
+struct lsw_sa {
 	uint32_t serial;
+	enum lsw_sa_state state; /* a Child SA named only by trafficstatus: ESTABLISHED */
+	enum lsw_ike_version ike_version;
+	enum lsw_role role;
 	const char *connection; /* name, without quotes */
 	const char *instance;   /* "" when none; never NULL */
-	const char *peer;       /* peer address as printed, NULL when absent */
+	/* The snapshot's connection of that name and instance, NULL when the
+	 * snapshot has none (trafficstatus or showstates alone). */
+	const struct lsw_connection *conn;
+	const char *peer; /* peer address as printed, NULL when absent */
 	struct lsw_addr peer_addr;
 	long peer_port;         /* LSW_ABSENT when absent or sanitized (EPHEM) */
 	bool tcp;               /* "(tcp)" after the port */
-	const char *state_name; /* "STATE_V2_ESTABLISHED_IKE_SA"; the story in 5.4, which prints no name */
+	bool newest;            /* "newest ISAKMP", "newest IPSEC", "newest" */
+	bool from_status;       /* seen in a --status/--showstates line */
+	const char *state_name; /* "STATE_V2_ESTABLISHED_IKE_SA"; the story in 5.4, which
+	                           prints no name; NULL when only trafficstatus named it */
 	const char *story;      /* "(established IKE SA)" without parens; NULL when not printed */
-	enum lsw_sa_state state;
-	enum lsw_ike_version ike_version;
-	enum lsw_role role;
 	size_t n_events;
 	const struct lsw_event *events;
-	bool newest;
-	long lastdpd;           /* "lastdpd=Ns" seconds, LSW_ABSENT when not printed */
-	bool from_status;       /* seen in a --status/--showstates state line */
+};
+
+struct lsw_ike_sa {
+	struct lsw_sa sa;
+	long lastdpd; /* "lastdpd=Ns" seconds, LSW_ABSENT when not printed */
 };
 
 struct lsw_child_sa {
-	uint32_t serial;
-	uint32_t ike_sa;        /* parent IKE/ISAKMP SA serial, 0 when not printed */
-	const char *connection;
-	const char *instance;   /* never NULL */
-	const char *peer;
-	struct lsw_addr peer_addr;
-	long peer_port;
-	bool tcp;
-	const char *state_name; /* NULL when only trafficstatus named this SA */
-	const char *story;
-	enum lsw_sa_state state; /* ESTABLISHED when only trafficstatus named it */
-	enum lsw_ike_version ike_version;
-	enum lsw_role role;
-	size_t n_events;
-	const struct lsw_event *events;
-	bool newest;
+	struct lsw_sa sa;
+	uint32_t ike_sa; /* parent IKE/ISAKMP SA serial, 0 when not printed */
 	bool eroute_owner;
 	struct lsw_spi_pair esp, ah, ipcomp;
 	enum lsw_mode mode;
-	bool has_bytes;         /* in_bytes/out_bytes known */
-	bool bytes_exact;       /* from trafficstatus (exact), not the rounded ESPin=12KB */
+	bool has_bytes;   /* in_bytes/out_bytes known */
+	bool bytes_exact; /* from trafficstatus (exact), not the rounded ESPin=12KB */
 	uint64_t in_bytes;
 	uint64_t out_bytes;
-	long long add_time;     /* epoch seconds, LSW_ABSENT when absent */
-	const char *type;       /* trafficstatus type= ("ESP", "AH", ...), NULL when absent */
-	const char *username;   /* XAUTH username, NULL when absent */
-	const char *remote_id;  /* trafficstatus id='...', NULL when absent */
-	const char *lease;      /* trafficstatus lease=, NULL when absent */
-	bool from_status;
-	bool from_traffic;
+	long long add_time;    /* epoch seconds, LSW_ABSENT when absent */
+	const char *type;      /* trafficstatus type= ("ESP", "AH", ...), NULL when absent */
+	const char *username;  /* XAUTH username, NULL when absent */
+	const char *remote_id; /* trafficstatus id='...', NULL when absent */
+	const char *lease;     /* trafficstatus lease=, NULL when absent */
+	bool from_traffic;     /* seen in a --trafficstatus line */
 };
 
 /* The totals pluto prints itself; LSW_ABSENT where the text had none. */
 struct lsw_totals {
-	long conns_loaded, conns_routed, conns_active;  /* Total IPsec connections: */
+	long conns_loaded, conns_routed, conns_active; /* Total IPsec connections: */
 	long ike_total, ike_half_open, ike_open, ike_authenticated, ike_anonymous; /* IKE SAs: */
-	long ipsec_total, ipsec_authenticated, ipsec_anonymous; /* IPsec SAs: */
+	long ipsec_total, ipsec_authenticated, ipsec_anonymous;                    /* IPsec SAs: */
 };
 
 /* Up to this many line numbers of not-understood lines are kept; all are counted. */
@@ -191,9 +189,10 @@ void lsw_snapshot_free(struct lsw_snapshot *snap);
 /* Lookups by stable key, O(log n); NULL when not there. The result
  * belongs to the snapshot. instance NULL means "". */
 const struct lsw_connection *lsw_snapshot_find_connection(const struct lsw_snapshot *snap,
-							   const char *name, const char *instance);
+                                                          const char *name, const char *instance);
 const struct lsw_ike_sa *lsw_snapshot_find_ike_sa(const struct lsw_snapshot *snap, uint32_t serial);
-const struct lsw_child_sa *lsw_snapshot_find_child_sa(const struct lsw_snapshot *snap, uint32_t serial);
+const struct lsw_child_sa *lsw_snapshot_find_child_sa(const struct lsw_snapshot *snap,
+                                                      uint32_t serial);
 
 /* Short words for enums ("established", "up", "IKEv2", "initiator", "tunnel"). Static strings. */
 const char *lsw_sa_state_name(enum lsw_sa_state s);

@@ -427,56 +427,37 @@ enum lsw_line_result lsw_line_state(struct lsw_parser *p, uint32_t serial,
 	}
 	if (p->oom)
 		goto out;
-	if (child) {
-		struct lsw_child_sa *c = lsw_get_child(p, serial, ref);
+	struct lsw_sa *sa = lsw_get_sa(p, serial, ref, child);
 
-		if (!c) {
-			/* the serial is an IKE SA already: a state line of its own is still a state
-			 * line */
-			res = p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
-			goto out;
-		}
-		c->ike_sa = f.parent ? f.parent : c->ike_sa;
-		c->state_name = state_name;
-		c->story = story;
-		c->state = st;
-		c->ike_version = ikev;
-		c->role = role;
-		c->n_events = f.n_events;
-		c->events = ev;
-		c->newest = f.newest;
-		c->eroute_owner = f.eroute_owner;
-		c->from_status = true;
-		if (peer) {
-			c->peer = peer;
-			lsw_parse_stored_addr(p, peer, f.peer_len, &c->peer_addr);
-		}
-		c->peer_port = f.port;
-		c->tcp = f.tcp;
-	} else {
-		struct lsw_ike_sa *i = lsw_get_ike(p, serial, ref);
-
-		if (!i) {
-			res = p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
-			goto out;
-		}
-		i->state_name = state_name;
-		i->story = story;
-		i->state = st;
-		i->ike_version = ikev;
-		i->role = role;
-		i->n_events = f.n_events;
-		i->events = ev;
-		i->newest = f.newest;
-		i->lastdpd = f.lastdpd;
-		i->from_status = true;
-		if (peer) {
-			i->peer = peer;
-			lsw_parse_stored_addr(p, peer, f.peer_len, &i->peer_addr);
-		}
-		i->peer_port = f.port;
-		i->tcp = f.tcp;
+	if (!sa) {
+		/* the serial is the other kind of SA already: a state line of its
+		 * own is still a state line */
+		res = p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
+		goto out;
 	}
+	if (child) {
+		struct lsw_child_sa *c = lsw_child_of(sa);
+
+		c->ike_sa = f.parent ? f.parent : c->ike_sa;
+		c->eroute_owner = f.eroute_owner;
+	} else {
+		lsw_ike_of(sa)->lastdpd = f.lastdpd;
+	}
+	sa->state_name = state_name;
+	sa->story = story;
+	sa->state = st;
+	sa->ike_version = ikev;
+	sa->role = role;
+	sa->n_events = f.n_events;
+	sa->events = ev;
+	sa->newest = f.newest;
+	sa->from_status = true;
+	if (peer) {
+		sa->peer = peer;
+		lsw_parse_stored_addr(p, peer, f.peer_len, &sa->peer_addr);
+	}
+	sa->peer_port = f.port;
+	sa->tcp = f.tcp;
 	res = LSW_LINE_KNOWN;
 out:
 	if (f.events != f.ev_local)

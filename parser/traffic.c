@@ -138,7 +138,7 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 	}
 	if (!any && !traffic)
 		return LSW_LINE_UNKNOWN;
-	struct lsw_child_sa *c = lsw_get_child(p, serial, ref);
+	struct lsw_child_sa *c = lsw_child_of(lsw_get_sa(p, serial, ref, true));
 
 	if (!c)
 		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
@@ -146,15 +146,15 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 	c->esp = spis.esp;
 	c->ah = spis.ah;
 	c->ipcomp = spis.ipcomp;
-	if (peer && !c->peer) {
+	if (peer && !c->sa.peer) {
 		size_t n;
 		const char *a = lsw_peer_address(peer, peer_len, &n);
 
-		c->peer = lsw_strdup(p, a, n);
-		if (c->peer)
-			lsw_parse_stored_addr(p, c->peer, n, &c->peer_addr);
+		c->sa.peer = lsw_strdup(p, a, n);
+		if (c->sa.peer)
+			lsw_parse_stored_addr(p, c->sa.peer, n, &c->sa.peer_addr);
 		else
-			lsw_parse_addr(a, n, &c->peer_addr);
+			lsw_parse_addr(a, n, &c->sa.peer_addr);
 	}
 	if (any)
 		c->mode = tunnel ? LSW_MODE_TUNNEL : LSW_MODE_TRANSPORT;
@@ -189,7 +189,7 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 			c->username = lsw_strdup(p, u, (size_t)(lend - u));
 		}
 	}
-	c->from_status = true;
+	c->sa.from_status = true;
 	return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
 }
 
@@ -202,7 +202,7 @@ enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
 
 	if (!kv)
 		return LSW_LINE_UNKNOWN;
-	struct lsw_child_sa *c = lsw_get_child(p, serial, ref);
+	struct lsw_child_sa *c = lsw_child_of(lsw_get_sa(p, serial, ref, true));
 
 	if (!c)
 		return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
@@ -213,11 +213,11 @@ enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
 	if (*rest == ' ' && kv > rest + 1) {
 		const char *a = lsw_peer_address(rest + 1, (size_t)(kv - rest - 1), &n);
 
-		c->peer = lsw_strdup(p, a, n);
-		if (c->peer)
-			lsw_parse_stored_addr(p, c->peer, n, &c->peer_addr);
+		c->sa.peer = lsw_strdup(p, a, n);
+		if (c->sa.peer)
+			lsw_parse_stored_addr(p, c->sa.peer, n, &c->sa.peer_addr);
 		else
-			lsw_parse_addr(a, n, &c->peer_addr);
+			lsw_parse_addr(a, n, &c->sa.peer_addr);
 	}
 	/* One pass over the ", key=value" list. Values end at the next ", ",
 	 * except id='...' (DNs hold ", ", and a "'" is not escaped: it runs to

@@ -5,7 +5,9 @@
  */
 #include "lswstat/print.h"
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lswstat/json.h"
 
@@ -28,11 +30,11 @@ void lswstat_count(const struct lsw_snapshot *snap, struct lswstat_counts *c)
 	}
 	c->ike_sas = snap->n_ike_sas;
 	for (size_t i = 0; i < snap->n_ike_sas; i++)
-		if (snap->ike_sas[i].state == LSW_SA_ESTABLISHED)
+		if (snap->ike_sas[i].sa.state == LSW_SA_ESTABLISHED)
 			c->ike_established++;
 	c->child_sas = snap->n_child_sas;
 	for (size_t i = 0; i < snap->n_child_sas; i++)
-		if (snap->child_sas[i].state == LSW_SA_ESTABLISHED)
+		if (snap->child_sas[i].sa.state == LSW_SA_ESTABLISHED)
 			c->child_established++;
 	c->unparsed = snap->unparsed;
 	c->lines = snap->lines;
@@ -139,10 +141,15 @@ static void json_connection(struct lswstat_json *j, const struct lsw_connection 
 	lswstat_json_object_end(j);
 }
 
-static void json_ike_sa(struct lswstat_json *j, const struct lsw_ike_sa *sa)
+/* The keys both kinds of SA have, from the serial to "newest"; a Child SA
+ * names its IKE SA right after its serial (ike_sa NULL for an IKE SA).
+ * The kind's own keys follow, then json_sa_end(). */
+static void json_sa_begin(struct lswstat_json *j, const struct lsw_sa *sa, const uint32_t *ike_sa)
 {
 	lswstat_json_object_begin(j, NULL);
 	lswstat_json_uint(j, "serial", sa->serial);
+	if (ike_sa != NULL)
+		json_serial(j, "ike_sa", *ike_sa);
 	lswstat_json_string(j, "connection", sa->connection);
 	lswstat_json_string(j, "instance", sa->instance);
 	lswstat_json_string(j, "peer", sa->peer);
@@ -155,28 +162,25 @@ static void json_ike_sa(struct lswstat_json *j, const struct lsw_ike_sa *sa)
 	json_ike_version(j, sa->ike_version);
 	json_role(j, sa->role);
 	lswstat_json_bool(j, "newest", sa->newest);
-	json_long(j, "lastdpd", sa->lastdpd);
+}
+
+/* The events close both kinds. */
+static void json_sa_end(struct lswstat_json *j, const struct lsw_sa *sa)
+{
 	json_events(j, sa->n_events, sa->events);
 	lswstat_json_object_end(j);
 }
 
+static void json_ike_sa(struct lswstat_json *j, const struct lsw_ike_sa *sa)
+{
+	json_sa_begin(j, &sa->sa, NULL);
+	json_long(j, "lastdpd", sa->lastdpd);
+	json_sa_end(j, &sa->sa);
+}
+
 static void json_child_sa(struct lswstat_json *j, const struct lsw_child_sa *sa)
 {
-	lswstat_json_object_begin(j, NULL);
-	lswstat_json_uint(j, "serial", sa->serial);
-	json_serial(j, "ike_sa", sa->ike_sa);
-	lswstat_json_string(j, "connection", sa->connection);
-	lswstat_json_string(j, "instance", sa->instance);
-	lswstat_json_string(j, "peer", sa->peer);
-	json_long(j, "peer_port", sa->peer_port);
-	lswstat_json_bool(j, "tcp", sa->tcp);
-	lswstat_json_string(j, "state", lsw_sa_state_name(sa->state));
-	lswstat_json_bool(j, "established", sa->state == LSW_SA_ESTABLISHED);
-	lswstat_json_string(j, "state_name", sa->state_name);
-	lswstat_json_string(j, "story", sa->story);
-	json_ike_version(j, sa->ike_version);
-	json_role(j, sa->role);
-	lswstat_json_bool(j, "newest", sa->newest);
+	json_sa_begin(j, &sa->sa, &sa->ike_sa);
 	lswstat_json_bool(j, "eroute_owner", sa->eroute_owner);
 	lswstat_json_string(j, "mode",
 	                    sa->mode == LSW_MODE_UNKNOWN ? NULL : lsw_mode_name(sa->mode));
@@ -196,30 +200,41 @@ static void json_child_sa(struct lswstat_json *j, const struct lsw_child_sa *sa)
 	lswstat_json_string(j, "username", sa->username);
 	lswstat_json_string(j, "remote_id", sa->remote_id);
 	lswstat_json_string(j, "lease", sa->lease);
-	json_events(j, sa->n_events, sa->events);
-	lswstat_json_object_end(j);
+	json_sa_end(j, &sa->sa);
 }
 
+/* The totals pluto prints, by group: "connections", "ike_sas", "ipsec_sas". */
 static void json_totals(struct lswstat_json *j, const struct lsw_totals *t)
 {
+	static const struct {
+		const char *group, *key;
+		size_t off;
+	} fields[] = {
+	    {"connections", "loaded", offsetof(struct lsw_totals, conns_loaded)},
+	    {"connections", "routed", offsetof(struct lsw_totals, conns_routed)},
+	    {"connections", "active", offsetof(struct lsw_totals, conns_active)},
+	    {"ike_sas", "total", offsetof(struct lsw_totals, ike_total)},
+	    {"ike_sas", "half_open", offsetof(struct lsw_totals, ike_half_open)},
+	    {"ike_sas", "open", offsetof(struct lsw_totals, ike_open)},
+	    {"ike_sas", "authenticated", offsetof(struct lsw_totals, ike_authenticated)},
+	    {"ike_sas", "anonymous", offsetof(struct lsw_totals, ike_anonymous)},
+	    {"ipsec_sas", "total", offsetof(struct lsw_totals, ipsec_total)},
+	    {"ipsec_sas", "authenticated", offsetof(struct lsw_totals, ipsec_authenticated)},
+	    {"ipsec_sas", "anonymous", offsetof(struct lsw_totals, ipsec_anonymous)},
+	};
+	size_t n = sizeof(fields) / sizeof(fields[0]);
+
 	lswstat_json_object_begin(j, "totals");
-	lswstat_json_object_begin(j, "connections");
-	json_long(j, "loaded", t->conns_loaded);
-	json_long(j, "routed", t->conns_routed);
-	json_long(j, "active", t->conns_active);
-	lswstat_json_object_end(j);
-	lswstat_json_object_begin(j, "ike_sas");
-	json_long(j, "total", t->ike_total);
-	json_long(j, "half_open", t->ike_half_open);
-	json_long(j, "open", t->ike_open);
-	json_long(j, "authenticated", t->ike_authenticated);
-	json_long(j, "anonymous", t->ike_anonymous);
-	lswstat_json_object_end(j);
-	lswstat_json_object_begin(j, "ipsec_sas");
-	json_long(j, "total", t->ipsec_total);
-	json_long(j, "authenticated", t->ipsec_authenticated);
-	json_long(j, "anonymous", t->ipsec_anonymous);
-	lswstat_json_object_end(j);
+	for (size_t i = 0; i < n; i++) {
+		long v;
+
+		if (i == 0 || strcmp(fields[i].group, fields[i - 1].group) != 0)
+			lswstat_json_object_begin(j, fields[i].group);
+		memcpy(&v, (const char *)t + fields[i].off, sizeof(v));
+		json_long(j, fields[i].key, v);
+		if (i + 1 == n || strcmp(fields[i + 1].group, fields[i].group) != 0)
+			lswstat_json_object_end(j);
+	}
 	lswstat_json_object_end(j);
 }
 

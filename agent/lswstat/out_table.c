@@ -210,35 +210,29 @@ static struct conn_extra *conn_extras(const struct lsw_snapshot *snap)
 		x[i].child_sa = snap->connections[i].newest_child_sa;
 		x[i].add_time = LSW_ABSENT;
 	}
-	/* SAs are sorted by serial: the last one seen is the highest. */
-	for (size_t i = 0; i < snap->n_ike_sas; i++) {
-		const struct lsw_ike_sa *sa = &snap->ike_sas[i];
-		const struct lsw_connection *c =
-		    lsw_snapshot_find_connection(snap, sa->connection, sa->instance);
+	/* All IKE SAs, then all Child SAs, each sorted by serial: the last
+	 * one seen of a kind is the highest. */
+	for (size_t i = 0; i < snap->n_ike_sas + snap->n_child_sas; i++) {
+		bool ike = i < snap->n_ike_sas;
+		const struct lsw_child_sa *ch = ike ? NULL : &snap->child_sas[i - snap->n_ike_sas];
+		const struct lsw_sa *sa = ike ? &snap->ike_sas[i].sa : &ch->sa;
 		struct conn_extra *e;
 
-		if (c == NULL)
+		if (sa->conn == NULL)
 			continue;
-		e = &x[c - snap->connections];
-		if (c->newest_ike_sa == 0)
-			e->ike_sa = sa->serial;
-		if (sa->peer != NULL && (e->peer == NULL || sa->serial == e->ike_sa))
-			e->peer = sa->peer;
-	}
-	for (size_t i = 0; i < snap->n_child_sas; i++) {
-		const struct lsw_child_sa *sa = &snap->child_sas[i];
-		const struct lsw_connection *c =
-		    lsw_snapshot_find_connection(snap, sa->connection, sa->instance);
-		struct conn_extra *e;
-
-		if (c == NULL)
+		e = &x[sa->conn - snap->connections];
+		if (ike) {
+			if (sa->conn->newest_ike_sa == 0)
+				e->ike_sa = sa->serial;
+			if (sa->peer != NULL && (e->peer == NULL || sa->serial == e->ike_sa))
+				e->peer = sa->peer;
 			continue;
-		e = &x[c - snap->connections];
-		if (c->newest_child_sa == 0)
+		}
+		if (sa->conn->newest_child_sa == 0)
 			e->child_sa = sa->serial;
 		if (sa->serial == e->child_sa)
-			e->add_time = sa->add_time;
-		e->has_bytes |= sa->has_bytes;
+			e->add_time = ch->add_time;
+		e->has_bytes |= ch->has_bytes;
 		if (e->peer == NULL && sa->peer != NULL)
 			e->peer = sa->peer;
 	}
@@ -278,6 +272,16 @@ static void cell_peer(struct table *t, char **row, size_t col, const char *peer,
 		cell(t, row, col, "[%s]:%ld%s", peer, port, tcp ? "/tcp" : "");
 	else
 		cell(t, row, col, "%s:%ld%s", peer, port, tcp ? "/tcp" : "");
+}
+
+/* The cells both SA tables have, at the columns col gives in this order:
+ * serial ("*" marks the newest), connection, peer and state. */
+static void cells_sa(struct table *t, char **row, const size_t col[4], const struct lsw_sa *sa)
+{
+	cell(t, row, col[0], "#%" PRIu32 "%s", sa->serial, sa->newest ? "*" : "");
+	cell(t, row, col[1], "%s%s", sa->connection, sa->instance);
+	cell_peer(t, row, col[2], sa->peer, sa->peer_port, sa->tcp);
+	cell(t, row, col[3], "%s", lsw_sa_state_name(sa->state));
 }
 
 static int print_connections(FILE *f, const struct lsw_snapshot *snap, time_t now)
@@ -334,16 +338,14 @@ static int print_ike_sas(FILE *f, const struct lsw_snapshot *snap)
 
 	table_init(&t, 7, head);
 	for (size_t i = 0; i < snap->n_ike_sas; i++) {
-		const struct lsw_ike_sa *sa = &snap->ike_sas[i];
+		static const size_t col[4] = {0, 1, 2, 4};
+		const struct lsw_sa *sa = &snap->ike_sas[i].sa;
 		char **row = table_row(&t);
 		const char *ver = version_word(sa->ike_version);
 
-		cell(&t, row, 0, "#%" PRIu32 "%s", sa->serial, sa->newest ? "*" : "");
-		cell(&t, row, 1, "%s%s", sa->connection, sa->instance);
-		cell_peer(&t, row, 2, sa->peer, sa->peer_port, sa->tcp);
+		cells_sa(&t, row, col, sa);
 		if (ver != NULL)
 			cell(&t, row, 3, "%s", ver);
-		cell(&t, row, 4, "%s", lsw_sa_state_name(sa->state));
 		if (sa->role != LSW_ROLE_UNKNOWN)
 			cell(&t, row, 5, "%s", lsw_role_name(sa->role));
 		if (sa->state_name != NULL)
@@ -389,15 +391,13 @@ static int print_child_sas(FILE *f, const struct lsw_snapshot *snap, time_t now)
 	table_init(&t, 10, head);
 	t.right[7] = t.right[8] = t.right[9] = true;
 	for (size_t i = 0; i < snap->n_child_sas; i++) {
+		static const size_t col[4] = {0, 2, 3, 4};
 		const struct lsw_child_sa *sa = &snap->child_sas[i];
 		char **row = table_row(&t);
 		char buf[32];
 
-		cell(&t, row, 0, "#%" PRIu32 "%s", sa->serial, sa->newest ? "*" : "");
+		cells_sa(&t, row, col, &sa->sa);
 		cell_serial(&t, row, 1, sa->ike_sa);
-		cell(&t, row, 2, "%s%s", sa->connection, sa->instance);
-		cell_peer(&t, row, 3, sa->peer, sa->peer_port, sa->tcp);
-		cell(&t, row, 4, "%s", lsw_sa_state_name(sa->state));
 		if (sa->mode != LSW_MODE_UNKNOWN)
 			cell(&t, row, 5, "%s", lsw_mode_name(sa->mode));
 		cell_spi(&t, row, 6, sa);

@@ -3,6 +3,7 @@
  * Parses the input whole, then again in two pieces cut at a place taken from
  * the input itself, and checks both give the same counts; walks the
  * snapshot so every string and array is touched (ASan sees bad pointers). */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,28 +32,25 @@ static size_t walk(const struct lsw_snapshot *s)
 		if (i > 0 && strcmp(s->connections[i - 1].name, c->name) > 0)
 			abort(); /* must be sorted */
 	}
-	for (size_t i = 0; i < s->n_ike_sas; i++) {
-		const struct lsw_ike_sa *a = &s->ike_sas[i];
+	for (size_t i = 0; i < s->n_ike_sas + s->n_child_sas; i++) {
+		bool ike = i < s->n_ike_sas;
+		const struct lsw_child_sa *ch = ike ? NULL : &s->child_sas[i - s->n_ike_sas];
+		const struct lsw_sa *a = ike ? &s->ike_sas[i].sa : &ch->sa;
+		/* the record found by serial starts with its struct lsw_sa */
+		const void *found = ike ? (const void *)lsw_snapshot_find_ike_sa(s, a->serial)
+		                        : (const void *)lsw_snapshot_find_child_sa(s, a->serial);
 
 		sum += strlen(a->connection) + strlen(a->instance);
 		if (a->state_name)
 			sum += strlen(a->state_name);
-		for (size_t e = 0; e < a->n_events; e++)
-			sum += strlen(a->events[e].name);
-		if (lsw_snapshot_find_ike_sa(s, a->serial) != a)
-			abort();
-	}
-	for (size_t i = 0; i < s->n_child_sas; i++) {
-		const struct lsw_child_sa *a = &s->child_sas[i];
-
-		sum += strlen(a->connection) + strlen(a->instance);
-		if (a->remote_id)
-			sum += strlen(a->remote_id);
 		if (a->peer)
 			sum += strlen(a->peer);
 		for (size_t e = 0; e < a->n_events; e++)
 			sum += strlen(a->events[e].name);
-		if (lsw_snapshot_find_child_sa(s, a->serial) != a)
+		if (ch && ch->remote_id)
+			sum += strlen(ch->remote_id);
+		if (found != (const void *)a ||
+		    a->conn != lsw_snapshot_find_connection(s, a->connection, a->instance))
 			abort();
 	}
 	if (s->unparsed > s->lines)

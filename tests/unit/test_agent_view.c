@@ -21,26 +21,7 @@
 #include "mib_table.h"
 #include "parser.h"
 #include "view.h"
-
-static char *slurp(const char *name, size_t *len)
-{
-	const char *top = getenv("LSW_TOP");
-	char path[4096], *buf;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/tests/data/agent/%s", top ? top : ".", name);
-	f = fopen(path, "r");
-	if (f == NULL)
-		fail_msg("%s: %s", path, strerror(errno));
-	buf = malloc(1 << 20);
-	assert_non_null(buf);
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
+#include "testlib.h"
 
 static struct lsw_snapshot *parse2(const char *status, const char *traffic)
 {
@@ -56,7 +37,8 @@ static struct lsw_snapshot *parse2(const char *status, const char *traffic)
 static struct lsw_view *load_view(const char *status_file, const char *traffic_file)
 {
 	size_t n;
-	char *st = slurp(status_file, &n), *tr = traffic_file ? slurp(traffic_file, &n) : NULL;
+	char *st = testlib_slurp_data("agent", status_file, &n),
+	     *tr = traffic_file ? testlib_slurp_data("agent", traffic_file, &n) : NULL;
 	struct lsw_view *v = lsw_view_new(parse2(st, tr), NULL, 100);
 
 	free(st);
@@ -165,11 +147,11 @@ static void test_sa_lookup(void **state)
 		const struct lsw_ike_sa *sa =
 		    lsw_view_ikesa(v, cases[i].idx, cases[i].len, cases[i].next);
 
-		if ((sa ? sa->serial : 0) != cases[i].want)
-			fail_msg("case %zu: got #%u, want #%u", i, sa ? sa->serial : 0,
+		if ((sa ? sa->sa.serial : 0) != cases[i].want)
+			fail_msg("case %zu: got #%u, want #%u", i, sa ? sa->sa.serial : 0,
 			         cases[i].want);
 	}
-	assert_int_equal(lsw_view_ipsecsa(v, (const oid[]){7}, 1, false)->serial, 7);
+	assert_int_equal(lsw_view_ipsecsa(v, (const oid[]){7}, 1, false)->sa.serial, 7);
 	assert_null(lsw_view_ipsecsa(v, (const oid[]){7}, 1, true));
 	lsw_view_free(v);
 }
@@ -342,7 +324,8 @@ static char *replace(const char *text, const char *from, const char *to)
 static void test_octets_monotonic(void **state)
 {
 	size_t n;
-	char *status = slurp("v4.10-ikev2-41-rw-replace__road__2.status.txt", &n);
+	char *status =
+	    testlib_slurp_data("agent", "v4.10-ikev2-41-rw-replace__road__2.status.txt", &n);
 	char *rekeyed = replace(status, "#2", "#4");
 	const char *t1 =
 	    "006 #2: \"road-east-x509-ipv4\"[1] 192.1.2.23, type=ESP, add_time=1700000000, "
@@ -406,10 +389,10 @@ static void test_octets_real_polls(void **state)
 	struct lsw_view *v3 =
 	    load_view("uml-03-up.west.status.txt", "uml-03-up.west.trafficstatus.txt");
 	size_t n;
-	char *s4 = slurp("uml-04-rekeyed.west.status.txt", &n);
-	char *t4 = slurp("uml-04-rekeyed.west.trafficstatus.txt", &n);
-	char *s5 = slurp("uml-05-terminated.west.status.txt", &n);
-	char *t5 = slurp("uml-05-terminated.west.trafficstatus.txt", &n);
+	char *s4 = testlib_slurp_data("agent", "uml-04-rekeyed.west.status.txt", &n);
+	char *t4 = testlib_slurp_data("agent", "uml-04-rekeyed.west.trafficstatus.txt", &n);
+	char *s5 = testlib_slurp_data("agent", "uml-05-terminated.west.status.txt", &n);
+	char *t5 = testlib_slurp_data("agent", "uml-05-terminated.west.trafficstatus.txt", &n);
 	oid idx[LSW_CONN_INDEX_MAX];
 	size_t il = (size_t)conn_idx(idx, "v2-tunnel", "");
 	struct lsw_view *v4, *v5;
@@ -601,7 +584,8 @@ static void test_octets_wrap(void **state)
 static void test_long_names(void **state)
 {
 	size_t n;
-	char *status = slurp("v4.10-ikev2-41-rw-replace__road__2.status.txt", &n);
+	char *status =
+	    testlib_slurp_data("agent", "v4.10-ikev2-41-rw-replace__road__2.status.txt", &n);
 	char name90[91], name91[92];
 	char *s90, *s91;
 	struct lsw_view *v;
@@ -653,9 +637,10 @@ static void test_failure_rules(void **state)
 	struct lsw_snapshot *s;
 	char err[256];
 	size_t n, n2;
-	char *real = slurp("ns-03-up.west.status.txt", &n);
-	char *nopluto = slurp("ns-00-nopluto.west.status.txt", &n2);
-	char *empty = slurp("v5.4-ikev1-cryptoload-01__west__1.status.txt", &n2);
+	char *real = testlib_slurp_data("agent", "ns-03-up.west.status.txt", &n);
+	char *nopluto = testlib_slurp_data("agent", "ns-00-nopluto.west.status.txt", &n2);
+	char *empty =
+	    testlib_slurp_data("agent", "v5.4-ikev1-cryptoload-01__west__1.status.txt", &n2);
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err[0] = '\0';

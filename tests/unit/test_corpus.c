@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "parser.h"
+#include "testlib.h"
 
 /* Tests whose recorded output was rewritten by the test itself, so some
  * lines are not pluto's (libreswan testing/pluto/TEST/ console output). */
@@ -57,34 +58,6 @@ struct row {
 	char file[256], test[160], status[32], cmd[32], partial[8];
 };
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, cap);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 /* Column c (0-based) of a TSV line into out. */
 static void column(const char *line, int c, char *out, size_t size)
 {
@@ -112,7 +85,7 @@ static struct row *read_index(const char *dir, size_t *n_rows)
 	*n_rows = 0;
 	if (snprintf(path, sizeof(path), "%s/INDEX.tsv", dir) >= (int)sizeof(path))
 		return NULL;
-	char *idx = slurp(path, &len);
+	char *idx = testlib_read(path, &len);
 	struct row *rows = NULL;
 	size_t n = 0, cap = 0;
 
@@ -173,6 +146,21 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* SAs whose link to their connection (sa.conn) is not the connection of
+ * their name and instance. */
+static size_t bad_links(const struct lsw_snapshot *s)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < s->n_ike_sas + s->n_child_sas; i++) {
+		const struct lsw_sa *sa =
+		    i < s->n_ike_sas ? &s->ike_sas[i].sa : &s->child_sas[i - s->n_ike_sas].sa;
+
+		bad += sa->conn != lsw_snapshot_find_connection(s, sa->connection, sa->instance);
+	}
+	return bad;
+}
+
 /* Returns the number of failures in this version. */
 static int check_version(const char *dir, const char *version)
 {
@@ -209,7 +197,7 @@ static int check_version(const char *dir, const char *version)
 
 		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= (int)sizeof(path))
 			fail_msg("path too long: %s", names[i]);
-		char *buf = slurp(path, &len);
+		char *buf = testlib_read(path, &len);
 
 		assert_non_null(buf);
 		struct lsw_snapshot *snap = lsw_parse(buf, len);
@@ -233,6 +221,11 @@ static int check_version(const char *dir, const char *version)
 			failures++;
 		}
 		lsw_snapshot_free(two);
+		if (bad_links(snap)) {
+			print_error("%s/%s: %zu SA(s) not linked to their connection\n", version,
+			            names[i], bad_links(snap));
+			failures++;
+		}
 
 		files++;
 		lines += snap->lines;

@@ -14,6 +14,7 @@
 
 #include "diff.h"
 #include "parser.h"
+#include "testlib.h"
 
 /* Expected event; strings NULL mean "must be NULL". */
 struct want {
@@ -33,54 +34,6 @@ struct want {
 #define CONNECTING LSW_CONN_CONNECTING
 #define MAXW       8
 
-static const char *data_dir(void)
-{
-	const char *top = getenv("LSW_TOP");
-	static char buf[4096];
-
-	snprintf(buf, sizeof(buf), "%s/tests/data/diff", top ? top : ".");
-	return buf;
-}
-
-static struct lsw_snapshot *load(const char *name)
-{
-	char path[4200], *buf;
-	FILE *f;
-	size_t n;
-	struct lsw_snapshot *s;
-
-	snprintf(path, sizeof(path), "%s/%s", data_dir(), name);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	buf = malloc(1 << 20);
-	assert_non_null(buf);
-	n = fread(buf, 1, 1 << 20, f);
-	fclose(f);
-	s = lsw_parse(buf, n);
-	free(buf);
-	assert_non_null(s);
-	return s;
-}
-
-static struct lsw_snapshot *parse_text(const char *text)
-{
-	struct lsw_snapshot *s = lsw_parse(text, strlen(text));
-	assert_non_null(s);
-	return s;
-}
-
-static void str_eq(const char *what, const char *want, const char *got)
-{
-	if (!want) {
-		if (got)
-			fail_msg("%s: want NULL, got \"%s\"", what, got);
-		return;
-	}
-	if (!got)
-		fail_msg("%s: want \"%s\", got NULL", what, want);
-	assert_string_equal(want, got);
-}
-
 static void check(const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
                   const struct want *w, size_t nw, const char *label)
 {
@@ -94,8 +47,8 @@ static void check(const struct lsw_snapshot *old, const struct lsw_snapshot *cur
 		              e->connection ? e->connection : "", e->instance ? e->instance : "",
 		              e->serial);
 		assert_string_equal(lsw_diff_type_name(w[i].type), lsw_diff_type_name(e->type));
-		str_eq("connection", w[i].conn, e->connection);
-		str_eq("instance", w[i].inst, e->instance);
+		testlib_str_eq("connection", e->connection, w[i].conn);
+		testlib_str_eq("instance", e->instance, w[i].inst);
 		assert_int_equal(w[i].serial, e->serial);
 		assert_int_equal(w[i].parent, e->parent);
 		assert_int_equal(w[i].replaced, e->replaced);
@@ -104,8 +57,8 @@ static void check(const struct lsw_snapshot *old, const struct lsw_snapshot *cur
 		assert_int_equal(w[i].old_oper, e->old_oper);
 		assert_int_equal(w[i].new_oper, e->new_oper);
 		assert_int_equal(w[i].superseded, e->superseded);
-		str_eq("peer", w[i].peer, e->peer);
-		str_eq("remote_id", w[i].remote_id, e->remote_id);
+		testlib_str_eq("peer", e->peer, w[i].peer);
+		testlib_str_eq("remote_id", e->remote_id, w[i].remote_id);
 	}
 	if (n != nw)
 		fail_msg("%s: %zu events, want %zu", label, n, nw);
@@ -332,7 +285,8 @@ static void test_real_pairs(void **state)
 	size_t i;
 	(void)state;
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-		struct lsw_snapshot *a = load(pairs[i].old), *b = load(pairs[i].cur);
+		struct lsw_snapshot *a = testlib_parse_data("diff", pairs[i].old),
+		                    *b = testlib_parse_data("diff", pairs[i].cur);
 		check(a, b, pairs[i].w, pairs[i].n, pairs[i].cur);
 		lsw_snapshot_free(a);
 		lsw_snapshot_free(b);
@@ -342,8 +296,10 @@ static void test_real_pairs(void **state)
 /* The state names the deleted SA had, from the old snapshot. */
 static void test_deleted_keeps_old_values(void **state)
 {
-	struct lsw_snapshot *a = load("v4.10__delete-sa-09-rhbz1311360-c32__west__2.txt");
-	struct lsw_snapshot *b = load("v4.10__delete-sa-09-rhbz1311360-c32__west__3.txt");
+	struct lsw_snapshot *a =
+	    testlib_parse_data("diff", "v4.10__delete-sa-09-rhbz1311360-c32__west__2.txt");
+	struct lsw_snapshot *b =
+	    testlib_parse_data("diff", "v4.10__delete-sa-09-rhbz1311360-c32__west__3.txt");
 	struct lsw_diff_event *ev;
 	size_t n;
 	(void)state;
@@ -353,7 +309,7 @@ static void test_deleted_keeps_old_values(void **state)
 	assert_string_equal(ev[0].old_state_name, "STATE_QUICK_I2");
 	assert_null(ev[0].new_state_name);
 	assert_non_null(ev[0].child_sa);
-	assert_int_equal(ev[0].child_sa->serial, 2);
+	assert_int_equal(ev[0].child_sa->sa.serial, 2);
 	lsw_diff_free(ev);
 	lsw_snapshot_free(a);
 	lsw_snapshot_free(b);
@@ -601,7 +557,7 @@ static void test_sequences(void **state)
 	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
 		struct lsw_snapshot *prev = NULL;
 		for (j = 0; j < 5 && seqs[i].steps[j].text; j++) {
-			struct lsw_snapshot *cur = parse_text(seqs[i].steps[j].text);
+			struct lsw_snapshot *cur = testlib_parse_str(seqs[i].steps[j].text);
 			char label[200];
 			snprintf(label, sizeof(label), "%s, step %zu", seqs[i].name, j);
 			if (prev)
@@ -616,7 +572,7 @@ static void test_sequences(void **state)
 /* A first poll is not a change; NULL on either side gives no events. */
 static void test_first_poll(void **state)
 {
-	struct lsw_snapshot *s = parse_text(IKE(1, "west") CHILD(2, "west", 1));
+	struct lsw_snapshot *s = testlib_parse_str(IKE(1, "west") CHILD(2, "west", 1));
 	struct lsw_diff_event *ev = (void *)1;
 	size_t n = 99;
 	(void)state;
@@ -644,8 +600,8 @@ static void test_many_down(void **state)
 		             "Child SA); IKE "
 		             "SA #%zu; idle;\n",
 		             2 * i + 1, i, 2 * i + 2, i, 2 * i + 1);
-	a = parse_text(text);
-	b = parse_text("");
+	a = testlib_parse_str(text);
+	b = testlib_parse_str("");
 	assert_int_equal(lsw_diff(a, b, &ev, &n), 0);
 	assert_int_equal(n, 1500);
 	for (i = 0; i < n; i++)
@@ -678,7 +634,7 @@ static struct lsw_snapshot *mass(int n, unsigned child_base)
 		    "000 #%u: \"t%05d\":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); "
 		    "IKE SA #%d; idle;\n",
 		    i + 1, i, child_base + (unsigned)i, i, i + 1);
-	s = parse_text(text);
+	s = testlib_parse_str(text);
 	free(text);
 	return s;
 }

@@ -11,25 +11,9 @@
 #include <cmocka.h>
 
 #include "parser.h"
+#include "testlib.h"
 
 #define ANY (-2) /* do not check this number */
-
-static struct lsw_snapshot *parse_str(const char *s)
-{
-	struct lsw_snapshot *snap = lsw_parse(s, strlen(s));
-
-	assert_non_null(snap);
-	return snap;
-}
-
-static void check_str(const char *what, const char *got, const char *want)
-{
-	if (!want && !got)
-		return;
-	if (!want || !got || strcmp(got, want) != 0)
-		fail_msg("%s: got \"%s\", want \"%s\"", what, got ? got : "(null)",
-		         want ? want : "(null)");
-}
 
 /* ---- state lines ---- */
 
@@ -184,55 +168,38 @@ static void test_state_lines(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(state_cases) / sizeof(state_cases[0]); i++) {
 		const struct state_case *c = &state_cases[i];
-		struct lsw_snapshot *snap = parse_str(c->line);
+		struct lsw_snapshot *snap = testlib_parse_str(c->line);
 
 		print_message("case %zu: %.60s\n", i, c->line);
 		assert_int_equal(snap->lines, 1);
 		assert_int_equal(snap->unparsed, 0);
+		assert_int_equal(snap->n_child_sas, c->child ? 1 : 0);
+		assert_int_equal(snap->n_ike_sas, c->child ? 0 : 1);
+		const struct lsw_child_sa *ch = lsw_snapshot_find_child_sa(snap, c->serial);
+		const struct lsw_ike_sa *ike = lsw_snapshot_find_ike_sa(snap, c->serial);
+		const struct lsw_sa *s = c->child ? (ch ? &ch->sa : NULL) : (ike ? &ike->sa : NULL);
+
+		assert_non_null(s);
+		testlib_str_eq("conn", s->connection, c->conn);
+		testlib_str_eq("inst", s->instance, c->inst);
+		testlib_str_eq("peer", s->peer, c->peer);
+		assert_int_equal(s->peer_port, c->port);
+		testlib_str_eq("state_name", s->state_name, c->state_name);
+		testlib_str_eq("story", s->story, c->story);
+		assert_int_equal(s->state, c->state);
+		assert_int_equal(s->ike_version, c->ike);
+		assert_int_equal(s->role, c->role);
+		assert_int_equal(s->n_events, c->n_events);
+		testlib_str_eq("event", s->events[0].name, c->ev0);
+		assert_int_equal(s->events[0].seconds, c->ev0_s);
+		assert_int_equal(s->newest, c->newest);
+		assert_true(s->from_status);
 		if (c->child) {
-			assert_int_equal(snap->n_child_sas, 1);
-			assert_int_equal(snap->n_ike_sas, 0);
-			const struct lsw_child_sa *s = lsw_snapshot_find_child_sa(snap, c->serial);
-
-			assert_non_null(s);
-			assert_int_equal(s->ike_sa, c->parent);
-			check_str("conn", s->connection, c->conn);
-			check_str("inst", s->instance, c->inst);
-			check_str("peer", s->peer, c->peer);
-			assert_int_equal(s->peer_port, c->port);
-			check_str("state_name", s->state_name, c->state_name);
-			check_str("story", s->story, c->story);
-			assert_int_equal(s->state, c->state);
-			assert_int_equal(s->ike_version, c->ike);
-			assert_int_equal(s->role, c->role);
-			assert_int_equal(s->n_events, c->n_events);
-			check_str("event", s->events[0].name, c->ev0);
-			assert_int_equal(s->events[0].seconds, c->ev0_s);
-			assert_int_equal(s->newest, c->newest);
-			assert_int_equal(s->eroute_owner, c->eroute_owner);
-			assert_true(s->from_status);
-			assert_false(s->from_traffic);
-		} else {
-			assert_int_equal(snap->n_ike_sas, 1);
-			assert_int_equal(snap->n_child_sas, 0);
-			const struct lsw_ike_sa *s = lsw_snapshot_find_ike_sa(snap, c->serial);
-
-			assert_non_null(s);
-			check_str("conn", s->connection, c->conn);
-			check_str("inst", s->instance, c->inst);
-			check_str("peer", s->peer, c->peer);
-			assert_int_equal(s->peer_port, c->port);
-			check_str("state_name", s->state_name, c->state_name);
-			check_str("story", s->story, c->story);
-			assert_int_equal(s->state, c->state);
-			assert_int_equal(s->ike_version, c->ike);
-			assert_int_equal(s->role, c->role);
-			assert_int_equal(s->n_events, c->n_events);
-			check_str("event", s->events[0].name, c->ev0);
-			assert_int_equal(s->events[0].seconds, c->ev0_s);
-			assert_int_equal(s->newest, c->newest);
-			if (c->lastdpd != ANY)
-				assert_int_equal(s->lastdpd, c->lastdpd);
+			assert_int_equal(ch->ike_sa, c->parent);
+			assert_int_equal(ch->eroute_owner, c->eroute_owner);
+			assert_false(ch->from_traffic);
+		} else if (c->lastdpd != ANY) {
+			assert_int_equal(ike->lastdpd, c->lastdpd);
 		}
 		lsw_snapshot_free(snap);
 	}
@@ -293,7 +260,7 @@ static void test_spi_lines(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(spi_cases) / sizeof(spi_cases[0]); i++) {
 		const struct spi_case *c = &spi_cases[i];
-		struct lsw_snapshot *snap = parse_str(c->line);
+		struct lsw_snapshot *snap = testlib_parse_str(c->line);
 
 		print_message("case %zu: %.60s\n", i, c->line);
 		assert_int_equal(snap->unparsed, 0);
@@ -301,7 +268,7 @@ static void test_spi_lines(void **state)
 		const struct lsw_child_sa *s = lsw_snapshot_find_child_sa(snap, c->serial);
 
 		assert_non_null(s);
-		check_str("peer", s->peer, c->peer);
+		testlib_str_eq("peer", s->sa.peer, c->peer);
 		assert_int_equal(s->esp.present, c->esp);
 		assert_int_equal(s->ah.present, c->ah);
 		assert_int_equal(s->ipcomp.present, c->comp);
@@ -316,8 +283,8 @@ static void test_spi_lines(void **state)
 		assert_false(s->bytes_exact);
 		assert_true(s->in_bytes == c->in);
 		assert_true(s->out_bytes == c->out);
-		check_str("username", s->username, c->username);
-		assert_true(s->from_status);
+		testlib_str_eq("username", s->username, c->username);
+		assert_true(s->sa.from_status);
 		lsw_snapshot_free(snap);
 	}
 }
@@ -396,7 +363,7 @@ static void test_traffic_lines(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(traffic_cases) / sizeof(traffic_cases[0]); i++) {
 		const struct traffic_case *c = &traffic_cases[i];
-		struct lsw_snapshot *snap = parse_str(c->line);
+		struct lsw_snapshot *snap = testlib_parse_str(c->line);
 
 		print_message("case %zu: %.60s\n", i, c->line);
 		assert_int_equal(snap->unparsed, 0);
@@ -404,21 +371,21 @@ static void test_traffic_lines(void **state)
 		const struct lsw_child_sa *s = lsw_snapshot_find_child_sa(snap, c->serial);
 
 		assert_non_null(s);
-		check_str("conn", s->connection, c->conn);
-		check_str("inst", s->instance, c->inst);
-		check_str("peer", s->peer, c->peer);
+		testlib_str_eq("conn", s->sa.connection, c->conn);
+		testlib_str_eq("inst", s->sa.instance, c->inst);
+		testlib_str_eq("peer", s->sa.peer, c->peer);
 		assert_true(s->has_bytes && s->bytes_exact);
 		assert_true(s->in_bytes == c->in);
 		assert_true(s->out_bytes == c->out);
 		assert_true(s->add_time == c->add_time);
-		check_str("type", s->type, c->type);
-		check_str("username", s->username, c->username);
-		check_str("id", s->remote_id, c->id);
-		check_str("lease", s->lease, c->lease);
-		assert_int_equal(s->state, LSW_SA_ESTABLISHED);
-		assert_null(s->state_name);
+		testlib_str_eq("type", s->type, c->type);
+		testlib_str_eq("username", s->username, c->username);
+		testlib_str_eq("id", s->remote_id, c->id);
+		testlib_str_eq("lease", s->lease, c->lease);
+		assert_int_equal(s->sa.state, LSW_SA_ESTABLISHED);
+		assert_null(s->sa.state_name);
 		assert_true(s->from_traffic);
-		assert_false(s->from_status);
+		assert_false(s->sa.from_status);
 		lsw_snapshot_free(snap);
 	}
 }
@@ -501,7 +468,7 @@ static void test_conn_lines(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(conn_cases) / sizeof(conn_cases[0]); i++) {
 		const struct conn_case *c = &conn_cases[i];
-		struct lsw_snapshot *snap = parse_str(c->line);
+		struct lsw_snapshot *snap = testlib_parse_str(c->line);
 
 		print_message("case %zu: %.60s\n", i, c->line);
 		assert_int_equal(snap->unparsed, 0);
@@ -510,13 +477,13 @@ static void test_conn_lines(void **state)
 		    lsw_snapshot_find_connection(snap, c->name, c->inst);
 
 		assert_non_null(k);
-		check_str("local_host", k->local_host, c->lhost);
-		check_str("remote_host", k->remote_host, c->rhost);
-		check_str("local_id", k->local_id, c->lid);
-		check_str("remote_id", k->remote_id, c->rid);
-		check_str("local_client", k->local_client, c->lclient);
-		check_str("remote_client", k->remote_client, c->rclient);
-		check_str("routing", k->routing, c->routing);
+		testlib_str_eq("local_host", k->local_host, c->lhost);
+		testlib_str_eq("remote_host", k->remote_host, c->rhost);
+		testlib_str_eq("local_id", k->local_id, c->lid);
+		testlib_str_eq("remote_id", k->remote_id, c->rid);
+		testlib_str_eq("local_client", k->local_client, c->lclient);
+		testlib_str_eq("remote_client", k->remote_client, c->rclient);
+		testlib_str_eq("routing", k->routing, c->routing);
 		assert_int_equal(k->routed_tunnel, c->routed_tunnel);
 		assert_int_equal(k->eroute_owner, c->eroute_owner);
 		assert_int_equal(k->remote_addr.family, c->rfamily);
@@ -542,7 +509,7 @@ static void test_conn_details(void **state)
 	    "000 \"clear\":   liveness: passive; dpdaction:disabled; dpddelay:0s; "
 	    "retransmit-timeout:0s\n"
 	    "000 \"clear\":   newest IKE SA: #0; newest IPsec SA: #0; conn serial: $3;\n";
-	struct lsw_snapshot *snap = parse_str(clear);
+	struct lsw_snapshot *snap = testlib_parse_str(clear);
 	const struct lsw_connection *c = lsw_snapshot_find_connection(snap, "clear", "");
 
 	assert_int_equal(snap->unparsed, 0);
@@ -558,19 +525,20 @@ static void test_conn_details(void **state)
 	lsw_snapshot_free(snap);
 
 	/* v3.32: a shunt without IKEV1_ALLOW/IKEV2_ALLOW has no IKE version */
-	snap =
-	    parse_str("000 \"block\":   policy: AUTH_NEVER+GROUP+GROUTED+REJECT+NEVER_NEGOTIATE;\n"
-	              "000 \"block\":   v2-auth-hash-policy: none;\n");
+	snap = testlib_parse_str(
+	    "000 \"block\":   policy: AUTH_NEVER+GROUP+GROUTED+REJECT+NEVER_NEGOTIATE;\n"
+	    "000 \"block\":   v2-auth-hash-policy: none;\n");
 	assert_int_equal(snap->connections[0].ike_version, LSW_IKE_UNKNOWN);
 	lsw_snapshot_free(snap);
 
 	/* a "| grep newest" of 4.10 status: the connection comes from detail lines alone */
-	snap = parse_str("000 \"westnet-eastnet-ipv4-psk-ikev2\":   newest IKE SA: #1; newest "
-	                 "IPsec SA: #2; conn serial: $1;\n"
-	                 "000 \"westnet-eastnet-ipv4-psk-ikev2\":   our idtype: ID_FQDN; our "
-	                 "id=@west; their idtype: ID_FQDN; their id=@east\n"
-	                 "000 \"westnet-eastnet-ipv4-psk-ikev2\":   IKEv2 algorithm newest: "
-	                 "AES_GCM_16_256-HMAC_SHA2_512-DH19\n");
+	snap =
+	    testlib_parse_str("000 \"westnet-eastnet-ipv4-psk-ikev2\":   newest IKE SA: #1; newest "
+	                      "IPsec SA: #2; conn serial: $1;\n"
+	                      "000 \"westnet-eastnet-ipv4-psk-ikev2\":   our idtype: ID_FQDN; our "
+	                      "id=@west; their idtype: ID_FQDN; their id=@east\n"
+	                      "000 \"westnet-eastnet-ipv4-psk-ikev2\":   IKEv2 algorithm newest: "
+	                      "AES_GCM_16_256-HMAC_SHA2_512-DH19\n");
 	c = lsw_snapshot_find_connection(snap, "westnet-eastnet-ipv4-psk-ikev2", NULL);
 	assert_non_null(c);
 	assert_int_equal(c->newest_ike_sa, 1);
@@ -583,12 +551,12 @@ static void test_conn_details(void **state)
 	lsw_snapshot_free(snap);
 
 	/* 5.x IKEv1 wording of the routing: line; the first line's routing wins */
-	snap =
-	    parse_str("\"r\": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; "
-	              "routed-tunnel; my_ip=unset; their_ip=unset;\n"
-	              "\"r\":   routing: routed-tunnel; owner: IPsec SA #2; established ISAKMP SA: "
-	              "#1; established IPsec SA: #2;\n"
-	              "\"r\":   IKEv1 algorithm newest: AES_CBC_256-HMAC_SHA2_256-MODP2048\n");
+	snap = testlib_parse_str(
+	    "\"r\": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; "
+	    "routed-tunnel; my_ip=unset; their_ip=unset;\n"
+	    "\"r\":   routing: routed-tunnel; owner: IPsec SA #2; established ISAKMP SA: "
+	    "#1; established IPsec SA: #2;\n"
+	    "\"r\":   IKEv1 algorithm newest: AES_CBC_256-HMAC_SHA2_256-MODP2048\n");
 	c = lsw_snapshot_find_connection(snap, "r", NULL);
 	assert_int_equal(c->newest_ike_sa, 1);
 	assert_int_equal(c->newest_child_sa, 2);
@@ -660,14 +628,14 @@ static void test_known_and_unknown_lines(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(known_lines) / sizeof(known_lines[0]); i++) {
-		struct lsw_snapshot *snap = parse_str(known_lines[i]);
+		struct lsw_snapshot *snap = testlib_parse_str(known_lines[i]);
 
 		if (snap->unparsed != 0)
 			fail_msg("known line not recognized: %s", known_lines[i]);
 		lsw_snapshot_free(snap);
 	}
 	for (size_t i = 0; i < sizeof(unknown_lines) / sizeof(unknown_lines[0]); i++) {
-		struct lsw_snapshot *snap = parse_str(unknown_lines[i]);
+		struct lsw_snapshot *snap = testlib_parse_str(unknown_lines[i]);
 
 		if (snap->unparsed != 1 || snap->unparsed_line[0] != 1)
 			fail_msg("unknown line taken: %s", unknown_lines[i]);
@@ -688,7 +656,7 @@ static void test_totals(void **state)
 	    "Total IPsec connections: loaded 2, routed 2, active 1\n"
 	    "IKE SAs: total(3), half-open(1), open(0), authenticated(2), anonymous(0)\n"
 	    "IPsec SAs: total(4), authenticated(4), anonymous(0)\n";
-	struct lsw_snapshot *snap = parse_str(t5);
+	struct lsw_snapshot *snap = testlib_parse_str(t5);
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->totals.conns_loaded, 2);
@@ -705,8 +673,9 @@ static void test_totals(void **state)
 	lsw_snapshot_free(snap);
 
 	/* v4.10, no routed; 3.2x without open(N) */
-	snap = parse_str("000 Total IPsec connections: loaded 1, active 0\n"
-	                 "000 IKE SAs: total(1), half-open(0), authenticated(1), anonymous(0)\n");
+	snap = testlib_parse_str(
+	    "000 Total IPsec connections: loaded 1, active 0\n"
+	    "000 IKE SAs: total(1), half-open(0), authenticated(1), anonymous(0)\n");
 	assert_int_equal(snap->totals.conns_loaded, 1);
 	assert_int_equal(snap->totals.conns_routed, LSW_ABSENT);
 	assert_int_equal(snap->totals.conns_active, 0);
@@ -721,15 +690,15 @@ static void test_totals(void **state)
 static void test_pluto_version(void **state)
 {
 	(void)state;
-	struct lsw_snapshot *snap =
-	    parse_str("pluto_version=5.4, pluto_vendorid=OE-Libreswan-5.4, audit-log=yes\n"
-	              "configdir=/etc, configfile=/etc/ipsec.conf, secrets=/etc/ipsec.secrets, "
-	              "ipsecdir=/etc/ipsec.d\n");
+	struct lsw_snapshot *snap = testlib_parse_str(
+	    "pluto_version=5.4, pluto_vendorid=OE-Libreswan-5.4, audit-log=yes\n"
+	    "configdir=/etc, configfile=/etc/ipsec.conf, secrets=/etc/ipsec.secrets, "
+	    "ipsecdir=/etc/ipsec.d\n");
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_string_equal(snap->pluto_version, "5.4");
 	lsw_snapshot_free(snap);
-	snap = parse_str("000 configdir=/etc, configfile=/etc/ipsec.conf\n");
+	snap = testlib_parse_str("000 configdir=/etc, configfile=/etc/ipsec.conf\n");
 	assert_null(snap->pluto_version);
 	lsw_snapshot_free(snap);
 }

@@ -13,44 +13,7 @@
 #include <cmocka.h>
 
 #include "parser.h"
-
-static char *slurp(const char *rel, size_t *len)
-{
-	const char *top = getenv("LSW_TOP");
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/tests/data/corpus/%s", top ? top : ".", rel);
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	do {
-		if (n + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
-static struct lsw_snapshot *parse_file(const char *rel)
-{
-	size_t n;
-	char *buf = slurp(rel, &n);
-	struct lsw_snapshot *snap = lsw_parse(buf, n);
-
-	free(buf);
-	assert_non_null(snap);
-	return snap;
-}
+#include "testlib.h"
 
 /* The same status across three releases: one IKEv2 tunnel, both SAs up. */
 struct file_case {
@@ -72,7 +35,7 @@ static void test_status_three_releases(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(delete01) / sizeof(delete01[0]); i++) {
 		const struct file_case *fc = &delete01[i];
-		struct lsw_snapshot *snap = parse_file(fc->file);
+		struct lsw_snapshot *snap = testlib_parse_data("corpus", fc->file);
 
 		print_message("%s\n", fc->file);
 		assert_int_equal(snap->lines, fc->lines);
@@ -110,18 +73,18 @@ static void test_status_three_releases(void **state)
 		const struct lsw_ike_sa *ike = lsw_snapshot_find_ike_sa(snap, 1);
 
 		assert_non_null(ike);
-		assert_string_equal(ike->state_name, fc->ike_state);
-		assert_int_equal(ike->state, LSW_SA_ESTABLISHED);
-		assert_int_equal(ike->ike_version, LSW_IKEV2);
-		assert_string_equal(ike->peer, "192.1.2.23"); /* from the connection */
-		assert_int_equal(ike->peer_port, 500);
-		assert_true(ike->newest);
+		assert_string_equal(ike->sa.state_name, fc->ike_state);
+		assert_int_equal(ike->sa.state, LSW_SA_ESTABLISHED);
+		assert_int_equal(ike->sa.ike_version, LSW_IKEV2);
+		assert_string_equal(ike->sa.peer, "192.1.2.23"); /* from the connection */
+		assert_int_equal(ike->sa.peer_port, 500);
+		assert_true(ike->sa.newest);
 
 		const struct lsw_child_sa *ch = lsw_snapshot_find_child_sa(snap, 2);
 
 		assert_non_null(ch);
 		assert_int_equal(ch->ike_sa, 1);
-		assert_int_equal(ch->state, LSW_SA_ESTABLISHED);
+		assert_int_equal(ch->sa.state, LSW_SA_ESTABLISHED);
 		assert_int_equal(ch->mode, LSW_MODE_TUNNEL);
 		assert_true(ch->esp.present);
 		assert_false(ch->ah.present);
@@ -139,7 +102,7 @@ static void test_status_ikev1_three_conns(void **state)
 {
 	(void)state;
 	/* v4.10 "| grep" of a status: three IKEv1 connections, one IKE SA */
-	struct lsw_snapshot *snap = parse_file("v4.10/delete-sa-03__east__2.txt");
+	struct lsw_snapshot *snap = testlib_parse_data("corpus", "v4.10/delete-sa-03__east__2.txt");
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_connections, 3);
@@ -160,14 +123,14 @@ static void test_status_ikev1_three_conns(void **state)
 	                    "AES_CBC_256-HMAC_SHA2_256-MODP2048");
 	assert_int_equal(snap->connections[2].n_ike_sas, 1);
 	assert_int_equal(snap->n_ike_sas, 1);
-	assert_int_equal(snap->ike_sas[0].role, LSW_ROLE_RESPONDER);
+	assert_int_equal(snap->ike_sas[0].sa.role, LSW_ROLE_RESPONDER);
 	assert_int_equal(snap->ike_sas[0].lastdpd, -1);
 	assert_int_equal(snap->n_child_sas, 2);
-	assert_int_equal(snap->child_sas[0].serial, 3);
+	assert_int_equal(snap->child_sas[0].sa.serial, 3);
 	assert_int_equal(snap->child_sas[0].ike_sa, 1);
-	assert_string_equal(snap->child_sas[0].connection, "west-east-b");
-	assert_int_equal(snap->child_sas[1].serial, 4);
-	assert_int_equal(snap->child_sas[1].ike_version, LSW_IKEV1);
+	assert_string_equal(snap->child_sas[0].sa.connection, "west-east-b");
+	assert_int_equal(snap->child_sas[1].sa.serial, 4);
+	assert_int_equal(snap->child_sas[1].sa.ike_version, LSW_IKEV1);
 	assert_int_equal(snap->totals.conns_loaded, LSW_ABSENT);
 	lsw_snapshot_free(snap);
 }
@@ -175,8 +138,8 @@ static void test_status_ikev1_three_conns(void **state)
 static void test_connectionstatus_5(void **state)
 {
 	(void)state;
-	struct lsw_snapshot *snap =
-	    parse_file("v5.4/crossing-streams-24-ikev2-delete-connswitch-github-2101__west__1.txt");
+	struct lsw_snapshot *snap = testlib_parse_data(
+	    "corpus", "v5.4/crossing-streams-24-ikev2-delete-connswitch-github-2101__west__1.txt");
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_connections, 2);
@@ -208,41 +171,43 @@ static void test_showstates_5(void **state)
 {
 	(void)state;
 	struct lsw_snapshot *snap =
-	    parse_file("v5.4/ikev2-rw-multiple-subnets-4-mismatch__road__2.txt");
+	    testlib_parse_data("corpus", "v5.4/ikev2-rw-multiple-subnets-4-mismatch__road__2.txt");
 	static const uint32_t children[] = {2, 4, 6, 7, 8, 9};
 
 	assert_int_equal(snap->lines, 13);
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_connections, 0);
 	assert_int_equal(snap->n_ike_sas, 1);
-	assert_int_equal(snap->ike_sas[0].n_events, 3);
-	assert_string_equal(snap->ike_sas[0].events[0].name, "NAT_KEEPALIVE");
+	assert_int_equal(snap->ike_sas[0].sa.n_events, 3);
+	assert_string_equal(snap->ike_sas[0].sa.events[0].name, "NAT_KEEPALIVE");
 	assert_int_equal(snap->n_child_sas, 6);
 	for (size_t i = 0; i < 6; i++) {
-		assert_int_equal(snap->child_sas[i].serial, children[i]);
+		assert_int_equal(snap->child_sas[i].sa.serial, children[i]);
 		assert_int_equal(snap->child_sas[i].ike_sa, 1);
-		assert_int_equal(snap->child_sas[i].peer_port, 4500);
+		assert_int_equal(snap->child_sas[i].sa.peer_port, 4500);
 		assert_int_equal(snap->child_sas[i].mode, LSW_MODE_TUNNEL);
 	}
-	assert_string_equal(snap->child_sas[5].connection, "road/0x8");
+	assert_string_equal(snap->child_sas[5].sa.connection, "road/0x8");
 	lsw_snapshot_free(snap);
 }
 
 static void test_trafficstatus_files(void **state)
 {
 	(void)state;
-	struct lsw_snapshot *snap = parse_file("v3.32/newoe-25-cat-3-4-way__road__5.txt");
+	struct lsw_snapshot *snap =
+	    testlib_parse_data("corpus", "v3.32/newoe-25-cat-3-4-way__road__5.txt");
 
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_child_sas, 3);
-	assert_string_equal(snap->child_sas[1].instance, "[2]");
-	assert_string_equal(snap->child_sas[1].peer, "192.1.2.45");
-	assert_string_equal(snap->child_sas[2].connection, "private-or-clear#192.1.3.33/32");
+	assert_string_equal(snap->child_sas[1].sa.instance, "[2]");
+	assert_string_equal(snap->child_sas[1].sa.peer, "192.1.2.45");
+	assert_string_equal(snap->child_sas[2].sa.connection, "private-or-clear#192.1.3.33/32");
 	assert_null(snap->child_sas[2].lease);
 	assert_true(snap->child_sas[2].in_bytes == 252);
 	lsw_snapshot_free(snap);
 
-	snap = parse_file("v5.4/addresspool-4in4-global-static-xauth-ikev1__east__1.txt");
+	snap = testlib_parse_data("corpus",
+	                          "v5.4/addresspool-4in4-global-static-xauth-ikev1__east__1.txt");
 	assert_int_equal(snap->unparsed, 0);
 	assert_int_equal(snap->n_child_sas, 2);
 	assert_string_equal(snap->child_sas[0].username, "xnorth");
@@ -251,7 +216,7 @@ static void test_trafficstatus_files(void **state)
 	assert_string_equal(snap->child_sas[1].username, "xroad");
 	lsw_snapshot_free(snap);
 
-	snap = parse_file("v4.10/certoe-03-cop-whack__road__2.txt");
+	snap = testlib_parse_data("corpus", "v4.10/certoe-03-cop-whack__road__2.txt");
 	assert_int_equal(snap->n_child_sas, 1);
 	assert_string_equal(snap->child_sas[0].remote_id,
 	                    "C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, "
@@ -284,13 +249,13 @@ static void test_merge_status_traffic(void **state)
 		assert_int_equal(snap->n_child_sas, 1);
 		const struct lsw_child_sa *c = &snap->child_sas[0];
 
-		assert_true(c->from_status && c->from_traffic);
+		assert_true(c->sa.from_status && c->from_traffic);
 		assert_true(c->bytes_exact);
 		assert_true(c->in_bytes == 1500);
 		assert_true(c->out_bytes == 2100000);
 		assert_int_equal(c->esp.in, 2);
 		assert_int_equal(c->esp.out, 1);
-		assert_string_equal(c->state_name, "established Child SA");
+		assert_string_equal(c->sa.state_name, "established Child SA");
 		assert_string_equal(c->remote_id, "@east");
 		lsw_snapshot_free(snap);
 	}
@@ -317,7 +282,7 @@ static void same_counts(const struct lsw_snapshot *a, const struct lsw_snapshot 
 		assert_true(a->connections[i].in_bytes == b->connections[i].in_bytes);
 	}
 	for (size_t i = 0; i < a->n_child_sas; i++) {
-		assert_int_equal(a->child_sas[i].serial, b->child_sas[i].serial);
+		assert_int_equal(a->child_sas[i].sa.serial, b->child_sas[i].sa.serial);
 		assert_true(a->child_sas[i].in_bytes == b->child_sas[i].in_bytes);
 	}
 }
@@ -333,7 +298,7 @@ static void test_split_feed(void **state)
 
 	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
 		size_t n;
-		char *buf = slurp(files[f], &n);
+		char *buf = testlib_slurp_data("corpus", files[f], &n);
 		struct lsw_snapshot *whole = lsw_parse(buf, n);
 
 		/* one byte at a time */
@@ -359,6 +324,66 @@ static void test_split_feed(void **state)
 		}
 		lsw_snapshot_free(whole);
 		free(buf);
+	}
+}
+
+/* lsw_parser_end_input(): inputs fed one after the other, each ended.
+ * A status without its final newline followed by trafficstatus (the
+ * collector's and lswstat's case) must stay two lines; at a line start
+ * and twice in a row it adds nothing. */
+static void test_end_input(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *inputs[3];
+		size_t lines, unparsed, n_conns, n_childs;
+		long conns_loaded;
+	} cases[] = {
+	    /* the last line has no newline: without end_input the next input's
+	     * first line would be glued to it and neither understood */
+	    {{"000 Total IPsec connections: loaded 3, active 1",
+	      "#2: \"c\", type=ESP, add_time=1234567890, inBytes=1, outBytes=2, id='@e'\n", NULL},
+	     2,
+	     0,
+	     0,
+	     1,
+	     3},
+	    /* at a line start: no empty line is counted */
+	    {{"000 Total IPsec connections: loaded 4, active 1\n",
+	      "#2: \"c\", type=ESP, add_time=1234567890, inBytes=1, outBytes=2, id='@e'", NULL},
+	     2,
+	     0,
+	     0,
+	     1,
+	     4},
+	    /* empty inputs and a line cut in two feeds of one input */
+	    {{"", "000 Total IPsec conn", "ections: loaded 5, active 1"}, 1, 0, 0, 0, 5},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lsw_parser *p = lsw_parser_new();
+
+		assert_non_null(p);
+		assert_int_equal(lsw_parser_end_input(p), 0); /* nothing fed yet */
+		for (size_t j = 0; j < 3 && cases[i].inputs[j]; j++) {
+			const char *in = cases[i].inputs[j];
+
+			assert_int_equal(lsw_parser_feed(p, in, strlen(in)), 0);
+			/* the third case's pieces are one input */
+			if (i != 2 || j == 2) {
+				assert_int_equal(lsw_parser_end_input(p), 0);
+				assert_int_equal(lsw_parser_end_input(p), 0); /* again: no-op */
+			}
+		}
+		struct lsw_snapshot *snap = lsw_parser_finish(p);
+
+		assert_non_null(snap);
+		assert_int_equal(snap->lines, cases[i].lines);
+		assert_int_equal(snap->unparsed, cases[i].unparsed);
+		assert_int_equal(snap->n_connections, cases[i].n_conns);
+		assert_int_equal(snap->n_child_sas, cases[i].n_childs);
+		assert_int_equal(snap->totals.conns_loaded, cases[i].conns_loaded);
+		lsw_snapshot_free(snap);
 	}
 }
 
@@ -504,6 +529,7 @@ int main(void)
 	    cmocka_unit_test(test_trafficstatus_files),
 	    cmocka_unit_test(test_merge_status_traffic),
 	    cmocka_unit_test(test_split_feed),
+	    cmocka_unit_test(test_end_input),
 	    cmocka_unit_test(test_no_final_newline_and_crlf),
 	    cmocka_unit_test(test_huge_line),
 	    cmocka_unit_test(test_garbage),

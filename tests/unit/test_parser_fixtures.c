@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "parser.h"
+#include "testlib.h"
 
 struct fixture {
 	const char *file;
@@ -76,31 +77,13 @@ static const struct fixture fixtures[] = {
     {"v5.4/whack-ctlsocket-01__west__1.txt", 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };
 
-static char *slurp(const char *rel, size_t *len)
-{
-	const char *top = getenv("LSW_TOP");
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/tests/data/corpus/%s", top ? top : ".", rel);
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	char *buf = malloc(1 << 20);
-
-	assert_non_null(buf);
-	*len = fread(buf, 1, 1 << 20, f);
-	fclose(f);
-	return buf;
-}
-
 static void test_fixtures(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		const struct fixture *fx = &fixtures[i];
 		size_t len;
-		char *buf = slurp(fx->file, &len);
+		char *buf = testlib_slurp_data("corpus", fx->file, &len);
 		struct lsw_snapshot *s = lsw_parse(buf, len);
 		size_t up = 0, ike_est = 0, child_est = 0;
 		unsigned long long in = 0;
@@ -115,9 +98,9 @@ static void test_fixtures(void **state)
 		for (size_t j = 0; j < s->n_connections; j++)
 			up += s->connections[j].oper == LSW_CONN_UP;
 		for (size_t j = 0; j < s->n_ike_sas; j++)
-			ike_est += s->ike_sas[j].state == LSW_SA_ESTABLISHED;
+			ike_est += s->ike_sas[j].sa.state == LSW_SA_ESTABLISHED;
 		for (size_t j = 0; j < s->n_child_sas; j++) {
-			child_est += s->child_sas[j].state == LSW_SA_ESTABLISHED;
+			child_est += s->child_sas[j].sa.state == LSW_SA_ESTABLISHED;
 			if (s->child_sas[j].has_bytes)
 				in += s->child_sas[j].in_bytes;
 		}
@@ -128,17 +111,17 @@ static void test_fixtures(void **state)
 		if (fx->child) {
 			const struct lsw_child_sa *c = &s->child_sas[s->n_child_sas - 1];
 
-			assert_int_equal(c->serial, fx->last_child);
+			assert_int_equal(c->sa.serial, fx->last_child);
 			assert_int_equal(c->ike_sa, fx->last_child_parent);
 			assert_ptr_equal(lsw_snapshot_find_child_sa(s, fx->last_child), c);
-			assert_string_equal(c->connection, fx->last_conn);
-			assert_string_equal(c->instance, fx->last_inst);
+			assert_string_equal(c->sa.connection, fx->last_conn);
+			assert_string_equal(c->sa.instance, fx->last_inst);
 			if (fx->last_peer)
-				assert_string_equal(c->peer, fx->last_peer);
+				assert_string_equal(c->sa.peer, fx->last_peer);
 			else
-				assert_null(c->peer);
+				assert_null(c->sa.peer);
 			if (c->ike_sa && lsw_snapshot_find_ike_sa(s, c->ike_sa))
-				assert_int_equal(lsw_snapshot_find_ike_sa(s, c->ike_sa)->serial,
+				assert_int_equal(lsw_snapshot_find_ike_sa(s, c->ike_sa)->sa.serial,
 				                 c->ike_sa);
 		}
 		lsw_snapshot_free(s);
