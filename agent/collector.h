@@ -46,7 +46,7 @@ struct lsw_collector_stats {
 	time_t last_good;       /* wall clock of the last good poll, 0 = none */
 	long snapshot_age;      /* seconds (monotonic), -1 = no snapshot */
 	const char *last_error; /* "" when the last poll was good; owned by the collector */
-	unsigned interval; /* seconds, rounded up (lsPollInterval) */
+	unsigned interval;      /* seconds, rounded up (lsPollInterval) */
 };
 
 struct lsw_collector;

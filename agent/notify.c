@@ -67,66 +67,6 @@ enum {
 /* lsCollectorStatus */
 enum { COLLECTOR_OK = 1, COLLECTOR_STALE = 2, COLLECTOR_FAILED = 3 };
 
-/* ---- --traps ---- */
-
-int lsw_notify_parse_traps(const char *list, unsigned *mask, char *err, size_t errlen)
-{
-	static const struct {
-		const char *word;
-		unsigned bits;
-	} words[] = {
-	    {"conn", LSW_TRAP_CONN},
-	    {"ikesa", LSW_TRAP_IKESA},
-	    {"ipsecsa", LSW_TRAP_IPSECSA},
-	    {"state", LSW_TRAP_STATE},
-	    {"collector", LSW_TRAP_COLLECTOR},
-	    {"all", LSW_TRAP_ALL},
-	    {"none", 0},
-	};
-	unsigned m = 0;
-	const char *p = list ? list : "";
-	bool any = false;
-
-	for (;;) {
-		size_t len, skip = strspn(p, " \t"), i;
-		bool known = false;
-
-		p += skip;
-		len = strcspn(p, ", \t");
-		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-			if (len == strlen(words[i].word) && strncmp(p, words[i].word, len) == 0) {
-				m |= words[i].bits;
-				known = true;
-			}
-		}
-		if (!known) {
-			if (err && errlen)
-				snprintf(err, errlen,
-				         "traps: unknown word \"%.*s\" (use conn, ikesa, ipsecsa, "
-				         "state, "
-				         "collector, all or none, separated by commas)",
-				         (int)(len > 40 ? 40 : len), p);
-			return -1;
-		}
-		any = true;
-		p += len;
-		p += strspn(p, " \t");
-		if (*p == '\0')
-			break;
-		if (*p != ',') {
-			if (err && errlen)
-				snprintf(err, errlen, "traps: expected a comma before \"%.40s\"",
-				         p);
-			return -1;
-		}
-		p++;
-	}
-	if (!any)
-		return -1;
-	*mask = m;
-	return 0;
-}
-
 /* ---- life cycle ---- */
 
 struct lsw_notify *lsw_notify_new(const struct lsw_notify_config *cfg)

@@ -14,33 +14,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "config.h"
 #include "snapshot.h"
 
-/* Trap classes for --traps / "traps =". */
-enum {
-	LSW_TRAP_CONN = 1u << 0,      /* lsConnUp / lsConnDown */
-	LSW_TRAP_IKESA = 1u << 1,     /* lsIkeSaEstablished / lsIkeSaDeleted */
-	LSW_TRAP_IPSECSA = 1u << 2,   /* lsIpsecSaEstablished / lsIpsecSaDeleted */
-	LSW_TRAP_STATE = 1u << 3,     /* lsSaStateChanged */
-	LSW_TRAP_COLLECTOR = 1u << 4, /* lsCollectorFailed / lsCollectorRecovered */
-	LSW_TRAP_ALL = 0x1f,
-	LSW_TRAP_DEFAULT = LSW_TRAP_CONN | LSW_TRAP_COLLECTOR,
-};
-
-#define LSW_EVENT_HISTORY_DEFAULT 500
-#define LSW_TRAP_RATE_LIMIT_DEFAULT 100
-
-struct lsw_notify_config {
-	unsigned traps;       /* LSW_TRAP_* mask */
-	size_t history;       /* lsEventTable ring size */
-	unsigned rate_limit;  /* traps sent per poll at most; the rest are counted as dropped */
-};
-
 struct lsw_notify;
-
-/* Parse a --traps LIST ("conn,collector", "all", "none"). Returns 0, or -1
- * with a message naming the bad word in err. */
-int lsw_notify_parse_traps(const char *list, unsigned *mask, char *err, size_t errlen);
 
 /* New notifier; caller owns it (lsw_notify_free()). NULL when out of memory. */
 struct lsw_notify *lsw_notify_new(const struct lsw_notify_config *cfg);
@@ -55,7 +32,7 @@ int lsw_notify_register(struct lsw_notify *n);
 /* A new snapshot replaced old (old NULL on the first good poll: no events
  * then). Both stay owned by the caller. */
 void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
-			 const struct lsw_snapshot *cur, time_t now);
+                         const struct lsw_snapshot *cur, time_t now);
 
 /* The collector failed (failed=true, reason says why) or recovered. Only
  * transitions produce an event; calling it twice with the same value is a no-op. */

@@ -1,4 +1,4 @@
-/* test_notify.c - the --traps parser, the event ring, and the notifier's
+/* test_notify.c - the event ring, and the notifier's
  * bookkeeping (filter, rate limit, collector storm) without snmpd: with no
  * trap sink configured send_v2trap() goes nowhere, the counters still count. */
 #include <setjmp.h>
@@ -17,42 +17,6 @@
 #include "events.h"
 #include "notify.h"
 #include "parser.h"
-
-static const struct {
-	const char *list;
-	int rc;
-	unsigned mask;
-	const char *err_has; /* part of the message when rc is -1 */
-} trap_lists[] = {
-    {"conn,collector", 0, LSW_TRAP_CONN | LSW_TRAP_COLLECTOR, NULL},
-    {"all", 0, LSW_TRAP_ALL, NULL},
-    {"none", 0, 0, NULL},
-    {"ikesa", 0, LSW_TRAP_IKESA, NULL},
-    {"ipsecsa,state", 0, LSW_TRAP_IPSECSA | LSW_TRAP_STATE, NULL},
-    {" conn , ikesa ", 0, LSW_TRAP_CONN | LSW_TRAP_IKESA, NULL},
-    {"conn,bogus", -1, 0, "\"bogus\""},
-    {"conn,,ikesa", -1, 0, "unknown word \"\""},
-    {"", -1, 0, "unknown word"},
-    {"Conn", -1, 0, "\"Conn\""},
-    {"conn ikesa", -1, 0, "comma"},
-};
-
-static void test_parse_traps(void **state)
-{
-	size_t i;
-	(void)state;
-	for (i = 0; i < sizeof(trap_lists) / sizeof(trap_lists[0]); i++) {
-		unsigned mask = 0xdead;
-		char err[200] = "";
-		int rc = lsw_notify_parse_traps(trap_lists[i].list, &mask, err, sizeof(err));
-		print_message("\"%s\" -> %d %#x %s\n", trap_lists[i].list, rc, mask, err);
-		assert_int_equal(rc, trap_lists[i].rc);
-		if (rc == 0)
-			assert_int_equal(mask, trap_lists[i].mask);
-		else
-			assert_non_null(strstr(err, trap_lists[i].err_has));
-	}
-}
 
 static void add_n(struct lsw_events *ev, int n, const char *conn)
 {
@@ -127,7 +91,7 @@ static struct lsw_notify *notifier(const char *traps, unsigned limit, size_t his
 	struct lsw_notify *n;
 	char err[200];
 
-	assert_int_equal(lsw_notify_parse_traps(traps, &cfg.traps, err, sizeof(err)), 0);
+	assert_int_equal(lsw_config_parse_traps(traps, &cfg.traps, err, sizeof(err)), 0);
 	n = lsw_notify_new(&cfg);
 	assert_non_null(n);
 	return n;
@@ -247,9 +211,9 @@ static void test_reconfigure(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_traps),     cmocka_unit_test(test_ring),
-	    cmocka_unit_test(test_rate_limit),      cmocka_unit_test(test_filter),
-	    cmocka_unit_test(test_collector_storm), cmocka_unit_test(test_reconfigure),
+	    cmocka_unit_test(test_ring),        cmocka_unit_test(test_rate_limit),
+	    cmocka_unit_test(test_filter),      cmocka_unit_test(test_collector_storm),
+	    cmocka_unit_test(test_reconfigure),
 	};
 	/* The notifier logs each connection event; not wanted in the test log. */
 	snmp_disable_log();
