@@ -543,17 +543,24 @@ int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len)
 	return 0;
 }
 
+int lsw_parser_end_input(struct lsw_parser *p)
+{
+	if (p->oom)
+		return -1;
+	if (p->carry_len) {
+		parse_line(p, p->carry, p->carry_len, -1);
+		p->carry_len = 0;
+	}
+	return p->oom ? -1 : 0;
+}
+
 struct lsw_snapshot *lsw_parser_finish(struct lsw_parser *p)
 {
 	struct lsw_snapshot *snap = NULL;
 
 	if (!p)
 		return NULL;
-	if (!p->oom && p->carry_len) {
-		parse_line(p, p->carry, p->carry_len, -1);
-		p->carry_len = 0;
-	}
-	if (!p->oom)
+	if (lsw_parser_end_input(p) == 0)
 		snap = lsw_build_snapshot(p);
 	lsw_parser_free(p);
 	return snap;

@@ -24,6 +24,12 @@ struct lsw_parser *lsw_parser_new(void);
  * out of memory (the parser must then only be freed). */
 int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len);
 
+/* End the current input: a last line without a newline is taken as a
+ * whole line now, so it does not run into the first line of the next
+ * input fed (a second file, trafficstatus after status). No-op at a line
+ * start. Returns 0, or -1 when out of memory (then only free). */
+int lsw_parser_end_input(struct lsw_parser *p);
+
 /* Finish (a last line without newline counts) and return the snapshot,
  * owned by the caller (lsw_snapshot_free()). Frees the parser whatever
  * happens. NULL only when out of memory. */

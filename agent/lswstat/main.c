@@ -202,27 +202,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/* Files are concatenated for the parser: end each with a newline so that
- * the last line of one does not run into the first of the next. */
-static int feed(struct lsw_parser *p, const char *buf, size_t len, bool *at_bol)
-{
-	if (len == 0)
-		return 0;
-	if (lsw_parser_feed(p, buf, len) < 0)
-		return -1;
-	*at_bol = buf[len - 1] == '\n';
-	return 0;
-}
-
-static int end_input(struct lsw_parser *p, bool *at_bol)
-{
-	if (*at_bol)
-		return 0;
-	*at_bol = true;
-	return lsw_parser_feed(p, "\n", 1);
-}
-
-static int read_file(struct lsw_parser *p, const char *path, bool *at_bol)
+/* Files and commands are concatenated for the parser: each ends with
+ * lsw_parser_end_input() so that the last line of one does not run into
+ * the first of the next. */
+static int read_file(struct lsw_parser *p, const char *path)
 {
 	static char buf[65536];
 	bool is_stdin = strcmp(path, "-") == 0;
@@ -245,12 +228,12 @@ static int read_file(struct lsw_parser *p, const char *path, bool *at_bol)
 		}
 		if (n == 0)
 			break;
-		if (feed(p, buf, (size_t)n, at_bol) < 0) {
+		if (lsw_parser_feed(p, buf, (size_t)n) < 0) {
 			fprintf(stderr, "lswstat: %s: out of memory\n", name);
 			goto out;
 		}
 	}
-	if (end_input(p, at_bol) < 0) {
+	if (lsw_parser_end_input(p) < 0) {
 		fprintf(stderr, "lswstat: out of memory\n");
 		goto out;
 	}
@@ -284,7 +267,7 @@ static void first_stderr_line(const struct lsw_proc *proc, char *buf, size_t len
 /* Run one whack command and feed its stdout. deadline_ms is shared by both
  * commands so --timeout bounds the whole run. */
 static int run_whack(struct lsw_parser *p, const struct options *o, enum lsw_whack_cmd cmd,
-                     long long deadline_ms, bool *at_bol)
+                     long long deadline_ms)
 {
 	const char *argv[LSW_WHACK_ARGV_MAX];
 	const char *what = cmd == LSW_WHACK_STATUS ? "--status" : "--trafficstatus";
@@ -324,7 +307,7 @@ static int run_whack(struct lsw_parser *p, const struct options *o, enum lsw_wha
 	}
 	if (said[0] != '\0')
 		fprintf(stderr, "lswstat: warning: %s whack %s: %s\n", o->ipsec, what, said);
-	if (feed(p, out, len, at_bol) < 0 || end_input(p, at_bol) < 0) {
+	if ((len > 0 && lsw_parser_feed(p, out, len) < 0) || lsw_parser_end_input(p) < 0) {
 		fprintf(stderr, "lswstat: out of memory\n");
 		goto out;
 	}
@@ -338,7 +321,6 @@ static struct lsw_snapshot *collect(const struct options *o)
 {
 	struct lsw_parser *p = lsw_parser_new();
 	struct lsw_snapshot *snap;
-	bool at_bol = true;
 
 	if (p == NULL) {
 		fprintf(stderr, "lswstat: out of memory\n");
@@ -346,13 +328,13 @@ static struct lsw_snapshot *collect(const struct options *o)
 	}
 	if (o->n_files > 0) {
 		for (size_t i = 0; i < o->n_files; i++)
-			if (read_file(p, o->files[i], &at_bol) < 0)
+			if (read_file(p, o->files[i]) < 0)
 				goto fail;
 	} else {
 		long long deadline = now_ms() + o->timeout_ms;
 
-		if (run_whack(p, o, LSW_WHACK_STATUS, deadline, &at_bol) < 0 ||
-		    run_whack(p, o, LSW_WHACK_TRAFFICSTATUS, deadline, &at_bol) < 0)
+		if (run_whack(p, o, LSW_WHACK_STATUS, deadline) < 0 ||
+		    run_whack(p, o, LSW_WHACK_TRAFFICSTATUS, deadline) < 0)
 			goto fail;
 	}
 	snap = lsw_parser_finish(p);

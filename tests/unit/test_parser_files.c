@@ -362,6 +362,66 @@ static void test_split_feed(void **state)
 	}
 }
 
+/* lsw_parser_end_input(): inputs fed one after the other, each ended.
+ * A status without its final newline followed by trafficstatus (the
+ * collector's and lswstat's case) must stay two lines; at a line start
+ * and twice in a row it adds nothing. */
+static void test_end_input(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *inputs[3];
+		size_t lines, unparsed, n_conns, n_childs;
+		long conns_loaded;
+	} cases[] = {
+	    /* the last line has no newline: without end_input the next input's
+	     * first line would be glued to it and neither understood */
+	    {{"000 Total IPsec connections: loaded 3, active 1",
+	      "#2: \"c\", type=ESP, add_time=1234567890, inBytes=1, outBytes=2, id='@e'\n", NULL},
+	     2,
+	     0,
+	     0,
+	     1,
+	     3},
+	    /* at a line start: no empty line is counted */
+	    {{"000 Total IPsec connections: loaded 4, active 1\n",
+	      "#2: \"c\", type=ESP, add_time=1234567890, inBytes=1, outBytes=2, id='@e'", NULL},
+	     2,
+	     0,
+	     0,
+	     1,
+	     4},
+	    /* empty inputs and a line cut in two feeds of one input */
+	    {{"", "000 Total IPsec conn", "ections: loaded 5, active 1"}, 1, 0, 0, 0, 5},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lsw_parser *p = lsw_parser_new();
+
+		assert_non_null(p);
+		assert_int_equal(lsw_parser_end_input(p), 0); /* nothing fed yet */
+		for (size_t j = 0; j < 3 && cases[i].inputs[j]; j++) {
+			const char *in = cases[i].inputs[j];
+
+			assert_int_equal(lsw_parser_feed(p, in, strlen(in)), 0);
+			/* the third case's pieces are one input */
+			if (i != 2 || j == 2) {
+				assert_int_equal(lsw_parser_end_input(p), 0);
+				assert_int_equal(lsw_parser_end_input(p), 0); /* again: no-op */
+			}
+		}
+		struct lsw_snapshot *snap = lsw_parser_finish(p);
+
+		assert_non_null(snap);
+		assert_int_equal(snap->lines, cases[i].lines);
+		assert_int_equal(snap->unparsed, cases[i].unparsed);
+		assert_int_equal(snap->n_connections, cases[i].n_conns);
+		assert_int_equal(snap->n_child_sas, cases[i].n_childs);
+		assert_int_equal(snap->totals.conns_loaded, cases[i].conns_loaded);
+		lsw_snapshot_free(snap);
+	}
+}
+
 static void test_no_final_newline_and_crlf(void **state)
 {
 	(void)state;
@@ -504,6 +564,7 @@ int main(void)
 	    cmocka_unit_test(test_trafficstatus_files),
 	    cmocka_unit_test(test_merge_status_traffic),
 	    cmocka_unit_test(test_split_feed),
+	    cmocka_unit_test(test_end_input),
 	    cmocka_unit_test(test_no_final_newline_and_crlf),
 	    cmocka_unit_test(test_huge_line),
 	    cmocka_unit_test(test_garbage),
