@@ -105,6 +105,18 @@ static void reload(struct lsw_config *cfg, int argc, char *argv[], struct lsw_co
 	         cfg->interval_ms / 1000.0);
 }
 
+/* The collector's hooks, wired to notify (the collector does not know it). */
+static void on_snapshot(void *arg, const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
+                        time_t now)
+{
+	lsw_notify_snapshot(arg, old, cur, now);
+}
+
+static void on_status(void *arg, enum lsw_collector_status status, const char *reason, time_t now)
+{
+	lsw_notify_collector(arg, status, reason, now);
+}
+
 static void setup_logging(const struct lsw_config *cfg)
 {
 	snmp_disable_log();
@@ -180,7 +192,12 @@ int lsw_agent_main(int argc, char *argv[])
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_RETRIES, 0);
 
 	notify = lsw_notify_new(&cfg.notify);
-	col = lsw_collector_new(&cfg, notify);
+	if (notify != NULL) {
+		struct lsw_collector_hooks hooks = {
+		    .snapshot = on_snapshot, .status = on_status, .arg = notify};
+
+		col = lsw_collector_new(&cfg, &hooks);
+	}
 	if (notify == NULL || col == NULL) {
 		snmp_log(LOG_ERR, "out of memory\n");
 		goto out;

@@ -20,7 +20,6 @@ struct lsw_notify {
 	struct lsw_events *events;
 	unsigned long sent, dropped;
 	bool collector_failed;
-	bool have_snapshot; /* a good poll happened: a failure is stale(2), not failed(3) */
 	netsnmp_handler_registration *reg_last, *reg_table; /* NULL until registered */
 	netsnmp_table_registration_info *table_info;        /* not freed by net-snmp */
 };
@@ -63,9 +62,6 @@ enum {
 };
 
 #define LOG_PER_POLL 20
-
-/* lsCollectorStatus */
-enum { COLLECTOR_OK = 1, COLLECTOR_STALE = 2, COLLECTOR_FAILED = 3 };
 
 /* ---- life cycle ---- */
 
@@ -407,9 +403,7 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 	/* The collector reports recovery after the snapshot; the receiver should
 	 * read "back" before what changed while it was away. */
 	if (cur && n->collector_failed)
-		lsw_notify_collector(n, false, NULL, now);
-	if (cur)
-		n->have_snapshot = true;
+		lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, now);
 	if (!old || !cur)
 		return;
 	if (lsw_diff(old, cur, &ev, &count) < 0) {
@@ -476,10 +470,12 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 	lsw_diff_free(ev);
 }
 
-void lsw_notify_collector(struct lsw_notify *n, bool failed, const char *reason, time_t now)
+void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status,
+                          const char *reason, time_t now)
 {
 	struct lsw_event_rec rec, *r;
 	char text[200];
+	bool failed = status != LSW_COLLECTOR_OK;
 
 	if (failed == n->collector_failed)
 		return;
@@ -498,10 +494,7 @@ void lsw_notify_collector(struct lsw_notify *n, bool failed, const char *reason,
 		return;
 	}
 	if (r->notified == LSW_NOTIFIED_SENT)
-		trap_collector(n, r,
-		               failed ? (n->have_snapshot ? COLLECTOR_STALE : COLLECTOR_FAILED)
-		                      : COLLECTOR_OK,
-		               reason);
+		trap_collector(n, r, status, reason);
 }
 
 /* ---- lsEventTable and lsEventLastIndex ---- */

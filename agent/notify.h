@@ -1,8 +1,9 @@
 /* notify.h - notifications and the event history: the one place where
  * state changes between two snapshots become traps and lsEventTable rows.
  *
- * The collector calls lsw_notify_snapshot() right after it swapped in a new
- * snapshot, and lsw_notify_collector() when polling fails or recovers. The
+ * agent.c wires the collector's hooks to lsw_notify_snapshot() (a new
+ * snapshot was swapped in) and lsw_notify_collector() (the status after a
+ * poll). The
  * diff itself is pure (parser/diff.h); this module turns it into events,
  * applies the trap filter and the per-poll rate limit, and sends v2 traps
  * through the AgentX master with send_v2trap().
@@ -16,6 +17,7 @@
 
 #include "config.h"
 #include "snapshot.h"
+#include "stats.h"
 
 struct lsw_notify;
 
@@ -34,9 +36,11 @@ int lsw_notify_register(struct lsw_notify *n);
 void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
                          const struct lsw_snapshot *cur, time_t now);
 
-/* The collector failed (failed=true, reason says why) or recovered. Only
- * transitions produce an event; calling it twice with the same value is a no-op. */
-void lsw_notify_collector(struct lsw_notify *n, bool failed, const char *reason, time_t now);
+/* The collector's status after a poll (reason: why it failed, NULL when
+ * ok). Only a change between ok and not ok makes an event; the same status
+ * twice is a no-op. */
+void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status,
+                          const char *reason, time_t now);
 
 /* Counters for scalars: events recorded, traps sent, traps dropped by the rate limit. */
 unsigned long lsw_notify_traps_sent(const struct lsw_notify *n);

@@ -174,15 +174,15 @@ static void test_collector_storm(void **state)
 
 	lsw_notify_snapshot(n, NULL, up, 1000);
 	for (i = 0; i < 50; i++)
-		lsw_notify_collector(n, true, "whack: connect: No such file or directory",
-		                     1001 + i);
+		lsw_notify_collector(n, LSW_COLLECTOR_STALE,
+		                     "whack: connect: No such file or directory", 1001 + i);
 	assert_int_equal(lsw_notify_traps_sent(n), 1);
 	assert_int_equal(lsw_events_last_index(lsw_notify_events(n)), 1);
 	assert_int_equal(lsw_events_get(lsw_notify_events(n), 1)->type, LSW_EV_COLLECTOR_FAILED);
 	assert_string_equal(lsw_events_get(lsw_notify_events(n), 1)->text,
 	                    "whack: connect: No such file or directory");
-	lsw_notify_collector(n, false, NULL, 1100);
-	lsw_notify_collector(n, false, NULL, 1101);
+	lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, 1100);
+	lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, 1101);
 	assert_int_equal(lsw_notify_traps_sent(n), 2);
 	assert_int_equal(lsw_notify_traps_dropped(n), 0);
 	assert_int_equal(lsw_events_last_index(lsw_notify_events(n)), 2);
@@ -197,10 +197,10 @@ static void test_reconfigure(void **state)
 	struct lsw_notify_config cfg = {.traps = LSW_TRAP_COLLECTOR, .rate_limit = 5, .history = 3};
 	(void)state;
 
-	lsw_notify_collector(n, true, "x", 1);
+	lsw_notify_collector(n, LSW_COLLECTOR_FAILED, "x", 1);
 	assert_int_equal(lsw_notify_traps_sent(n), 0); /* filtered, still recorded */
 	lsw_notify_reconfigure(n, &cfg);
-	lsw_notify_collector(n, false, NULL, 2);
+	lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, 2);
 	assert_int_equal(lsw_notify_traps_sent(n), 1);
 	assert_int_equal(lsw_events_count(lsw_notify_events(n)), 2);
 	assert_int_equal(lsw_events_get(lsw_notify_events(n), 1)->notified, LSW_NOTIFIED_FILTERED);
