@@ -117,6 +117,51 @@ static void on_status(void *arg, enum lsw_collector_status status, const char *r
 	lsw_notify_collector(arg, status, reason, now);
 }
 
+/* The tables' sources: the collector's current view and the statistics
+ * of the collector and notify (the tables know neither). */
+struct parts {
+	struct lsw_collector *col;
+	struct lsw_notify *notify;
+};
+
+static const void *view_data(void *arg)
+{
+	return lsw_collector_view(((const struct parts *)arg)->col);
+}
+
+static const struct lsw_view *scalars_view(void *arg)
+{
+	return lsw_collector_view(((const struct parts *)arg)->col);
+}
+
+static void get_stats(void *arg, struct lsw_stats *out)
+{
+	const struct parts *p = arg;
+
+	lsw_collector_get_stats(p->col, &out->collector);
+	out->traps_sent = lsw_notify_traps_sent(p->notify);
+	out->traps_dropped = lsw_notify_traps_dropped(p->notify);
+}
+
+/* Everything under lsStatusMIB, after init_agent(). */
+static int register_status_mib(struct parts *p, struct lsw_scalars *scalars)
+{
+	static const struct lsw_table_ops *const tables[] = {
+	    &lsw_conn_table_ops, &lsw_ikesa_table_ops, &lsw_ipsecsa_table_ops};
+	struct lsw_mib_source view = {.data = view_data, .arg = p};
+
+	scalars->view = scalars_view;
+	scalars->stats = get_stats;
+	scalars->arg = p;
+	if (lsw_mib_scalars_register(scalars) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (lsw_table_register(tables[i], &view) < 0)
+			return -1;
+	}
+	return lsw_notify_register(p->notify);
+}
+
 static void setup_logging(const struct lsw_config *cfg)
 {
 	snmp_disable_log();
@@ -133,6 +178,7 @@ int lsw_agent_main(int argc, char *argv[])
 	struct lsw_collector *col = NULL;
 	struct lsw_notify *notify = NULL;
 	struct lsw_scalars scalars = {0};
+	struct parts parts = {0};
 	char err[512];
 	int rc = 1;
 	bool agent_up = false;
@@ -202,11 +248,9 @@ int lsw_agent_main(int argc, char *argv[])
 		snmp_log(LOG_ERR, "out of memory\n");
 		goto out;
 	}
-	scalars.collector = col;
-	scalars.notify = notify;
-	if (lsw_mib_scalars_register(&scalars) < 0 || lsw_mib_conn_register(col) < 0 ||
-	    lsw_mib_ikesa_register(col) < 0 || lsw_mib_ipsecsa_register(col) < 0 ||
-	    lsw_notify_register(notify) < 0) {
+	parts.col = col;
+	parts.notify = notify;
+	if (register_status_mib(&parts, &scalars) < 0) {
 		snmp_log(LOG_ERR, "registering LIBRESWAN-STATUS-MIB failed\n");
 		goto out;
 	}
@@ -231,8 +275,7 @@ int lsw_agent_main(int argc, char *argv[])
 out:
 	/* Kill and reap a running ipsec before anything else goes. */
 	lsw_collector_free(col);
-	lsw_table_unregister_all();
-	lsw_mib_scalars_unregister(&scalars);
+	lsw_mib_unregister_all();
 	lsw_notify_free(notify);
 	if (agent_up) {
 		snmp_shutdown(LSW_APP_NAME);

@@ -44,7 +44,7 @@ int lsw_ikesa_value(const struct lsw_ike_sa *sa, unsigned col, struct lsw_value 
 	}
 }
 
-static const void *ikesa_lookup(const struct lsw_view *v, const oid *idx, size_t len, bool next)
+static const void *ikesa_lookup(const void *v, const oid *idx, size_t len, bool next)
 {
 	return lsw_view_ikesa(v, idx, len, next);
 }
@@ -55,8 +55,7 @@ static size_t ikesa_row_index(const void *row, oid *idx)
 	return 1;
 }
 
-static int ikesa_value(const struct lsw_view *v, const void *row, unsigned col,
-                       struct lsw_value *out)
+static int ikesa_value(const void *v, const void *row, unsigned col, struct lsw_value *out)
 {
 	return lsw_ikesa_value(row, col, out);
 }
@@ -75,8 +74,3 @@ const struct lsw_table_ops lsw_ikesa_table_ops = {
     .row_index = ikesa_row_index,
     .value = ikesa_value,
 };
-
-int lsw_mib_ikesa_register(struct lsw_collector *c)
-{
-	return lsw_table_register(&lsw_ikesa_table_ops, c);
-}

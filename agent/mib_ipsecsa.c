@@ -68,7 +68,7 @@ int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_va
 	}
 }
 
-static const void *ipsecsa_lookup(const struct lsw_view *v, const oid *idx, size_t len, bool next)
+static const void *ipsecsa_lookup(const void *v, const oid *idx, size_t len, bool next)
 {
 	return lsw_view_ipsecsa(v, idx, len, next);
 }
@@ -82,8 +82,7 @@ static size_t ipsecsa_row_index(const void *row, oid *idx)
 /* The octet columns come from the view, not the snapshot: the raw count of
  * libreswan before 5.0 wraps at 2^32, the view's is unwrapped and never
  * goes down while the SA lives (view.c). */
-static int ipsecsa_value(const struct lsw_view *v, const void *row, unsigned col,
-                         struct lsw_value *out)
+static int ipsecsa_value(const void *v, const void *row, unsigned col, struct lsw_value *out)
 {
 	const struct lsw_sa_octets *o;
 
@@ -109,8 +108,3 @@ const struct lsw_table_ops lsw_ipsecsa_table_ops = {
     .row_index = ipsecsa_row_index,
     .value = ipsecsa_value,
 };
-
-int lsw_mib_ipsecsa_register(struct lsw_collector *c)
-{
-	return lsw_table_register(&lsw_ipsecsa_table_ops, c);
-}
