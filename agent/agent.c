@@ -15,6 +15,7 @@
 #include "agent.h"
 #include "collector.h"
 #include "config.h"
+#include "mib_events.h"
 #include "mib_scalars.h"
 #include "mib_table.h"
 #include "notify.h"
@@ -122,11 +123,17 @@ static void on_status(void *arg, enum lsw_collector_status status, const char *r
 struct parts {
 	struct lsw_collector *col;
 	struct lsw_notify *notify;
+	struct lsw_mib_source events; /* lsEventTable's, kept for lsEventLastIndex */
 };
 
 static const void *view_data(void *arg)
 {
 	return lsw_collector_view(((const struct parts *)arg)->col);
+}
+
+static const void *events_data(void *arg)
+{
+	return lsw_notify_events(((const struct parts *)arg)->notify);
 }
 
 static const struct lsw_view *scalars_view(void *arg)
@@ -159,7 +166,9 @@ static int register_status_mib(struct parts *p, struct lsw_scalars *scalars)
 		if (lsw_table_register(tables[i], &view) < 0)
 			return -1;
 	}
-	return lsw_notify_register(p->notify);
+	p->events.data = events_data;
+	p->events.arg = p;
+	return lsw_mib_events_register(&p->events);
 }
 
 static void setup_logging(const struct lsw_config *cfg)

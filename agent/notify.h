@@ -28,9 +28,6 @@ void lsw_notify_free(struct lsw_notify *n);
 /* Apply a re-read config (SIGHUP): trap mask and rate limit; history size too. */
 void lsw_notify_reconfigure(struct lsw_notify *n, const struct lsw_notify_config *cfg);
 
-/* Register lsEventLastIndex and lsEventTable with the agent (after init_agent()). */
-int lsw_notify_register(struct lsw_notify *n);
-
 /* A new snapshot replaced old (old NULL on the first good poll: no events
  * then). Both stay owned by the caller. */
 void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,

@@ -94,7 +94,7 @@ lsw_expect lsIpsecSaOutOctets.10 168
 lsw_expect lsIpsecSaPeerAddrType.8 ipv6
 lsw_expect lsIpsecSaRemoteId.11 @road
 lsw_expect lsIpsecSaConnInstance.11 '[1]'
-lsw_expect lsIpsecSaAddTime.3 2026-11-26,22:28:6.0   # add_time=1795732086
+lsw_expect lsIpsecSaAddTime.3 2026-11-26,22:28:6.0,+0:0   # add_time=1795732086, UTC
 lsw_log "its Child SA rekeyed, then terminated: counters never go down"
 cp "$D/uml-04-rekeyed.west.trafficstatus.txt" "$T/traffic.txt"
 cp "$D/uml-04-rekeyed.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
