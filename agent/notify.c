@@ -318,33 +318,6 @@ static void trap_collector(struct lsw_notify *n, const struct lsw_event_rec *r, 
 
 /* ---- events ---- */
 
-static void describe(char *buf, size_t len, const struct lsw_diff_event *d)
-{
-	const char *what = lsw_diff_type_name(d->type);
-
-	switch (d->type) {
-	case LSW_EV_CONN_UP:
-	case LSW_EV_CONN_DOWN:
-	case LSW_EV_CONN_CONNECTING:
-		snprintf(buf, len, "%s \"%s\"%s: %s -> %s", what, d->connection, d->instance,
-		         lsw_conn_oper_name(d->old_oper), lsw_conn_oper_name(d->new_oper));
-		break;
-	case LSW_EV_IKE_SA_REKEYED:
-	case LSW_EV_IPSEC_SA_REKEYED:
-		snprintf(buf, len, "%s \"%s\"%s #%u replaces #%u", what, d->connection, d->instance,
-		         d->serial, d->replaced);
-		break;
-	case LSW_EV_PLUTO_RESTARTED:
-		snprintf(buf, len, "%s: SA serial numbers started over", what);
-		break;
-	default:
-		snprintf(buf, len, "%s \"%s\"%s #%u%s", what, d->connection ? d->connection : "",
-		         d->instance ? d->instance : "", d->serial,
-		         d->superseded ? " (superseded)" : "");
-		break;
-	}
-}
-
 void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
                          const struct lsw_snapshot *cur, time_t now)
 {
@@ -370,7 +343,7 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 		char text[200];
 
 		lsw_events_from_diff(&rec, d, now);
-		describe(text, sizeof(text), d);
+		lsw_events_describe(text, sizeof(text), d);
 		rec.text = text;
 		if (!cls)
 			rec.notified = LSW_NOTIFIED_NONE;

@@ -15,6 +15,7 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include "events.h"
+#include "mib_events.h"
 #include "notify.h"
 #include "parser.h"
 
@@ -61,6 +62,79 @@ static void test_ring(void **state)
 	assert_string_equal(lsw_events_get(ev, 6)->connection, "c");
 	assert_int_equal(lsw_events_next(ev, 0)->index, 4);
 	lsw_events_free(ev);
+}
+
+/* lsEventTable through the shared table handler's answer: GET by index,
+ * GETNEXT from before the table, from a row, from past an index (5.3),
+ * from a row that fell out of the ring, and the DateAndTime form. */
+static void test_event_table(void **state)
+{
+	struct lsw_events *ev = lsw_events_new(3);
+	const struct lsw_table_ops *ops = &lsw_events_table_ops;
+	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+	size_t el = ops->entry_len, olen;
+	struct lsw_value val;
+	static const struct {
+		oid col, idx[2];
+		size_t idx_len;
+		bool next;
+		int rc;
+		oid want_col, want_idx;
+	} cases[] = {
+	    {LSW_EVENT_TYPE, {3}, 1, false, 0, LSW_EVENT_TYPE, 3},
+	    {LSW_EVENT_TYPE, {2}, 1, false, -1, 0, 0}, /* fell out */
+	    {LSW_EVENT_TYPE, {6}, 1, false, -1, 0, 0},
+	    {LSW_EVENT_TYPE, {3, 1}, 2, false, -1, 0, 0},
+	    {LSW_EVENT_TYPE, {0}, 0, true, 0, LSW_EVENT_TYPE, 3},
+	    {LSW_EVENT_TYPE, {1}, 1, true, 0, LSW_EVENT_TYPE, 3},
+	    {LSW_EVENT_TYPE, {3}, 1, true, 0, LSW_EVENT_TYPE, 4},
+	    {LSW_EVENT_TYPE, {4, 9}, 2, true, 0, LSW_EVENT_TYPE, 5},
+	    {LSW_EVENT_TYPE, {5}, 1, true, 0, LSW_EVENT_CONN_NAME, 3},
+	    {LSW_EVENT_NOTIFIED, {5}, 1, true, -1, 0, 0},
+	};
+	(void)state;
+
+	add_n(ev, 5, "a"); /* 3, 4, 5 kept */
+	memcpy(name, ops->entry, el * sizeof(oid));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		name[el] = cases[i].col;
+		memcpy(name + el + 1, cases[i].idx, cases[i].idx_len * sizeof(oid));
+		rc = lsw_table_answer(ops, ev, name, el + 1 + cases[i].idx_len,
+		                      (unsigned)cases[i].col, cases[i].next, out, &olen, &val);
+		print_message("case %zu: %d\n", i, rc);
+		assert_int_equal(rc, cases[i].rc);
+		if (rc < 0)
+			continue;
+		assert_int_equal(olen, el + 2);
+		assert_int_equal(out[el], cases[i].want_col);
+		assert_int_equal(out[el + 1], cases[i].want_idx);
+	}
+	/* An empty ring: nothing, and lsEventLastIndex 0 comes from the ring. */
+	lsw_events_free(ev);
+	ev = lsw_events_new(3);
+	name[el] = LSW_EVENT_TYPE;
+	assert_int_equal(
+	    lsw_table_answer(ops, ev, name, el + 1, LSW_EVENT_TYPE, true, out, &olen, &val), -1);
+	lsw_events_free(ev);
+}
+
+/* One DateAndTime encoding: 11 octets, UTC (+0:0). 2026-11-26 22:28:06. */
+static void test_event_date(void **state)
+{
+	struct lsw_event_rec rec;
+	struct lsw_value val;
+	static const uint8_t want[11] = {0x07, 0xea, 11, 26, 22, 28, 6, 0, '+', 0, 0};
+	(void)state;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.when = 1795732086;
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_DATE_AND_TIME, &val), 0);
+	assert_int_equal(val.type, ASN_OCTET_STR);
+	assert_int_equal(val.len, 11);
+	assert_memory_equal(val.str, want, 11);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_INDEX, &val), -1);
 }
 
 /* n connections, each up with IKE SA #2i+1 and Child SA #2i+2 (or none). */
@@ -211,7 +285,8 @@ static void test_reconfigure(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_ring),        cmocka_unit_test(test_rate_limit),
+	    cmocka_unit_test(test_ring),        cmocka_unit_test(test_event_table),
+	    cmocka_unit_test(test_event_date),  cmocka_unit_test(test_rate_limit),
 	    cmocka_unit_test(test_filter),      cmocka_unit_test(test_collector_storm),
 	    cmocka_unit_test(test_reconfigure),
 	};
