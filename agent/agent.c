@@ -155,6 +155,7 @@ static int register_status_mib(struct parts *p, struct lsw_scalars *scalars)
 {
 	static const struct lsw_table_ops *const tables[] = {
 	    &lsw_conn_table_ops, &lsw_ikesa_table_ops, &lsw_ipsecsa_table_ops};
+	static const oid status_mib[] = {LSW_OID_STATUS_MIB};
 	struct lsw_mib_source view = {.data = view_data, .arg = p};
 
 	scalars->view = scalars_view;
@@ -168,7 +169,11 @@ static int register_status_mib(struct parts *p, struct lsw_scalars *scalars)
 	}
 	p->events.data = events_data;
 	p->events.arg = p;
-	return lsw_mib_events_register(&p->events);
+	if (lsw_mib_events_register(&p->events) < 0)
+		return -1;
+	return lsw_mib_register_sysor(
+	    status_mib, OID_LENGTH(status_mib),
+	    "LIBRESWAN-STATUS-MIB: libreswan IPsec status, by " LSW_APP_NAME);
 }
 
 static void setup_logging(const struct lsw_config *cfg)

@@ -6,6 +6,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_sysORTable.h>
 
 #include "mib_table.h"
 
@@ -23,6 +24,10 @@ struct reg_ctx {
 
 /* Everything registered, for a clean shutdown (valgrind). */
 static struct reg_ctx *registered;
+
+/* Our sysORTable row; register_sysORTable() wants a non-const OID. */
+static oid sysor_oid[MAX_OID_LEN];
+static size_t sysor_len;
 
 int lsw_table_answer(const struct lsw_table_ops *ops, const void *data, const oid *name, size_t len,
                      unsigned col, bool next, oid *out_name, size_t *out_len,
@@ -211,8 +216,26 @@ int lsw_scalar_register(const struct lsw_scalar_ops *ops, void *arg)
 	return 0;
 }
 
+int lsw_mib_register_sysor(const oid *id, size_t len, const char *descr)
+{
+	if (len > MAX_OID_LEN || sysor_len > 0)
+		return -1;
+	memcpy(sysor_oid, id, len * sizeof(oid));
+	/* In a subagent the row goes to the master as AgentX AddAgentCaps,
+	 * now or when the session opens (and again after a reconnect). */
+	if (register_sysORTable(sysor_oid, len, descr) != 0) {
+		snmp_log(LOG_ERR, "cannot register the sysORTable row\n");
+		return -1;
+	}
+	sysor_len = len;
+	return 0;
+}
+
 void lsw_mib_unregister_all(void)
 {
+	if (sysor_len > 0)
+		unregister_sysORTable(sysor_oid, sysor_len);
+	sysor_len = 0;
 	while (registered != NULL) {
 		struct reg_ctx *ctx = registered;
 

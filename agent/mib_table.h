@@ -56,6 +56,10 @@ struct lsw_scalar_ops {
 /* Register scalars (ops must outlive the registration). 0, or -1. */
 int lsw_scalar_register(const struct lsw_scalar_ops *ops, void *arg);
 
+/* The row of sysORTable that names the MIB we implement (id, descr), as
+ * lldpd's agent_init() does: `snmpwalk sysORTable` then lists us. */
+int lsw_mib_register_sysor(const oid *id, size_t len, const char *descr);
+
 /* Unregister everything registered above (before snmp_shutdown()). */
 void lsw_mib_unregister_all(void);
 
