@@ -1,7 +1,7 @@
 /* test_agent_view.c - the tables without snmpd: row order (OID order of
  * the index, not strcmp), GET/GETNEXT lookups, a full walk through
  * lsw_table_answer(), column values, the monotonic connection counters and
- * the collector's failure rules. Snapshots come from real status files in
+ * the poll's failure rules (agent/feed.h). Snapshots come from real status files in
  * tests/data/agent/ (see its README). */
 #include <setjmp.h>
 #include <stdarg.h>
