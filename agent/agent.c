@@ -106,7 +106,8 @@ static void reload(struct lsw_config *cfg, int argc, char *argv[], struct lsw_co
 	         cfg->interval_ms / 1000.0);
 }
 
-/* The collector's hooks, wired to notify (the collector does not know it). */
+/* The collector's hooks, wired to notify: the collector does not know who
+ * listens (FRR's hook_register() pattern). */
 static void on_snapshot(void *arg, const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
                         time_t now)
 {

@@ -30,7 +30,7 @@ struct lsw_source {
 	unsigned reap_alarm;
 };
 
-/* Not to be confused with the steps of a read: */
+/* What one turn of reading gave. */
 enum pump {
 	PUMP_MORE,   /* wait until readable again */
 	PUMP_EOF,    /* all read */
