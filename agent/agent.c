@@ -15,6 +15,7 @@
 #include "agent.h"
 #include "collector.h"
 #include "config.h"
+#include "mib_events.h"
 #include "mib_scalars.h"
 #include "mib_table.h"
 #include "notify.h"
@@ -105,6 +106,77 @@ static void reload(struct lsw_config *cfg, int argc, char *argv[], struct lsw_co
 	         cfg->interval_ms / 1000.0);
 }
 
+/* The collector's hooks, wired to notify: the collector does not know who
+ * listens (FRR's hook_register() pattern). */
+static void on_snapshot(void *arg, const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
+                        time_t now)
+{
+	lsw_notify_snapshot(arg, old, cur, now);
+}
+
+static void on_status(void *arg, enum lsw_collector_status status, const char *reason, time_t now)
+{
+	lsw_notify_collector(arg, status, reason, now);
+}
+
+/* The tables' sources: the collector's current view and the statistics
+ * of the collector and notify (the tables know neither). */
+struct parts {
+	struct lsw_collector *col;
+	struct lsw_notify *notify;
+	struct lsw_mib_source events; /* lsEventTable's, kept for lsEventLastIndex */
+};
+
+static const void *view_data(void *arg)
+{
+	return lsw_collector_view(((const struct parts *)arg)->col);
+}
+
+static const void *events_data(void *arg)
+{
+	return lsw_notify_events(((const struct parts *)arg)->notify);
+}
+
+static const struct lsw_view *scalars_view(void *arg)
+{
+	return lsw_collector_view(((const struct parts *)arg)->col);
+}
+
+static void get_stats(void *arg, struct lsw_stats *out)
+{
+	const struct parts *p = arg;
+
+	lsw_collector_get_stats(p->col, &out->collector);
+	out->traps_sent = lsw_notify_traps_sent(p->notify);
+	out->traps_dropped = lsw_notify_traps_dropped(p->notify);
+}
+
+/* Everything under lsStatusMIB, after init_agent(). */
+static int register_status_mib(struct parts *p, struct lsw_scalars *scalars)
+{
+	static const struct lsw_table_ops *const tables[] = {
+	    &lsw_conn_table_ops, &lsw_ikesa_table_ops, &lsw_ipsecsa_table_ops};
+	static const oid status_mib[] = {LSW_OID_STATUS_MIB};
+	struct lsw_mib_source view = {.data = view_data, .arg = p};
+
+	scalars->view = scalars_view;
+	scalars->stats = get_stats;
+	scalars->arg = p;
+	if (lsw_mib_scalars_register(scalars) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (lsw_table_register(tables[i], &view) < 0)
+			return -1;
+	}
+	p->events.data = events_data;
+	p->events.arg = p;
+	if (lsw_mib_events_register(&p->events) < 0)
+		return -1;
+	return lsw_mib_register_sysor(
+	    status_mib, OID_LENGTH(status_mib),
+	    "LIBRESWAN-STATUS-MIB: libreswan IPsec status, by " LSW_APP_NAME);
+}
+
 static void setup_logging(const struct lsw_config *cfg)
 {
 	snmp_disable_log();
@@ -121,6 +193,7 @@ int lsw_agent_main(int argc, char *argv[])
 	struct lsw_collector *col = NULL;
 	struct lsw_notify *notify = NULL;
 	struct lsw_scalars scalars = {0};
+	struct parts parts = {0};
 	char err[512];
 	int rc = 1;
 	bool agent_up = false;
@@ -180,16 +253,19 @@ int lsw_agent_main(int argc, char *argv[])
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_RETRIES, 0);
 
 	notify = lsw_notify_new(&cfg.notify);
-	col = lsw_collector_new(&cfg, notify);
+	if (notify != NULL) {
+		struct lsw_collector_hooks hooks = {
+		    .snapshot = on_snapshot, .status = on_status, .arg = notify};
+
+		col = lsw_collector_new(&cfg, &hooks);
+	}
 	if (notify == NULL || col == NULL) {
 		snmp_log(LOG_ERR, "out of memory\n");
 		goto out;
 	}
-	scalars.collector = col;
-	scalars.notify = notify;
-	if (lsw_mib_scalars_register(&scalars) < 0 || lsw_mib_conn_register(col) < 0 ||
-	    lsw_mib_ikesa_register(col) < 0 || lsw_mib_ipsecsa_register(col) < 0 ||
-	    lsw_notify_register(notify) < 0) {
+	parts.col = col;
+	parts.notify = notify;
+	if (register_status_mib(&parts, &scalars) < 0) {
 		snmp_log(LOG_ERR, "registering LIBRESWAN-STATUS-MIB failed\n");
 		goto out;
 	}
@@ -214,8 +290,7 @@ int lsw_agent_main(int argc, char *argv[])
 out:
 	/* Kill and reap a running ipsec before anything else goes. */
 	lsw_collector_free(col);
-	lsw_table_unregister_all();
-	lsw_mib_scalars_unregister(&scalars);
+	lsw_mib_unregister_all();
 	lsw_notify_free(notify);
 	if (agent_up) {
 		snmp_shutdown(LSW_APP_NAME);

@@ -1,56 +1,41 @@
-/* collector.c - polling pluto from net-snmp's event loop. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
+/* collector.c - the steps of a poll on net-snmp's event loop, and its
+ * statistics. The text comes from a source (source.h) and goes into a
+ * feed (feed.h); this file only schedules and counts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
-#include <net-snmp/library/fd_event_manager.h>
 
 #include "collector.h"
-#include "parser.h"
+#include "feed.h"
+#include "source.h"
 #include "util/proc.h"
+
+#define OOM_PARSING "out of memory while parsing"
 
 enum step {
 	STEP_IDLE,
 	STEP_STATUS,
 	STEP_TRAFFIC,
 	STEP_VIEW,   /* parsed: build the tables at the next turn of the loop */
-	STEP_NOTIFY, /* swapped in: notifications and the old view, next turn */
-};
-
-/* One poll's parse, fed piece by piece as the output is read: nothing is
- * held whole, and the work is spread over the event loop's turns. */
-struct feed {
-	struct lsw_parser *parser;
-	size_t status_len;
-	char status_last; /* last byte of the status text */
-	char first[81];   /* its first line (80 bytes at most), for an error */
-	size_t first_len;
-	bool first_done;
+	STEP_NOTIFY, /* swapped in: the hooks and the old view, next turn */
 };
 
 struct lsw_collector {
 	struct lsw_config cfg; /* only the collector's fields are set */
-	struct lsw_notify *notify;
+	struct lsw_collector_hooks hooks;
 	struct lsw_view *view;
 
 	enum step step;
-	struct lsw_proc *proc; /* whack mode: the command running */
-	int file_fd;           /* file mode: the file being read, else -1 */
-	char file_name[256];   /* its path, for errors */
-	size_t file_len;
-	bool fds_registered;
-	struct feed feed;
+	bool files;                   /* this poll reads files, not commands */
+	struct lsw_source *source;    /* STEP_STATUS, STEP_TRAFFIC */
+	struct lsw_feed *feed;        /* the same */
 	struct lsw_snapshot *pending; /* STEP_VIEW: the new snapshot */
 	struct lsw_view *replaced;    /* STEP_NOTIFY: the view it replaced */
-	unsigned poll_alarm, timeout_alarm, reap_alarm, stage_alarm;
+	unsigned poll_alarm, timeout_alarm, stage_alarm;
 
 	unsigned long successes, failures;
 	bool had_good, failing;
@@ -58,8 +43,6 @@ struct lsw_collector {
 	struct timespec last_good_mono;
 	char last_error[256];
 };
-
-static void poll_now(struct lsw_collector *c);
 
 static int copy_str(char **dst, const char *src)
 {
@@ -84,14 +67,15 @@ static int copy_config(struct lsw_config *dst, const struct lsw_config *src)
 	return 0;
 }
 
-struct lsw_collector *lsw_collector_new(const struct lsw_config *cfg, struct lsw_notify *notify)
+struct lsw_collector *lsw_collector_new(const struct lsw_config *cfg,
+                                        const struct lsw_collector_hooks *hooks)
 {
 	struct lsw_collector *c = calloc(1, sizeof(*c));
 
 	if (c == NULL)
 		return NULL;
-	c->notify = notify;
-	c->file_fd = -1;
+	if (hooks != NULL)
+		c->hooks = *hooks;
 	if (copy_config(&c->cfg, cfg) < 0) {
 		lsw_collector_free(c);
 		return NULL;
@@ -104,14 +88,19 @@ const struct lsw_view *lsw_collector_view(const struct lsw_collector *c)
 	return c->view;
 }
 
+static enum lsw_collector_status status_of(const struct lsw_collector *c)
+{
+	return !c->had_good ? LSW_COLLECTOR_FAILED
+	       : c->failing ? LSW_COLLECTOR_STALE
+	                    : LSW_COLLECTOR_OK;
+}
+
 void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector_stats *out)
 {
 	struct timespec now;
 
 	memset(out, 0, sizeof(*out));
-	out->status = !c->had_good ? LSW_COLLECTOR_FAILED
-	              : c->failing ? LSW_COLLECTOR_STALE
-	                           : LSW_COLLECTOR_OK;
+	out->status = status_of(c);
 	out->successes = c->successes;
 	out->failures = c->failures;
 	out->last_good = c->last_good;
@@ -125,218 +114,7 @@ void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector
 	out->interval = (c->cfg.interval_ms + 999) / 1000;
 }
 
-static void set_err(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
-static int feed_begin(struct feed *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->parser = lsw_parser_new();
-	return f->parser ? 0 : -1;
-}
-
-static void feed_free(struct feed *f)
-{
-	lsw_parser_free(f->parser);
-	f->parser = NULL;
-}
-
-static int feed_status(struct feed *f, const char *buf, size_t len)
-{
-	if (len == 0)
-		return 0;
-	if (!f->first_done) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t n = nl ? (size_t)(nl - buf) : len;
-
-		if (n > sizeof(f->first) - 1 - f->first_len)
-			n = sizeof(f->first) - 1 - f->first_len;
-		memcpy(f->first + f->first_len, buf, n);
-		f->first_len += n;
-		f->first_done = nl != NULL || f->first_len == sizeof(f->first) - 1;
-	}
-	f->status_len += len;
-	f->status_last = buf[len - 1];
-	return lsw_parser_feed(f->parser, buf, len);
-}
-
-/* A status text without a final newline must not glue its last line to
- * the first trafficstatus line. */
-static int feed_status_end(struct feed *f)
-{
-	if (f->status_len > 0 && f->status_last != '\n')
-		return lsw_parser_feed(f->parser, "\n", 1);
-	return 0;
-}
-
-static int feed_traffic(struct feed *f, const char *buf, size_t len)
-{
-	return len > 0 ? lsw_parser_feed(f->parser, buf, len) : 0;
-}
-
-/* Build the snapshot and apply the failure rules of collector.h. The
- * parser is gone afterwards, whatever happens. */
-static int feed_finish(struct feed *f, struct lsw_snapshot **out, char *err, size_t errlen)
-{
-	struct lsw_snapshot *s;
-	const struct lsw_totals *t;
-	bool totals;
-
-	*out = NULL;
-	if (f->status_len == 0) {
-		feed_free(f);
-		set_err(err, errlen, "the status output is empty");
-		return -1;
-	}
-	s = lsw_parser_finish(f->parser);
-	f->parser = NULL;
-	if (s == NULL) {
-		set_err(err, errlen, "out of memory while parsing");
-		return -1;
-	}
-	t = &s->totals;
-	totals = t->conns_loaded != LSW_ABSENT || t->ike_total != LSW_ABSENT ||
-	         t->ipsec_total != LSW_ABSENT;
-	if (s->lines == 0 || s->unparsed >= s->lines) {
-		set_err(err, errlen, "none of the %zu lines of the output was understood",
-		        s->lines);
-		goto fail;
-	}
-	/* pluto's --status always prints "Total IPsec connections" (3.x to
-	 * 5.x): text with no connection, no SA and no total is not a status,
-	 * whether the parser knew its lines ("whack: Pluto is not running")
-	 * or not. */
-	if (s->n_connections == 0 && s->n_ike_sas == 0 && s->n_child_sas == 0 && !totals) {
-		if (s->unparsed > 0)
-			set_err(
-			    err, errlen,
-			    "no connection, SA or total found, and %zu of %zu lines not understood",
-			    s->unparsed, s->lines);
-		else
-			set_err(err, errlen, "no connection, SA or total found in %zu lines: %.*s",
-			        s->lines, (int)f->first_len, f->first);
-		goto fail;
-	}
-	*out = s;
-	return 0;
-fail:
-	lsw_snapshot_free(s);
-	return -1;
-}
-
-int lsw_collector_parse(const char *status, size_t status_len, const char *traffic,
-                        size_t traffic_len, struct lsw_snapshot **out, char *err, size_t errlen)
-{
-	struct feed f;
-
-	*out = NULL;
-	if (feed_begin(&f) < 0 || feed_status(&f, status, status_len) < 0 ||
-	    feed_status_end(&f) < 0 ||
-	    (traffic != NULL && feed_traffic(&f, traffic, traffic_len) < 0)) {
-		feed_free(&f);
-		set_err(err, errlen, "out of memory while parsing");
-		return -1;
-	}
-	return feed_finish(&f, out, err, errlen);
-}
-
-/* Open a status file to read: a regular file of at most max bytes.
- * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. */
-static int open_file(const char *path, size_t max, char *err, size_t errlen)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: %s", path,
-		        S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
-		goto fail;
-	}
-	if ((size_t)st.st_size > max) {
-		set_err(err, errlen, "%s: larger than max-output (%zu bytes)", path, max);
-		goto fail;
-	}
-	return fd;
-fail:
-	close(fd);
-	return -1;
-}
-
-int lsw_collector_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
-                            size_t errlen)
-{
-	char *b = NULL;
-	size_t n = 0, cap = 4096;
-	int fd, rc = -1;
-
-	*buf = NULL;
-	*len = 0;
-	fd = open_file(path, max, err, errlen);
-	if (fd < 0)
-		return -1;
-	b = malloc(cap);
-	if (b == NULL) {
-		set_err(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n + 1 >= cap) {
-			char *nb;
-
-			if (cap > max) {
-				set_err(err, errlen, "%s: larger than max-output (%zu bytes)", path,
-				        max);
-				goto out;
-			}
-			nb = realloc(b, cap * 2);
-			if (nb == NULL) {
-				set_err(err, errlen, "%s: out of memory", path);
-				goto out;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			set_err(err, errlen, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	b = NULL;
-	rc = 0;
-out:
-	free(b);
-	close(fd);
-	return rc;
-}
-
-/* A good snapshot: swap it in (the notifications come at the next step). */
+/* A good snapshot: swap it in (the hooks hear of it at the next step). */
 static void poll_succeeded(struct lsw_collector *c, struct lsw_snapshot *snap)
 {
 	struct lsw_view *nv;
@@ -360,16 +138,17 @@ static void poll_succeeded(struct lsw_collector *c, struct lsw_snapshot *snap)
 	c->last_error[0] = '\0';
 }
 
-/* Tell the notifier what changed, drop the old view. */
+/* Tell the hooks what changed, drop the old view. */
 static void poll_notify(struct lsw_collector *c)
 {
 	struct lsw_view *old = c->replaced;
 
 	c->replaced = NULL;
-	if (c->notify != NULL) {
-		lsw_notify_snapshot(c->notify, old ? old->snap : NULL, c->view->snap, c->last_good);
-		lsw_notify_collector(c->notify, false, NULL, c->last_good);
-	}
+	if (c->hooks.snapshot != NULL)
+		c->hooks.snapshot(c->hooks.arg, old ? old->snap : NULL, c->view->snap,
+		                  c->last_good);
+	if (c->hooks.status != NULL)
+		c->hooks.status(c->hooks.arg, LSW_COLLECTOR_OK, NULL, c->last_good);
 	lsw_view_free(old);
 }
 
@@ -382,21 +161,8 @@ static void poll_failed(struct lsw_collector *c, const char *why)
 		snmp_log(LOG_WARNING, "poll failed: %s (%s)\n", why,
 		         c->had_good ? "serving the last good snapshot" : "no data yet");
 	c->failing = true;
-	if (c->notify != NULL)
-		lsw_notify_collector(c->notify, true, why, time(NULL));
-}
-
-static void stop_fds(struct lsw_collector *c)
-{
-	if (!c->fds_registered)
-		return;
-	if (c->proc != NULL) {
-		unregister_readfd(lsw_proc_fd(c->proc));
-		unregister_readfd(lsw_proc_err_fd(c->proc));
-	}
-	if (c->file_fd >= 0)
-		unregister_readfd(c->file_fd);
-	c->fds_registered = false;
+	if (c->hooks.status != NULL)
+		c->hooks.status(c->hooks.arg, status_of(c), why, time(NULL));
 }
 
 static void stop_alarm(unsigned *reg)
@@ -407,30 +173,26 @@ static void stop_alarm(unsigned *reg)
 	}
 }
 
-static void close_file(struct lsw_collector *c)
-{
-	if (c->file_fd >= 0)
-		close(c->file_fd);
-	c->file_fd = -1;
-	c->file_len = 0;
-}
-
-/* End the running command (killed if need be) or file, and the poll. */
+/* End the poll: its source (a command is killed), feed, pending results. */
 static void end_poll(struct lsw_collector *c)
 {
-	stop_fds(c);
-	stop_alarm(&c->reap_alarm);
 	stop_alarm(&c->timeout_alarm);
-	lsw_proc_free(c->proc);
-	c->proc = NULL;
-	close_file(c);
-	feed_free(&c->feed);
+	lsw_source_free(c->source);
+	c->source = NULL;
+	lsw_feed_free(c->feed);
+	c->feed = NULL;
 	stop_alarm(&c->stage_alarm);
 	lsw_snapshot_free(c->pending);
 	c->pending = NULL;
 	lsw_view_free(c->replaced);
 	c->replaced = NULL;
 	c->step = STEP_IDLE;
+}
+
+static void fail_poll(struct lsw_collector *c, const char *why)
+{
+	poll_failed(c, why);
+	end_poll(c);
 }
 
 static void on_stage(unsigned reg, void *data);
@@ -474,20 +236,15 @@ static void on_stage(unsigned reg, void *data)
  * keep the old one. */
 static void finish(struct lsw_collector *c)
 {
-	struct lsw_snapshot *snap;
+	struct lsw_feed *f = c->feed;
 	char err[256];
 
-	if (feed_finish(&c->feed, &snap, err, sizeof(err)) < 0) {
-		poll_failed(c, err);
-		end_poll(c);
+	c->feed = NULL;
+	if (lsw_feed_finish(f, &c->pending, err, sizeof(err)) < 0) {
+		fail_poll(c, err);
 		return;
 	}
-	stop_fds(c);
 	stop_alarm(&c->timeout_alarm);
-	lsw_proc_free(c->proc);
-	c->proc = NULL;
-	close_file(c);
-	c->pending = snap;
 	c->step = STEP_VIEW;
 	next_stage(c);
 }
@@ -497,130 +254,70 @@ static const char *step_name(enum step s)
 	return s == STEP_TRAFFIC ? "whack --trafficstatus" : "whack --status";
 }
 
-/* Hand what was read to the parser: status or trafficstatus by step. */
-static int feed_step(struct lsw_collector *c, const char *buf, size_t len)
+static int on_source_data(void *arg, const char *buf, size_t len)
 {
-	return c->step == STEP_TRAFFIC ? feed_traffic(&c->feed, buf, len)
-	                               : feed_status(&c->feed, buf, len);
+	struct lsw_collector *c = arg;
+
+	return c->step == STEP_TRAFFIC ? lsw_feed_traffic(c->feed, buf, len)
+	                               : lsw_feed_status(c->feed, buf, len);
 }
 
-static void on_readable(int fd, void *data);
+static int start_source(struct lsw_collector *c);
 
-static int start_command(struct lsw_collector *c, enum lsw_whack_cmd cmd)
+/* One text is in: read the next, or finish. */
+static void on_source_done(void *arg, const char *why)
 {
-	const char *argv[LSW_WHACK_ARGV_MAX];
-	char err[256];
+	struct lsw_collector *c = arg;
 
-	lsw_whack_argv(argv, c->cfg.ipsec, c->cfg.ctlsocket, cmd);
-	if (lsw_proc_start(&c->proc, argv, c->cfg.max_output, err, sizeof(err)) < 0) {
-		poll_failed(c, err);
-		return -1;
+	if (why != NULL) {
+		fail_poll(c, why);
+		return;
 	}
-	register_readfd(lsw_proc_fd(c->proc), on_readable, c);
-	register_readfd(lsw_proc_err_fd(c->proc), on_readable, c);
-	c->fds_registered = true;
-	return 0;
-}
-
-/* The command has exited: check it, then run the next or finish. */
-static void command_done(struct lsw_collector *c)
-{
-	char why[512], st[64];
-
-	if (lsw_proc_truncated(c->proc)) {
-		snprintf(why, sizeof(why), "%s printed more than max-output (%zu bytes)",
-		         step_name(c->step), c->cfg.max_output);
-		goto fail;
-	}
-	if (lsw_proc_exit_status(c->proc) != 0) {
-		const char *e = lsw_proc_stderr(c->proc, NULL);
-		int elen = (int)strcspn(e, "\n");
-
-		lsw_proc_describe_status(c->proc, st, sizeof(st));
-		snprintf(why, sizeof(why), "%s %s%s%.*s", step_name(c->step), st, elen ? ": " : "",
-		         elen > 200 ? 200 : elen, e);
-		goto fail;
-	}
-	if (c->step == STEP_STATUS) {
-		if (feed_status_end(&c->feed) < 0) {
-			snprintf(why, sizeof(why), "out of memory while parsing");
-			goto fail;
+	lsw_source_free(c->source);
+	c->source = NULL;
+	if (c->step == STEP_STATUS && (!c->files || c->cfg.traffic_file != NULL)) {
+		if (lsw_feed_status_end(c->feed) < 0) {
+			fail_poll(c, OOM_PARSING);
+			return;
 		}
-		stop_fds(c);
-		lsw_proc_free(c->proc);
-		c->proc = NULL;
 		c->step = STEP_TRAFFIC;
-		if (start_command(c, LSW_WHACK_TRAFFICSTATUS) < 0)
+		if (start_source(c) < 0)
 			end_poll(c);
 		return;
 	}
 	finish(c);
-	return;
-fail:
-	poll_failed(c, why);
-	end_poll(c);
 }
 
-/* EOF came before the exit status: poll waitpid() briefly. */
-static void on_reap_alarm(unsigned reg, void *data)
+static const struct lsw_source_ops source_ops = {
+    .data = on_source_data,
+    .done = on_source_done,
+};
+
+/* The source of this step: the command, or the file of file mode. */
+static int start_source(struct lsw_collector *c)
 {
-	struct lsw_collector *c = data;
-	int r = lsw_proc_reap(c->proc);
+	char err[512];
 
-	if (r == 0)
-		return;
-	stop_alarm(&c->reap_alarm);
-	if (r < 0) {
-		poll_failed(c, "waitpid failed");
-		end_poll(c);
-		return;
-	}
-	command_done(c);
-}
+	if (c->files) {
+		const char *path =
+		    c->step == STEP_TRAFFIC ? c->cfg.traffic_file : c->cfg.status_file;
 
-static void on_readable(int fd, void *data)
-{
-	struct lsw_collector *c = data;
-	const char *out;
-	size_t len;
-	int r;
+		c->source =
+		    lsw_source_file(path, c->cfg.max_output, &source_ops, c, err, sizeof(err));
+	} else {
+		const char *argv[LSW_WHACK_ARGV_MAX];
 
-	if (c->proc == NULL)
-		return;
-	r = lsw_proc_drain(c->proc);
-	if (r < 0) {
-		char why[128];
-
-		snprintf(why, sizeof(why), "reading %s: %s", step_name(c->step), strerror(errno));
-		poll_failed(c, why);
-		end_poll(c);
-		return;
+		lsw_whack_argv(argv, c->cfg.ipsec, c->cfg.ctlsocket,
+		               c->step == STEP_TRAFFIC ? LSW_WHACK_TRAFFICSTATUS
+		                                       : LSW_WHACK_STATUS);
+		c->source = lsw_source_command(argv, step_name(c->step), c->cfg.max_output,
+		                               &source_ops, c, err, sizeof(err));
 	}
-	/* Parse this piece now (at most one drain, about 1 MiB) and forget
-	 * it; past max-output the poll fails anyway, so stop parsing. */
-	out = lsw_proc_output(c->proc, &len);
-	if (!lsw_proc_truncated(c->proc) && feed_step(c, out, len) < 0) {
-		poll_failed(c, "out of memory while parsing");
-		end_poll(c);
-		return;
+	if (c->source == NULL) {
+		poll_failed(c, err);
+		return -1;
 	}
-	lsw_proc_output_clear(c->proc);
-	if (r == 0)
-		return;
-	stop_fds(c);
-	r = lsw_proc_reap(c->proc);
-	if (r == 0) {
-		struct timeval tv = {.tv_sec = 0, .tv_usec = 10000};
-
-		c->reap_alarm = snmp_alarm_register_hr(tv, SA_REPEAT, on_reap_alarm, c);
-		return;
-	}
-	if (r < 0) {
-		poll_failed(c, "waitpid failed");
-		end_poll(c);
-		return;
-	}
-	command_done(c);
+	return 0;
 }
 
 static void on_timeout(unsigned reg, void *data)
@@ -631,89 +328,8 @@ static void on_timeout(unsigned reg, void *data)
 	c->timeout_alarm = 0;
 	snprintf(why, sizeof(why), "%s did not finish within %u s (killed)", step_name(c->step),
 	         c->cfg.timeout);
-	/* lsw_proc_free() kills the process group and reaps the child. */
-	poll_failed(c, why);
-	end_poll(c);
-}
-
-static void on_file_readable(int fd, void *data);
-
-/* File mode, the same way as the commands: read and parse a piece per turn
- * of the event loop (a regular file is always readable). */
-static int start_file(struct lsw_collector *c, const char *path)
-{
-	char err[512];
-
-	c->file_fd = open_file(path, c->cfg.max_output, err, sizeof(err));
-	if (c->file_fd < 0) {
-		poll_failed(c, err);
-		return -1;
-	}
-	/* A copy: a SIGHUP may replace c->cfg while the file is read. */
-	snprintf(c->file_name, sizeof(c->file_name), "%s", path);
-	c->file_len = 0;
-	register_readfd(c->file_fd, on_file_readable, c);
-	c->fds_registered = true;
-	return 0;
-}
-
-static void file_done(struct lsw_collector *c)
-{
-	stop_fds(c);
-	close_file(c);
-	if (c->step == STEP_STATUS && c->cfg.traffic_file != NULL) {
-		if (feed_status_end(&c->feed) < 0) {
-			poll_failed(c, "out of memory while parsing");
-			end_poll(c);
-			return;
-		}
-		c->step = STEP_TRAFFIC;
-		if (start_file(c, c->cfg.traffic_file) < 0)
-			end_poll(c);
-		return;
-	}
-	finish(c);
-}
-
-static void on_file_readable(int fd, void *data)
-{
-	struct lsw_collector *c = data;
-	char buf[16384], why[512];
-
-	if (c->file_fd < 0)
-		return;
-	/* At most 1 MiB per turn, as lsw_proc_drain(). */
-	for (int i = 0; i < 64; i++) {
-		ssize_t r = read(c->file_fd, buf, sizeof(buf));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (r < 0) {
-			snprintf(why, sizeof(why), "%s: %s", c->file_name, strerror(errno));
-			goto fail;
-		}
-		if (r == 0) {
-			file_done(c);
-			return;
-		}
-		/* The file grew while we read it (or a SIGHUP lowered max-output). */
-		if (c->file_len + (size_t)r > c->cfg.max_output) {
-			snprintf(why, sizeof(why), "%s: larger than max-output (%zu bytes)",
-			         c->file_name, c->cfg.max_output);
-			goto fail;
-		}
-		c->file_len += (size_t)r;
-		if (feed_step(c, buf, (size_t)r) < 0) {
-			snprintf(why, sizeof(why), "out of memory while parsing");
-			goto fail;
-		}
-	}
-	return;
-fail:
-	poll_failed(c, why);
-	end_poll(c);
+	/* end_poll() frees the source, which kills the command. */
+	fail_poll(c, why);
 }
 
 static void poll_now(struct lsw_collector *c)
@@ -722,21 +338,20 @@ static void poll_now(struct lsw_collector *c)
 		/* The last poll is still running; its timeout will end it. */
 		return;
 	}
-	if (feed_begin(&c->feed) < 0) {
-		poll_failed(c, "out of memory while parsing");
+	c->feed = lsw_feed_new();
+	if (c->feed == NULL) {
+		poll_failed(c, OOM_PARSING);
 		return;
 	}
 	c->step = STEP_STATUS;
-	if (c->cfg.status_file != NULL) {
-		if (start_file(c, c->cfg.status_file) < 0)
-			end_poll(c);
-		return;
-	}
-	if (start_command(c, LSW_WHACK_STATUS) < 0) {
+	c->files = c->cfg.status_file != NULL;
+	if (start_source(c) < 0) {
 		end_poll(c);
 		return;
 	}
-	c->timeout_alarm = snmp_alarm_register(c->cfg.timeout, 0, on_timeout, c);
+	/* Files are read at once; only the commands can hang. */
+	if (!c->files)
+		c->timeout_alarm = snmp_alarm_register(c->cfg.timeout, 0, on_timeout, c);
 }
 
 static void on_poll_alarm(unsigned reg, void *data)

@@ -20,6 +20,64 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+int lsw_config_parse_traps(const char *list, unsigned *mask, char *err, size_t errlen)
+{
+	static const struct {
+		const char *word;
+		unsigned bits;
+	} words[] = {
+	    {"conn", LSW_TRAP_CONN},
+	    {"ikesa", LSW_TRAP_IKESA},
+	    {"ipsecsa", LSW_TRAP_IPSECSA},
+	    {"state", LSW_TRAP_STATE},
+	    {"collector", LSW_TRAP_COLLECTOR},
+	    {"all", LSW_TRAP_ALL},
+	    {"none", 0},
+	};
+	unsigned m = 0;
+	const char *p = list ? list : "";
+	bool any = false;
+
+	for (;;) {
+		size_t len, skip = strspn(p, " \t"), i;
+		bool known = false;
+
+		p += skip;
+		len = strcspn(p, ", \t");
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+			if (len == strlen(words[i].word) && strncmp(p, words[i].word, len) == 0) {
+				m |= words[i].bits;
+				known = true;
+			}
+		}
+		if (!known) {
+			if (err && errlen)
+				snprintf(err, errlen,
+				         "traps: unknown word \"%.*s\" (use conn, ikesa, ipsecsa, "
+				         "state, "
+				         "collector, all or none, separated by commas)",
+				         (int)(len > 40 ? 40 : len), p);
+			return -1;
+		}
+		any = true;
+		p += len;
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		if (*p != ',') {
+			if (err && errlen)
+				snprintf(err, errlen, "traps: expected a comma before \"%.40s\"",
+				         p);
+			return -1;
+		}
+		p++;
+	}
+	if (!any)
+		return -1;
+	*mask = m;
+	return 0;
+}
+
 void lsw_config_init(struct lsw_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -180,7 +238,7 @@ int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, c
 		unsigned mask;
 		char why[200];
 
-		if (lsw_notify_parse_traps(value, &mask, why, sizeof(why)) < 0) {
+		if (lsw_config_parse_traps(value, &mask, why, sizeof(why)) < 0) {
 			seterr(err, errlen, "traps: %s", why);
 			return -1;
 		}

@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "notify.h"
-
 #define LSW_CONFIG_DEFAULT_FILE   "/etc/libreswan-agentx.conf"
 #define LSW_DEFAULT_INTERVAL_MS   10000
 #define LSW_MIN_INTERVAL_MS       50 /* fractions of a second: for tests */
@@ -23,6 +21,27 @@
 #define LSW_DEFAULT_IPSEC         "/usr/sbin/ipsec"
 #define LSW_DEFAULT_MAX_OUTPUT    (256u * 1024 * 1024)
 #define LSW_DEBUG_TOKENS_MAX      16
+
+/* Trap classes for --traps / "traps =". */
+enum {
+	LSW_TRAP_CONN = 1u << 0,      /* lsConnUp / lsConnDown */
+	LSW_TRAP_IKESA = 1u << 1,     /* lsIkeSaEstablished / lsIkeSaDeleted */
+	LSW_TRAP_IPSECSA = 1u << 2,   /* lsIpsecSaEstablished / lsIpsecSaDeleted */
+	LSW_TRAP_STATE = 1u << 3,     /* lsSaStateChanged */
+	LSW_TRAP_COLLECTOR = 1u << 4, /* lsCollectorFailed / lsCollectorRecovered */
+	LSW_TRAP_ALL = 0x1f,
+	LSW_TRAP_DEFAULT = LSW_TRAP_CONN | LSW_TRAP_COLLECTOR,
+};
+
+#define LSW_EVENT_HISTORY_DEFAULT   500
+#define LSW_TRAP_RATE_LIMIT_DEFAULT 100
+
+/* What notify.c needs of the configuration. */
+struct lsw_notify_config {
+	unsigned traps;      /* LSW_TRAP_* mask */
+	size_t history;      /* lsEventTable ring size */
+	unsigned rate_limit; /* traps sent per poll at most; the rest are counted as dropped */
+};
 
 struct lsw_config {
 	char *config_file;      /* the file read (NULL: none) */
@@ -48,6 +67,10 @@ enum lsw_config_action {
 	LSW_CONFIG_HELP,
 	LSW_CONFIG_VERSION,
 };
+
+/* Parse a --traps LIST ("conn,collector", "all", "none") into LSW_TRAP_*
+ * bits. Returns 0, or -1 with a message naming the bad word in err. */
+int lsw_config_parse_traps(const char *list, unsigned *mask, char *err, size_t errlen);
 
 /* Defaults only. */
 void lsw_config_init(struct lsw_config *cfg);

@@ -1,6 +1,7 @@
 /* events.c - the lsEventTable ring (see events.h). */
 #include "events.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,4 +199,31 @@ void lsw_events_from_diff(struct lsw_event_rec *rec, const struct lsw_diff_event
 	rec->peer_addr = d->peer_addr;
 	rec->remote_id = d->remote_id;
 	rec->text = NULL; /* the notifier writes a description */
+}
+
+void lsw_events_describe(char *buf, size_t len, const struct lsw_diff_event *d)
+{
+	const char *what = lsw_diff_type_name(d->type);
+
+	switch (d->type) {
+	case LSW_EV_CONN_UP:
+	case LSW_EV_CONN_DOWN:
+	case LSW_EV_CONN_CONNECTING:
+		snprintf(buf, len, "%s \"%s\"%s: %s -> %s", what, d->connection, d->instance,
+		         lsw_conn_oper_name(d->old_oper), lsw_conn_oper_name(d->new_oper));
+		break;
+	case LSW_EV_IKE_SA_REKEYED:
+	case LSW_EV_IPSEC_SA_REKEYED:
+		snprintf(buf, len, "%s \"%s\"%s #%u replaces #%u", what, d->connection, d->instance,
+		         d->serial, d->replaced);
+		break;
+	case LSW_EV_PLUTO_RESTARTED:
+		snprintf(buf, len, "%s: SA serial numbers started over", what);
+		break;
+	default:
+		snprintf(buf, len, "%s \"%s\"%s #%u%s", what, d->connection ? d->connection : "",
+		         d->instance ? d->instance : "", d->serial,
+		         d->superseded ? " (superseded)" : "");
+		break;
+	}
 }

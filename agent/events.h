@@ -82,4 +82,7 @@ size_t lsw_events_count(const struct lsw_events *ev);
  * snapshots) for lsw_events_add(). */
 void lsw_events_from_diff(struct lsw_event_rec *rec, const struct lsw_diff_event *d, time_t now);
 
+/* lsEventText of d into buf ("connDown \"west\": up -> connecting"). */
+void lsw_events_describe(char *buf, size_t len, const struct lsw_diff_event *d);
+
 #endif

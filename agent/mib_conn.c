@@ -65,7 +65,7 @@ int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, 
 	}
 }
 
-static const void *conn_lookup(const struct lsw_view *v, const oid *idx, size_t len, bool next)
+static const void *conn_lookup(const void *v, const oid *idx, size_t len, bool next)
 {
 	return lsw_view_conn(v, idx, len, next);
 }
@@ -78,8 +78,7 @@ static size_t conn_row_index(const void *row, oid *idx)
 	return r->idx_len;
 }
 
-static int conn_value(const struct lsw_view *v, const void *row, unsigned col,
-                      struct lsw_value *out)
+static int conn_value(const void *v, const void *row, unsigned col, struct lsw_value *out)
 {
 	return lsw_conn_value(v, row, col, out);
 }
@@ -98,8 +97,3 @@ const struct lsw_table_ops lsw_conn_table_ops = {
     .row_index = conn_row_index,
     .value = conn_value,
 };
-
-int lsw_mib_conn_register(struct lsw_collector *c)
-{
-	return lsw_table_register(&lsw_conn_table_ops, c);
-}

@@ -10,13 +10,12 @@ int lsw_ikesa_value(const struct lsw_ike_sa *sa, unsigned col, struct lsw_value 
 	return lsw_sa_value(&sa->sa, true, col, out);
 }
 
-static const void *ikesa_lookup(const struct lsw_view *v, const oid *idx, size_t len, bool next)
+static const void *ikesa_lookup(const void *v, const oid *idx, size_t len, bool next)
 {
 	return lsw_view_ikesa(v, idx, len, next);
 }
 
-static int ikesa_value(const struct lsw_view *v, const void *row, unsigned col,
-                       struct lsw_value *out)
+static int ikesa_value(const void *v, const void *row, unsigned col, struct lsw_value *out)
 {
 	return lsw_ikesa_value(row, col, out);
 }
@@ -25,8 +24,3 @@ static const oid ikesa_entry[] = {LSW_OID_IKESA_ENTRY};
 
 const struct lsw_table_ops lsw_ikesa_table_ops = LSW_SA_TABLE_OPS(
     "lsIkeSaTable", ikesa_entry, LSW_IKESA_COL_MIN, LSW_IKESA_COL_MAX, ikesa_lookup, ikesa_value);
-
-int lsw_mib_ikesa_register(struct lsw_collector *c)
-{
-	return lsw_table_register(&lsw_ikesa_table_ops, c);
-}

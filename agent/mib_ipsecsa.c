@@ -45,7 +45,7 @@ int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_va
 	}
 }
 
-static const void *ipsecsa_lookup(const struct lsw_view *v, const oid *idx, size_t len, bool next)
+static const void *ipsecsa_lookup(const void *v, const oid *idx, size_t len, bool next)
 {
 	return lsw_view_ipsecsa(v, idx, len, next);
 }
@@ -53,8 +53,7 @@ static const void *ipsecsa_lookup(const struct lsw_view *v, const oid *idx, size
 /* The octet columns come from the view, not the snapshot: the raw count of
  * libreswan before 5.0 wraps at 2^32, the view's is unwrapped and never
  * goes down while the SA lives (view.c). */
-static int ipsecsa_value(const struct lsw_view *v, const void *row, unsigned col,
-                         struct lsw_value *out)
+static int ipsecsa_value(const void *v, const void *row, unsigned col, struct lsw_value *out)
 {
 	const struct lsw_sa_octets *o;
 
@@ -71,8 +70,3 @@ static const oid ipsecsa_entry[] = {LSW_OID_IPSECSA_ENTRY};
 const struct lsw_table_ops lsw_ipsecsa_table_ops =
     LSW_SA_TABLE_OPS("lsIpsecSaTable", ipsecsa_entry, LSW_IPSECSA_COL_MIN, LSW_IPSECSA_COL_MAX,
                      ipsecsa_lookup, ipsecsa_value);
-
-int lsw_mib_ipsecsa_register(struct lsw_collector *c)
-{
-	return lsw_table_register(&lsw_ipsecsa_table_ops, c);
-}

@@ -1,4 +1,4 @@
-/* mib_scalars.c - lsScalars, registered as a scalar group. */
+/* mib_scalars.c - lsScalars, registered as a scalar group (mib_table.c). */
 #include <limits.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -23,22 +23,23 @@ static int total(struct lsw_value *out, const struct lsw_view *v, size_t off)
 
 int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value *out)
 {
-	const struct lsw_view *v = lsw_collector_view(s->collector);
-	struct lsw_collector_stats st;
+	const struct lsw_view *v = s->view(s->arg);
+	struct lsw_stats all;
+	const struct lsw_collector_stats *st = &all.collector;
 
-	lsw_collector_get_stats(s->collector, &st);
+	s->stats(s->arg, &all);
 	switch (sc) {
 	case LSW_SC_PLUTO_VERSION:
 		return lsw_value_string(out, v ? v->snap->pluto_version : NULL);
 	case LSW_SC_COLLECTOR_STATUS:
-		return lsw_value_int(out, st.status);
+		return lsw_value_int(out, st->status);
 	case LSW_SC_SNAPSHOT_AGE:
 		return lsw_value_typed(out, ASN_UNSIGNED,
-		                       st.snapshot_age < 0 ? (long)UINT32_MAX : st.snapshot_age);
+		                       st->snapshot_age < 0 ? (long)UINT32_MAX : st->snapshot_age);
 	case LSW_SC_POLL_SUCCESSES:
-		return lsw_value_typed(out, ASN_COUNTER, (long)(st.successes & 0xffffffffu));
+		return lsw_value_typed(out, ASN_COUNTER, (long)(st->successes & 0xffffffffu));
 	case LSW_SC_POLL_FAILURES:
-		return lsw_value_typed(out, ASN_COUNTER, (long)(st.failures & 0xffffffffu));
+		return lsw_value_typed(out, ASN_COUNTER, (long)(st->failures & 0xffffffffu));
 	case LSW_SC_UNPARSED_LINES:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->snap->unparsed : 0);
 	case LSW_SC_CONN_COUNT:
@@ -68,23 +69,19 @@ int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value 
 	case LSW_SC_PLUTO_CONNS_ACTIVE:
 		return TOTAL(conns_active);
 	case LSW_SC_LAST_ERROR:
-		return lsw_value_string(out, st.last_error);
+		return lsw_value_string(out, st->last_error);
 	case LSW_SC_LAST_POLL_TIME:
-		return lsw_value_date(out, st.last_good > 0 ? (long long)st.last_good : -1);
+		return lsw_value_date(out, st->last_good > 0 ? (long long)st->last_good : -1);
 	case LSW_SC_POLL_INTERVAL:
-		return lsw_value_typed(out, ASN_UNSIGNED, (long)st.interval);
+		return lsw_value_typed(out, ASN_UNSIGNED, (long)st->interval);
 	case LSW_SC_SNAPSHOT_LINES:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->snap->lines : 0);
 	case LSW_SC_CONN_UP_COUNT:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->n_conns_up : 0);
 	case LSW_SC_TRAPS_SENT:
-		return lsw_value_typed(
-		    out, ASN_COUNTER,
-		    s->notify ? (long)(lsw_notify_traps_sent(s->notify) & 0xffffffffu) : 0);
+		return lsw_value_typed(out, ASN_COUNTER, (long)(all.traps_sent & 0xffffffffu));
 	case LSW_SC_TRAPS_DROPPED:
-		return lsw_value_typed(
-		    out, ASN_COUNTER,
-		    s->notify ? (long)(lsw_notify_traps_dropped(s->notify) & 0xffffffffu) : 0);
+		return lsw_value_typed(out, ASN_COUNTER, (long)(all.traps_dropped & 0xffffffffu));
 	case LSW_SC_CONNS_NOT_SERVED:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->n_not_served : 0);
 	default:
@@ -92,52 +89,22 @@ int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value 
 	}
 }
 
-static int scalars_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-                           netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static int scalars_value(void *arg, unsigned sc, struct lsw_value *out)
 {
-	const struct lsw_scalars *s = reginfo->my_reg_void;
-
-	for (netsnmp_request_info *r = requests; r; r = r->next) {
-		netsnmp_variable_list *var = r->requestvb;
-		struct lsw_value val;
-
-		if (r->processed)
-			continue;
-		if (reqinfo->mode != MODE_GET) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
-			continue;
-		}
-		/* The scalar group helper hands us NAME.N.0, GETNEXT already
-		 * turned into a GET of the next scalar. */
-		if (var->name_length < 2 ||
-		    lsw_scalar_value(s, (unsigned)var->name[var->name_length - 2], &val) < 0) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHOBJECT);
-			continue;
-		}
-		lsw_value_to_varbind(&val, var);
-	}
-	return SNMP_ERR_NOERROR;
+	return lsw_scalar_value(arg, sc, out);
 }
+
+static const oid scalars_oid[] = {LSW_OID_SCALARS};
+
+static const struct lsw_scalar_ops scalars_ops = {
+    .name = "lsScalars",
+    .oid = scalars_oid,
+    .oid_len = OID_LENGTH(scalars_oid),
+    .max = LSW_SC_MAX,
+    .value = scalars_value,
+};
 
 int lsw_mib_scalars_register(struct lsw_scalars *s)
 {
-	static const oid scalars_oid[] = {LSW_OID_SCALARS};
-	netsnmp_handler_registration *reg;
-
-	reg = netsnmp_create_handler_registration("lsScalars", scalars_handler, scalars_oid,
-	                                          OID_LENGTH(scalars_oid), HANDLER_CAN_RONLY);
-	if (reg == NULL)
-		return -1;
-	reg->my_reg_void = s;
-	if (netsnmp_register_scalar_group(reg, 1, LSW_SC_MAX) != MIB_REGISTERED_OK)
-		return -1;
-	s->reg = reg;
-	return 0;
-}
-
-void lsw_mib_scalars_unregister(struct lsw_scalars *s)
-{
-	if (s->reg != NULL)
-		netsnmp_unregister_handler(s->reg);
-	s->reg = NULL;
+	return lsw_scalar_register(&scalars_ops, s);
 }

@@ -1,27 +1,36 @@
-/* mib_table.c - GET/GETNEXT over a sorted view; read-only. */
+/* mib_table.c - GET/GETNEXT over sorted rows, scalars, and the list of
+ * everything registered; read-only. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_sysORTable.h>
 
 #include "mib_table.h"
 
-struct table_ctx {
-	const struct lsw_table_ops *ops;
-	struct lsw_collector *collector;
+/* One registration and what it points to (my_reg_void). */
+struct reg_ctx {
+	const struct lsw_table_ops *table;   /* a table, or */
+	const struct lsw_scalar_ops *scalar; /* scalars */
+	struct lsw_mib_source src;           /* the table's data */
+	void *arg;                           /* the scalars' */
 	netsnmp_handler_registration *reg;
 	/* Not freed by netsnmp_unregister_handler(): ours to free. */
 	netsnmp_table_registration_info *ti;
-	struct table_ctx *next;
+	struct reg_ctx *next;
 };
 
 /* Everything registered, for a clean shutdown (valgrind). */
-static struct table_ctx *registered;
+static struct reg_ctx *registered;
 
-int lsw_table_answer(const struct lsw_table_ops *ops, const struct lsw_view *v, const oid *name,
-                     size_t len, unsigned col, bool next, oid *out_name, size_t *out_len,
+/* Our sysORTable row; register_sysORTable() wants a non-const OID. */
+static oid sysor_oid[MAX_OID_LEN];
+static size_t sysor_len;
+
+int lsw_table_answer(const struct lsw_table_ops *ops, const void *data, const oid *name, size_t len,
+                     unsigned col, bool next, oid *out_name, size_t *out_len,
                      struct lsw_value *out_value)
 {
 	const oid *idx = NULL;
@@ -38,14 +47,14 @@ int lsw_table_answer(const struct lsw_table_ops *ops, const struct lsw_view *v, 
 		return -1;
 	}
 	for (; col <= ops->max_col; col++, idx = NULL, idx_len = 0) {
-		const void *row = ops->lookup(v, idx, idx_len, next);
+		const void *row = ops->lookup(data, idx, idx_len, next);
 
 		if (row == NULL) {
 			if (!next)
 				return -1;
 			continue;
 		}
-		if (ops->value(v, row, col, out_value) < 0) {
+		if (ops->value(data, row, col, out_value) < 0) {
 			if (!next)
 				return -1;
 			continue;
@@ -61,8 +70,8 @@ int lsw_table_answer(const struct lsw_table_ops *ops, const struct lsw_view *v, 
 static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
                          netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	const struct table_ctx *ctx = reginfo->my_reg_void;
-	const struct lsw_view *v = lsw_collector_view(ctx->collector);
+	const struct reg_ctx *ctx = reginfo->my_reg_void;
+	const void *data = ctx->src.data(ctx->src.arg);
 
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		netsnmp_table_request_info *ti;
@@ -78,8 +87,8 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 			continue;
 		switch (reqinfo->mode) {
 		case MODE_GET:
-			if (lsw_table_answer(ctx->ops, v, var->name, var->name_length, ti->colnum,
-			                     false, name, &len, &val) < 0) {
+			if (lsw_table_answer(ctx->table, data, var->name, var->name_length,
+			                     ti->colnum, false, name, &len, &val) < 0) {
 				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 				continue;
 			}
@@ -88,8 +97,8 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 		case MODE_GETNEXT:
 			/* Nothing set means "past this table": the agent goes on
 			 * to the next subtree. */
-			if (lsw_table_answer(ctx->ops, v, var->name, var->name_length, ti->colnum,
-			                     true, name, &len, &val) < 0)
+			if (lsw_table_answer(ctx->table, data, var->name, var->name_length,
+			                     ti->colnum, true, name, &len, &val) < 0)
 				continue;
 			snmp_set_var_objid(var, name, len);
 			lsw_value_to_varbind(&val, var);
@@ -103,16 +112,51 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 	return SNMP_ERR_NOERROR;
 }
 
-int lsw_table_register(const struct lsw_table_ops *ops, struct lsw_collector *c)
+static int scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+                          netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	struct table_ctx *ctx = calloc(1, sizeof(*ctx));
+	const struct reg_ctx *ctx = reginfo->my_reg_void;
+
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		netsnmp_variable_list *var = r->requestvb;
+		struct lsw_value val;
+
+		if (r->processed)
+			continue;
+		if (reqinfo->mode != MODE_GET) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+			continue;
+		}
+		/* The scalar (group) helper hands us NAME.N.0, GETNEXT already
+		 * turned into a GET of the next scalar. */
+		if (var->name_length < 2 ||
+		    ctx->scalar->value(ctx->arg, (unsigned)var->name[var->name_length - 2], &val) <
+		        0) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHOBJECT);
+			continue;
+		}
+		lsw_value_to_varbind(&val, var);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static void remember(struct reg_ctx *ctx, netsnmp_handler_registration *reg)
+{
+	ctx->reg = reg;
+	ctx->next = registered;
+	registered = ctx;
+}
+
+int lsw_table_register(const struct lsw_table_ops *ops, const struct lsw_mib_source *src)
+{
+	struct reg_ctx *ctx = calloc(1, sizeof(*ctx));
 	netsnmp_table_registration_info *ti = NULL;
 	netsnmp_handler_registration *reg = NULL;
 
 	if (ctx == NULL)
 		return -1;
-	ctx->ops = ops;
-	ctx->collector = c;
+	ctx->table = ops;
+	ctx->src = *src;
 	reg = netsnmp_create_handler_registration(ops->name, table_handler, ops->entry,
 	                                          ops->entry_len - 1, HANDLER_CAN_RONLY);
 	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
@@ -128,12 +172,11 @@ int lsw_table_register(const struct lsw_table_ops *ops, struct lsw_collector *c)
 		reg = NULL;
 		goto fail;
 	}
-	ctx->reg = reg;
 	ctx->ti = ti;
-	ctx->next = registered;
-	registered = ctx;
+	remember(ctx, reg);
 	return 0;
 fail:
+	snmp_log(LOG_ERR, "cannot register %s\n", ops->name);
 	if (reg != NULL)
 		netsnmp_handler_registration_free(reg);
 	if (ti != NULL) {
@@ -144,10 +187,57 @@ fail:
 	return -1;
 }
 
-void lsw_table_unregister_all(void)
+int lsw_scalar_register(const struct lsw_scalar_ops *ops, void *arg)
 {
+	struct reg_ctx *ctx = calloc(1, sizeof(*ctx));
+	netsnmp_handler_registration *reg;
+	int rc;
+
+	if (ctx == NULL)
+		return -1;
+	ctx->scalar = ops;
+	ctx->arg = arg;
+	reg = netsnmp_create_handler_registration(ops->name, scalar_handler, ops->oid, ops->oid_len,
+	                                          HANDLER_CAN_RONLY);
+	if (reg == NULL) {
+		free(ctx);
+		return -1;
+	}
+	reg->my_reg_void = ctx;
+	/* Both free reg on failure. */
+	rc = ops->max > 0 ? netsnmp_register_scalar_group(reg, 1, ops->max)
+	                  : netsnmp_register_scalar(reg);
+	if (rc != MIB_REGISTERED_OK) {
+		snmp_log(LOG_ERR, "cannot register %s\n", ops->name);
+		free(ctx);
+		return -1;
+	}
+	remember(ctx, reg);
+	return 0;
+}
+
+int lsw_mib_register_sysor(const oid *id, size_t len, const char *descr)
+{
+	if (len > MAX_OID_LEN || sysor_len > 0)
+		return -1;
+	memcpy(sysor_oid, id, len * sizeof(oid));
+	/* In a subagent the row goes to the master as AgentX AddAgentCaps,
+	 * now or when the session opens (and again after a reconnect). */
+	if (register_sysORTable(sysor_oid, len, descr) != 0) {
+		snmp_log(LOG_ERR, "cannot register the sysORTable row\n");
+		return -1;
+	}
+	sysor_len = len;
+	return 0;
+}
+
+void lsw_mib_unregister_all(void)
+{
+	if (sysor_len > 0)
+		unregister_sysORTable(sysor_oid, sysor_len);
+	sysor_len = 0;
 	while (registered != NULL) {
-		struct table_ctx *ctx = registered;
+		struct reg_ctx *ctx = registered;
 
 		registered = ctx->next;
 		netsnmp_unregister_handler(ctx->reg);

@@ -67,7 +67,9 @@ int lsw_value_date(struct lsw_value *v, long long t)
 	v->len = 8;
 	if (t < 0 || gmtime_r(&tt, &tm) == NULL)
 		return 0;
-	/* DateAndTime: year (2 octets, network order), month, day, hour, min, sec, deci-sec */
+	/* DateAndTime: year (2 octets, network order), month, day, hour, min,
+	 * sec, deci-sec, then direction from UTC, hours, minutes. The 8-octet
+	 * form would mean local time (RFC 2579); ours is UTC, so say so. */
 	v->buf[0] = (uint8_t)((tm.tm_year + 1900) >> 8);
 	v->buf[1] = (uint8_t)((tm.tm_year + 1900) & 0xff);
 	v->buf[2] = (uint8_t)(tm.tm_mon + 1);
@@ -76,6 +78,10 @@ int lsw_value_date(struct lsw_value *v, long long t)
 	v->buf[5] = (uint8_t)tm.tm_min;
 	v->buf[6] = (uint8_t)tm.tm_sec;
 	v->buf[7] = 0;
+	v->buf[8] = '+';
+	v->buf[9] = 0;
+	v->buf[10] = 0;
+	v->len = 11;
 	return 0;
 }
 

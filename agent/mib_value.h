@@ -35,7 +35,8 @@ int lsw_value_string(struct lsw_value *v, const char *s);
 /* InetAddressType / InetAddress of a parsed address (family 0: unknown(0), ''). */
 int lsw_value_addr_type(struct lsw_value *v, const struct lsw_addr *a);
 int lsw_value_addr(struct lsw_value *v, const struct lsw_addr *a);
-/* DateAndTime (UTC, 8 octets) of epoch seconds; '0000000000000000'H when
+/* DateAndTime of epoch seconds: the 11-octet form in UTC (+0:0), the one
+ * encoding of every DateAndTime we serve or send; '0000000000000000'H when
  * t is LSW_ABSENT or negative. */
 int lsw_value_date(struct lsw_value *v, long long t);
 /* TruthValue: true(1) / false(2). */

@@ -30,14 +30,6 @@ int lsw_mib_conn_index(oid *idx, const char *name, const char *instance)
 	return n + m;
 }
 
-int lsw_mib_serial_index(oid *idx, uint32_t serial)
-{
-	if (serial == 0)
-		return -1;
-	idx[0] = serial;
-	return 1;
-}
-
 int lsw_mib_instance_oid(oid *out, const oid *entry, size_t entry_len, unsigned column,
                          const oid *idx, size_t idx_len)
 {

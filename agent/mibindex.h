@@ -15,21 +15,20 @@
 #include <net-snmp/net-snmp-includes.h>
 
 /* enterprises.41286 (Libreswan Project) .1 (lsStatusMIB, proposed upstream) */
-#define LSW_OID_STATUS_MIB    1, 3, 6, 1, 4, 1, 41286, 1
-#define LSW_OID_NOTIFICATIONS LSW_OID_STATUS_MIB, 0
-#define LSW_OID_OBJECTS       LSW_OID_STATUS_MIB, 1
-#define LSW_OID_SCALARS       LSW_OID_OBJECTS, 1
-#define LSW_OID_CONN_TABLE    LSW_OID_OBJECTS, 2
-#define LSW_OID_CONN_ENTRY    LSW_OID_CONN_TABLE, 1
-#define LSW_OID_IKESA_TABLE   LSW_OID_OBJECTS, 3
-#define LSW_OID_IKESA_ENTRY   LSW_OID_IKESA_TABLE, 1
-#define LSW_OID_IPSECSA_TABLE LSW_OID_OBJECTS, 4
-#define LSW_OID_IPSECSA_ENTRY LSW_OID_IPSECSA_TABLE, 1
-#define LSW_OID_EVENTS        LSW_OID_OBJECTS, 5
-
-/* Sub-identifiers of an entry OID (LSW_OID_CONN_ENTRY = 11 of them): the
- * column follows, then the index. */
-#define LSW_OID_ENTRY_LEN 11
+#define LSW_OID_STATUS_MIB       1, 3, 6, 1, 4, 1, 41286, 1
+#define LSW_OID_NOTIFICATIONS    LSW_OID_STATUS_MIB, 0
+#define LSW_OID_OBJECTS          LSW_OID_STATUS_MIB, 1
+#define LSW_OID_SCALARS          LSW_OID_OBJECTS, 1
+#define LSW_OID_CONN_TABLE       LSW_OID_OBJECTS, 2
+#define LSW_OID_CONN_ENTRY       LSW_OID_CONN_TABLE, 1
+#define LSW_OID_IKESA_TABLE      LSW_OID_OBJECTS, 3
+#define LSW_OID_IKESA_ENTRY      LSW_OID_IKESA_TABLE, 1
+#define LSW_OID_IPSECSA_TABLE    LSW_OID_OBJECTS, 4
+#define LSW_OID_IPSECSA_ENTRY    LSW_OID_IPSECSA_TABLE, 1
+#define LSW_OID_EVENTS           LSW_OID_OBJECTS, 5
+#define LSW_OID_EVENT_LAST_INDEX LSW_OID_EVENTS, 1
+#define LSW_OID_EVENT_TABLE      LSW_OID_EVENTS, 2
+#define LSW_OID_EVENT_ENTRY      LSW_OID_EVENT_TABLE, 1
 
 /* lsScalars columns (each instance is .0). */
 enum lsw_scalar {
@@ -152,6 +151,32 @@ enum lsw_ipsecsa_col {
 	LSW_IPSECSA_COL_MAX = LSW_IPSECSA_ROLE,
 };
 
+/* lsEventEntry columns. */
+enum lsw_event_col {
+	LSW_EVENT_INDEX = 1, /* index, not-accessible */
+	LSW_EVENT_DATE_AND_TIME,
+	LSW_EVENT_TYPE,
+	LSW_EVENT_CONN_NAME,
+	LSW_EVENT_CONN_INSTANCE,
+	LSW_EVENT_SA_TYPE,
+	LSW_EVENT_SERIAL,
+	LSW_EVENT_PARENT_SERIAL,
+	LSW_EVENT_REPLACED_SERIAL,
+	LSW_EVENT_OLD_STATE,
+	LSW_EVENT_NEW_STATE,
+	LSW_EVENT_OLD_STATE_NAME,
+	LSW_EVENT_NEW_STATE_NAME,
+	LSW_EVENT_OLD_OPER_STATUS,
+	LSW_EVENT_NEW_OPER_STATUS,
+	LSW_EVENT_PEER_ADDR_TYPE,
+	LSW_EVENT_PEER_ADDR,
+	LSW_EVENT_REMOTE_ID,
+	LSW_EVENT_TEXT,
+	LSW_EVENT_NOTIFIED,
+	LSW_EVENT_COL_MIN = LSW_EVENT_DATE_AND_TIME,
+	LSW_EVENT_COL_MAX = LSW_EVENT_NOTIFIED,
+};
+
 /* Size limits of the connection index (lsConnName SIZE (1..90),
  * lsConnInstance SIZE (0..24)): entry (11) + column (1) + 1 + 90 + 1 + 24
  * = 128 sub-identifiers, the most an OID may have. */
@@ -164,10 +189,6 @@ enum lsw_ipsecsa_col {
  * (instance NULL means ""). Returns the number of sub-identifiers, or -1
  * when name is empty or either string is too long to be an index. */
 int lsw_mib_conn_index(oid *idx, const char *name, const char *instance);
-
-/* Encode an SA serial as the index of lsIkeSaEntry / lsIpsecSaEntry: one
- * sub-identifier. Returns 1, or -1 for serial 0 (not a valid row). */
-int lsw_mib_serial_index(oid *idx, uint32_t serial);
 
 /* Build a full instance OID: entry OID (entry_len sub-ids) + column +
  * index, into out (room for MAX_OID_LEN). Returns its length, -1 when it

@@ -8,10 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "diff.h"
 #include "events.h"
+#include "mib_events.h"
+#include "mib_value.h"
 #include "mibindex.h"
 #include "notify.h"
 
@@ -20,9 +21,6 @@ struct lsw_notify {
 	struct lsw_events *events;
 	unsigned long sent, dropped;
 	bool collector_failed;
-	bool have_snapshot; /* a good poll happened: a failure is stale(2), not failed(3) */
-	netsnmp_handler_registration *reg_last, *reg_table; /* NULL until registered */
-	netsnmp_table_registration_info *table_info;        /* not freed by net-snmp */
 };
 
 /* OIDs from mibindex.h, shared with the tables so that a varbind names
@@ -33,99 +31,10 @@ static const oid ls_scalars[] = {LSW_OID_SCALARS};
 static const oid ls_conn_entry[] = {LSW_OID_CONN_ENTRY};
 static const oid ls_ike_sa_entry[] = {LSW_OID_IKESA_ENTRY};
 static const oid ls_ipsec_sa_entry[] = {LSW_OID_IPSECSA_ENTRY};
-static const oid ls_event_last_index[] = {LSW_OID_EVENTS, 1};
-static const oid ls_event_table[] = {LSW_OID_EVENTS, 2};
-static const oid ls_event_entry[] = {LSW_OID_EVENTS, 2, 1};
+static const oid ls_event_entry[] = {LSW_OID_EVENT_ENTRY};
 #define OIDLEN(a) (sizeof(a) / sizeof(a[0]))
 
-/* lsEventEntry columns (lsEventIndex, 1, is the index). */
-enum {
-	COL_EV_TIME = 2,
-	COL_EV_TYPE,
-	COL_EV_NAME,
-	COL_EV_INST,
-	COL_EV_SA_TYPE,
-	COL_EV_SERIAL,
-	COL_EV_PARENT,
-	COL_EV_REPLACED,
-	COL_EV_OLD_STATE,
-	COL_EV_NEW_STATE,
-	COL_EV_OLD_STATE_NAME,
-	COL_EV_NEW_STATE_NAME,
-	COL_EV_OLD_OPER,
-	COL_EV_NEW_OPER,
-	COL_EV_PEER_TYPE,
-	COL_EV_PEER,
-	COL_EV_RID,
-	COL_EV_TEXT,
-	COL_EV_NOTIFIED,
-	COL_EV_MAX = COL_EV_NOTIFIED,
-};
-
 #define LOG_PER_POLL 20
-
-/* lsCollectorStatus */
-enum { COLLECTOR_OK = 1, COLLECTOR_STALE = 2, COLLECTOR_FAILED = 3 };
-
-/* ---- --traps ---- */
-
-int lsw_notify_parse_traps(const char *list, unsigned *mask, char *err, size_t errlen)
-{
-	static const struct {
-		const char *word;
-		unsigned bits;
-	} words[] = {
-	    {"conn", LSW_TRAP_CONN},
-	    {"ikesa", LSW_TRAP_IKESA},
-	    {"ipsecsa", LSW_TRAP_IPSECSA},
-	    {"state", LSW_TRAP_STATE},
-	    {"collector", LSW_TRAP_COLLECTOR},
-	    {"all", LSW_TRAP_ALL},
-	    {"none", 0},
-	};
-	unsigned m = 0;
-	const char *p = list ? list : "";
-	bool any = false;
-
-	for (;;) {
-		size_t len, skip = strspn(p, " \t"), i;
-		bool known = false;
-
-		p += skip;
-		len = strcspn(p, ", \t");
-		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-			if (len == strlen(words[i].word) && strncmp(p, words[i].word, len) == 0) {
-				m |= words[i].bits;
-				known = true;
-			}
-		}
-		if (!known) {
-			if (err && errlen)
-				snprintf(err, errlen,
-				         "traps: unknown word \"%.*s\" (use conn, ikesa, ipsecsa, "
-				         "state, "
-				         "collector, all or none, separated by commas)",
-				         (int)(len > 40 ? 40 : len), p);
-			return -1;
-		}
-		any = true;
-		p += len;
-		p += strspn(p, " \t");
-		if (*p == '\0')
-			break;
-		if (*p != ',') {
-			if (err && errlen)
-				snprintf(err, errlen, "traps: expected a comma before \"%.40s\"",
-				         p);
-			return -1;
-		}
-		p++;
-	}
-	if (!any)
-		return -1;
-	*mask = m;
-	return 0;
-}
 
 /* ---- life cycle ---- */
 
@@ -146,16 +55,11 @@ struct lsw_notify *lsw_notify_new(const struct lsw_notify_config *cfg)
 	return n;
 }
 
-/* The handlers point to n: they go first. Call before snmp_shutdown(). */
+/* lsEventTable reads n->events: unregister it first (lsw_mib_unregister_all()). */
 void lsw_notify_free(struct lsw_notify *n)
 {
 	if (!n)
 		return;
-	if (n->reg_table)
-		netsnmp_unregister_handler(n->reg_table);
-	netsnmp_table_registration_info_free(n->table_info);
-	if (n->reg_last)
-		netsnmp_unregister_handler(n->reg_last);
 	lsw_events_free(n->events);
 	free(n);
 }
@@ -192,76 +96,92 @@ struct vb {
 	bool failed;
 };
 
-static void vb_add(struct vb *v, const oid *base, size_t base_len, unsigned col, const oid *idx,
-                   size_t idx_len, u_char type, const void *val, size_t len)
+/* A row instance: entry OID and encoded index. */
+struct inst {
+	const oid *entry;
+	size_t entry_len;
+	oid idx[LSW_CONN_INDEX_MAX];
+	size_t idx_len;
+};
+
+/* entry.col.index = val, encoded by the same code as the column itself. */
+static void vb_add(struct vb *v, const struct inst *in, unsigned col, const struct lsw_value *val)
 {
 	oid name[MAX_OID_LEN];
+	netsnmp_variable_list *var;
+	int len;
 
 	if (v->failed)
 		return;
-	if (base_len + 1 + idx_len > MAX_OID_LEN) {
+	len = lsw_mib_instance_oid(name, in->entry, in->entry_len, col, in->idx, in->idx_len);
+	if (len < 0) {
 		/* An index too long for an OID (a very long name): leave this one out. */
 		return;
 	}
-	memcpy(name, base, base_len * sizeof(oid));
-	name[base_len] = col;
-	memcpy(name + base_len + 1, idx, idx_len * sizeof(oid));
-	if (!snmp_varlist_add_variable(&v->head, name, base_len + 1 + idx_len, type, val, len))
+	var = snmp_varlist_add_variable(&v->head, name, (size_t)len, ASN_NULL, NULL, 0);
+	if (var == NULL) {
 		v->failed = true;
-}
-
-static void vb_str(struct vb *v, const oid *base, size_t bl, unsigned col, const oid *idx,
-                   size_t il, const char *s)
-{
-	s = s ? s : "";
-	vb_add(v, base, bl, col, idx, il, ASN_OCTET_STR, s, strnlen(s, 255));
-}
-
-static void vb_int(struct vb *v, const oid *base, size_t bl, unsigned col, const oid *idx,
-                   size_t il, u_char type, long val)
-{
-	vb_add(v, base, bl, col, idx, il, type, &val, sizeof(val));
-}
-
-/* InetAddressType and InetAddress: ipv4(1), ipv6(2), unknown(0) with "". */
-static long addr_type(const struct lsw_addr *a)
-{
-	return a->family == AF_INET ? 1 : a->family == AF_INET6 ? 2 : 0;
-}
-
-static size_t addr_len(const struct lsw_addr *a)
-{
-	return a->family == AF_INET ? 4 : a->family == AF_INET6 ? 16 : 0;
-}
-
-static void vb_addr(struct vb *v, const oid *base, size_t bl, unsigned col_type, unsigned col_addr,
-                    const oid *idx, size_t il, const struct lsw_addr *a)
-{
-	vb_int(v, base, bl, col_type, idx, il, ASN_INTEGER, addr_type(a));
-	vb_add(v, base, bl, col_addr, idx, il, ASN_OCTET_STR, a->bytes, addr_len(a));
-}
-
-/* DateAndTime in UTC, the 11-octet form with direction '+' and offset 0. */
-static size_t date_and_time(time_t t, u_char out[11])
-{
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm)) {
-		memset(out, 0, 8);
-		return 8;
+		return;
 	}
-	out[0] = (u_char)((tm.tm_year + 1900) >> 8);
-	out[1] = (u_char)((tm.tm_year + 1900) & 0xff);
-	out[2] = (u_char)(tm.tm_mon + 1);
-	out[3] = (u_char)tm.tm_mday;
-	out[4] = (u_char)tm.tm_hour;
-	out[5] = (u_char)tm.tm_min;
-	out[6] = (u_char)(tm.tm_sec > 59 ? 59 : tm.tm_sec);
-	out[7] = 0;
-	out[8] = '+';
-	out[9] = 0;
-	out[10] = 0;
-	return 11;
+	lsw_value_to_varbind(val, var);
+}
+
+static void vb_str(struct vb *v, const struct inst *in, unsigned col, const char *s)
+{
+	struct lsw_value val;
+
+	lsw_value_string(&val, s);
+	vb_add(v, in, col, &val);
+}
+
+static void vb_num(struct vb *v, const struct inst *in, unsigned col, u_char type, long n)
+{
+	struct lsw_value val;
+
+	lsw_value_typed(&val, type, n);
+	vb_add(v, in, col, &val);
+}
+
+/* InetAddressType and InetAddress, as the tables serve them. */
+static void vb_addr(struct vb *v, const struct inst *in, unsigned col_type, unsigned col_addr,
+                    const struct lsw_addr *a)
+{
+	struct lsw_value val;
+
+	lsw_value_addr_type(&val, a);
+	vb_add(v, in, col_type, &val);
+	lsw_value_addr(&val, a);
+	vb_add(v, in, col_addr, &val);
+}
+
+/* lsEvent* columns of r, from the function that serves lsEventTable. */
+static void vb_event(struct vb *v, const struct lsw_event_rec *r, const unsigned *cols, size_t n)
+{
+	struct inst in = {ls_event_entry, OIDLEN(ls_event_entry), {r->index}, 1};
+	struct lsw_value val;
+
+	for (size_t i = 0; i < n; i++) {
+		if (lsw_event_value(r, cols[i], &val) == 0)
+			vb_add(v, &in, cols[i], &val);
+	}
+}
+
+#define VB_EVENT(v, r, ...)                                                                        \
+	do {                                                                                       \
+		static const unsigned cols_[] = {__VA_ARGS__};                                     \
+		vb_event(v, r, cols_, OIDLEN(cols_));                                              \
+	} while (0)
+
+/* The lsConnEntry instance of r's connection; false when the name is too
+ * long to be an index (it has no row: lsConnsNotServed). */
+static bool conn_inst(struct inst *in, const struct lsw_event_rec *r)
+{
+	int n = lsw_mib_conn_index(in->idx, r->connection, r->instance);
+
+	in->entry = ls_conn_entry;
+	in->entry_len = OIDLEN(ls_conn_entry);
+	in->idx_len = n > 0 ? (size_t)n : 0;
+	return n > 0;
 }
 
 /* ---- traps ---- */
@@ -316,101 +236,69 @@ static void notify_send(struct lsw_notify *n, unsigned trap, struct vb *v)
 	n->sent++;
 }
 
-/* The head of every notification: lsEventDateAndTime.E. */
-static void vb_event_head(struct vb *v, const struct lsw_event_rec *r)
-{
-	oid e = r->index;
-	u_char dt[11];
-	size_t len = date_and_time(r->when, dt);
-
-	vb_add(v, ls_event_entry, OIDLEN(ls_event_entry), COL_EV_TIME, &e, 1, ASN_OCTET_STR, dt,
-	       len);
-}
-
+/* Every notification starts with lsEventDateAndTime of its row. */
 static void trap_conn(struct lsw_notify *n, const struct lsw_event_rec *r,
                       const struct lsw_diff_event *d)
 {
 	struct vb v = {0};
-	oid e = r->index, ci[LSW_CONN_INDEX_MAX];
-	int cl = lsw_mib_conn_index(ci, r->connection, r->instance);
-	const oid *E = ls_event_entry;
-	size_t EL = OIDLEN(ls_event_entry), CL = OIDLEN(ls_conn_entry);
+	struct inst ci;
 
-	vb_event_head(&v, r);
-	vb_str(&v, E, EL, COL_EV_NAME, &e, 1, r->connection);
-	vb_str(&v, E, EL, COL_EV_INST, &e, 1, r->instance);
-	vb_int(&v, E, EL, COL_EV_OLD_OPER, &e, 1, ASN_INTEGER, r->old_oper);
-	/* A name too long to be an index has no row (lsConnsNotServed). */
-	if (cl > 0) {
-		vb_int(&v, ls_conn_entry, CL, LSW_CONN_OPER_STATUS, ci, (size_t)cl, ASN_INTEGER,
-		       r->new_oper);
-		vb_addr(&v, ls_conn_entry, CL, LSW_CONN_REMOTE_ADDR_TYPE, LSW_CONN_REMOTE_ADDR, ci,
-		        (size_t)cl, &r->peer_addr);
-		vb_str(&v, ls_conn_entry, CL, LSW_CONN_REMOTE_ID, ci, (size_t)cl,
-		       d->conn ? d->conn->remote_id : NULL);
+	VB_EVENT(&v, r, LSW_EVENT_DATE_AND_TIME, LSW_EVENT_CONN_NAME, LSW_EVENT_CONN_INSTANCE,
+	         LSW_EVENT_OLD_OPER_STATUS);
+	if (conn_inst(&ci, r)) {
+		vb_num(&v, &ci, LSW_CONN_OPER_STATUS, ASN_INTEGER, r->new_oper);
+		vb_addr(&v, &ci, LSW_CONN_REMOTE_ADDR_TYPE, LSW_CONN_REMOTE_ADDR, &r->peer_addr);
+		vb_str(&v, &ci, LSW_CONN_REMOTE_ID, d->conn ? d->conn->remote_id : NULL);
 	}
 	notify_send(n, d->type, &v);
 }
 
+/* The SA's own row (gone when deleted: its last values), then its
+ * connection's remote ID. */
 static void trap_sa(struct lsw_notify *n, const struct lsw_event_rec *r,
                     const struct lsw_diff_event *d)
 {
 	struct vb v = {0};
-	oid s = r->serial, e = r->index, ci[LSW_CONN_INDEX_MAX];
-	int cl = lsw_mib_conn_index(ci, r->connection, r->instance);
+	struct inst si = {d->ike ? ls_ike_sa_entry : ls_ipsec_sa_entry,
+	                  d->ike ? OIDLEN(ls_ike_sa_entry) : OIDLEN(ls_ipsec_sa_entry),
+	                  {r->serial},
+	                  1};
+	struct inst ci;
 	bool deleted = d->type == LSW_EV_IKE_SA_DELETED || d->type == LSW_EV_IPSEC_SA_DELETED;
 	const char *state_name = deleted ? r->old_state_name : r->new_state_name;
 	long state = deleted ? r->old_state : r->new_state;
 
-	vb_event_head(&v, r);
+	VB_EVENT(&v, r, LSW_EVENT_DATE_AND_TIME);
 	if (d->ike) {
-		const oid *B = ls_ike_sa_entry;
-		size_t BL = OIDLEN(ls_ike_sa_entry);
-		vb_str(&v, B, BL, LSW_IKESA_CONN_NAME, &s, 1, r->connection);
-		vb_str(&v, B, BL, LSW_IKESA_CONN_INSTANCE, &s, 1, r->instance);
-		vb_addr(&v, B, BL, LSW_IKESA_PEER_ADDR_TYPE, LSW_IKESA_PEER_ADDR, &s, 1,
-		        &r->peer_addr);
-		vb_str(&v, B, BL, LSW_IKESA_STATE_NAME, &s, 1, state_name);
-		vb_int(&v, B, BL, LSW_IKESA_STATE, &s, 1, ASN_INTEGER, state);
+		vb_str(&v, &si, LSW_IKESA_CONN_NAME, r->connection);
+		vb_str(&v, &si, LSW_IKESA_CONN_INSTANCE, r->instance);
+		vb_addr(&v, &si, LSW_IKESA_PEER_ADDR_TYPE, LSW_IKESA_PEER_ADDR, &r->peer_addr);
+		vb_str(&v, &si, LSW_IKESA_STATE_NAME, state_name);
+		vb_num(&v, &si, LSW_IKESA_STATE, ASN_INTEGER, state);
 	} else {
-		const oid *B = ls_ipsec_sa_entry;
-		size_t BL = OIDLEN(ls_ipsec_sa_entry);
-		vb_str(&v, B, BL, LSW_IPSECSA_CONN_NAME, &s, 1, r->connection);
-		vb_str(&v, B, BL, LSW_IPSECSA_CONN_INSTANCE, &s, 1, r->instance);
-		vb_int(&v, B, BL, LSW_IPSECSA_IKESA, &s, 1, ASN_UNSIGNED, (long)r->parent);
-		vb_addr(&v, B, BL, LSW_IPSECSA_PEER_ADDR_TYPE, LSW_IPSECSA_PEER_ADDR, &s, 1,
-		        &r->peer_addr);
-		vb_str(&v, B, BL, LSW_IPSECSA_STATE_NAME, &s, 1, state_name);
-		vb_int(&v, B, BL, LSW_IPSECSA_STATE, &s, 1, ASN_INTEGER, state);
-		vb_str(&v, B, BL, LSW_IPSECSA_REMOTE_ID, &s, 1,
-		       d->child_sa ? d->child_sa->remote_id : NULL);
+		vb_str(&v, &si, LSW_IPSECSA_CONN_NAME, r->connection);
+		vb_str(&v, &si, LSW_IPSECSA_CONN_INSTANCE, r->instance);
+		vb_num(&v, &si, LSW_IPSECSA_IKESA, ASN_UNSIGNED, (long)r->parent);
+		vb_addr(&v, &si, LSW_IPSECSA_PEER_ADDR_TYPE, LSW_IPSECSA_PEER_ADDR, &r->peer_addr);
+		vb_str(&v, &si, LSW_IPSECSA_STATE_NAME, state_name);
+		vb_num(&v, &si, LSW_IPSECSA_STATE, ASN_INTEGER, state);
+		vb_str(&v, &si, LSW_IPSECSA_REMOTE_ID, d->child_sa ? d->child_sa->remote_id : NULL);
 	}
-	if (cl > 0)
-		vb_str(&v, ls_conn_entry, OIDLEN(ls_conn_entry), LSW_CONN_REMOTE_ID, ci, (size_t)cl,
-		       d->conn ? d->conn->remote_id : NULL);
+	if (conn_inst(&ci, r))
+		vb_str(&v, &ci, LSW_CONN_REMOTE_ID, d->conn ? d->conn->remote_id : NULL);
 	if (d->type == LSW_EV_IKE_SA_REKEYED || d->type == LSW_EV_IPSEC_SA_REKEYED)
-		vb_int(&v, ls_event_entry, OIDLEN(ls_event_entry), COL_EV_REPLACED, &e, 1,
-		       ASN_UNSIGNED, (long)r->replaced);
+		VB_EVENT(&v, r, LSW_EVENT_REPLACED_SERIAL);
 	notify_send(n, d->type, &v);
 }
 
 static void trap_state(struct lsw_notify *n, const struct lsw_event_rec *r)
 {
 	struct vb v = {0};
-	oid e = r->index;
-	const oid *E = ls_event_entry;
-	size_t EL = OIDLEN(ls_event_entry);
 
-	vb_event_head(&v, r);
-	vb_str(&v, E, EL, COL_EV_NAME, &e, 1, r->connection);
-	vb_str(&v, E, EL, COL_EV_INST, &e, 1, r->instance);
-	vb_int(&v, E, EL, COL_EV_SA_TYPE, &e, 1, ASN_INTEGER, r->sa_type);
-	vb_int(&v, E, EL, COL_EV_SERIAL, &e, 1, ASN_UNSIGNED, (long)r->serial);
-	vb_int(&v, E, EL, COL_EV_OLD_STATE, &e, 1, ASN_INTEGER, r->old_state);
-	vb_int(&v, E, EL, COL_EV_NEW_STATE, &e, 1, ASN_INTEGER, r->new_state);
-	vb_str(&v, E, EL, COL_EV_OLD_STATE_NAME, &e, 1, r->old_state_name);
-	vb_str(&v, E, EL, COL_EV_NEW_STATE_NAME, &e, 1, r->new_state_name);
-	vb_addr(&v, E, EL, COL_EV_PEER_TYPE, COL_EV_PEER, &e, 1, &r->peer_addr);
+	VB_EVENT(&v, r, LSW_EVENT_DATE_AND_TIME, LSW_EVENT_CONN_NAME, LSW_EVENT_CONN_INSTANCE,
+	         LSW_EVENT_SA_TYPE, LSW_EVENT_SERIAL, LSW_EVENT_OLD_STATE, LSW_EVENT_NEW_STATE,
+	         LSW_EVENT_OLD_STATE_NAME, LSW_EVENT_NEW_STATE_NAME, LSW_EVENT_PEER_ADDR_TYPE,
+	         LSW_EVENT_PEER_ADDR);
 	notify_send(n, LSW_EV_SA_STATE_CHANGED, &v);
 }
 
@@ -418,44 +306,16 @@ static void trap_collector(struct lsw_notify *n, const struct lsw_event_rec *r, 
                            const char *reason)
 {
 	struct vb v = {0};
-	oid zero = 0;
+	struct inst sc = {ls_scalars, OIDLEN(ls_scalars), {0}, 1};
 
-	vb_event_head(&v, r);
-	vb_int(&v, ls_scalars, OIDLEN(ls_scalars), LSW_SC_COLLECTOR_STATUS, &zero, 1, ASN_INTEGER,
-	       status);
+	VB_EVENT(&v, r, LSW_EVENT_DATE_AND_TIME);
+	vb_num(&v, &sc, LSW_SC_COLLECTOR_STATUS, ASN_INTEGER, status);
 	if (r->type == LSW_EV_COLLECTOR_FAILED)
-		vb_str(&v, ls_scalars, OIDLEN(ls_scalars), LSW_SC_LAST_ERROR, &zero, 1, reason);
+		vb_str(&v, &sc, LSW_SC_LAST_ERROR, reason);
 	notify_send(n, r->type, &v);
 }
 
 /* ---- events ---- */
-
-static void describe(char *buf, size_t len, const struct lsw_diff_event *d)
-{
-	const char *what = lsw_diff_type_name(d->type);
-
-	switch (d->type) {
-	case LSW_EV_CONN_UP:
-	case LSW_EV_CONN_DOWN:
-	case LSW_EV_CONN_CONNECTING:
-		snprintf(buf, len, "%s \"%s\"%s: %s -> %s", what, d->connection, d->instance,
-		         lsw_conn_oper_name(d->old_oper), lsw_conn_oper_name(d->new_oper));
-		break;
-	case LSW_EV_IKE_SA_REKEYED:
-	case LSW_EV_IPSEC_SA_REKEYED:
-		snprintf(buf, len, "%s \"%s\"%s #%u replaces #%u", what, d->connection, d->instance,
-		         d->serial, d->replaced);
-		break;
-	case LSW_EV_PLUTO_RESTARTED:
-		snprintf(buf, len, "%s: SA serial numbers started over", what);
-		break;
-	default:
-		snprintf(buf, len, "%s \"%s\"%s #%u%s", what, d->connection ? d->connection : "",
-		         d->instance ? d->instance : "", d->serial,
-		         d->superseded ? " (superseded)" : "");
-		break;
-	}
-}
 
 void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
                          const struct lsw_snapshot *cur, time_t now)
@@ -467,9 +327,7 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 	/* The collector reports recovery after the snapshot; the receiver should
 	 * read "back" before what changed while it was away. */
 	if (cur && n->collector_failed)
-		lsw_notify_collector(n, false, NULL, now);
-	if (cur)
-		n->have_snapshot = true;
+		lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, now);
 	if (!old || !cur)
 		return;
 	if (lsw_diff(old, cur, &ev, &count) < 0) {
@@ -484,7 +342,7 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 		char text[200];
 
 		lsw_events_from_diff(&rec, d, now);
-		describe(text, sizeof(text), d);
+		lsw_events_describe(text, sizeof(text), d);
 		rec.text = text;
 		if (!cls)
 			rec.notified = LSW_NOTIFIED_NONE;
@@ -536,10 +394,12 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 	lsw_diff_free(ev);
 }
 
-void lsw_notify_collector(struct lsw_notify *n, bool failed, const char *reason, time_t now)
+void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status,
+                          const char *reason, time_t now)
 {
 	struct lsw_event_rec rec, *r;
 	char text[200];
+	bool failed = status != LSW_COLLECTOR_OK;
 
 	if (failed == n->collector_failed)
 		return;
@@ -558,171 +418,5 @@ void lsw_notify_collector(struct lsw_notify *n, bool failed, const char *reason,
 		return;
 	}
 	if (r->notified == LSW_NOTIFIED_SENT)
-		trap_collector(n, r,
-		               failed ? (n->have_snapshot ? COLLECTOR_STALE : COLLECTOR_FAILED)
-		                      : COLLECTOR_OK,
-		               reason);
-}
-
-/* ---- lsEventTable and lsEventLastIndex ---- */
-
-static int set_column(netsnmp_variable_list *vb, const struct lsw_event_rec *r, unsigned col)
-{
-	u_char dt[11];
-	size_t len;
-
-	switch (col) {
-	case COL_EV_TIME:
-		len = date_and_time(r->when, dt);
-		return snmp_set_var_typed_value(vb, ASN_OCTET_STR, dt, len);
-	case COL_EV_TYPE:
-		return snmp_set_var_typed_integer(vb, ASN_INTEGER, r->type);
-	case COL_EV_NAME:
-		return snmp_set_var_typed_value(vb, ASN_OCTET_STR, r->connection,
-		                                strlen(r->connection));
-	case COL_EV_INST:
-		return snmp_set_var_typed_value(vb, ASN_OCTET_STR, r->instance,
-		                                strlen(r->instance));
-	case COL_EV_SA_TYPE:
-		return snmp_set_var_typed_integer(vb, ASN_INTEGER, r->sa_type);
-	case COL_EV_SERIAL:
-		return snmp_set_var_typed_integer(vb, ASN_UNSIGNED, r->serial);
-	case COL_EV_PARENT:
-		return snmp_set_var_typed_integer(vb, ASN_UNSIGNED, r->parent);
-	case COL_EV_REPLACED:
-		return snmp_set_var_typed_integer(vb, ASN_UNSIGNED, r->replaced);
-	case COL_EV_OLD_STATE:
-		return snmp_set_var_typed_integer(vb, ASN_INTEGER, r->old_state);
-	case COL_EV_NEW_STATE:
-		return snmp_set_var_typed_integer(vb, ASN_INTEGER, r->new_state);
-	case COL_EV_OLD_STATE_NAME:
-		return snmp_set_var_typed_value(vb, ASN_OCTET_STR, r->old_state_name,
-		                                strlen(r->old_state_name));
-	case COL_EV_NEW_STATE_NAME:
-		return snmp_set_var_typed_value(vb, ASN_OCTET_STR, r->new_state_name,
-		                                strlen(r->new_state_name));
-	case COL_EV_OLD_OPER:
-		return snmp_set_var_typed_integer(vb, ASN_INTEGER, r->old_oper);
-	case COL_EV_NEW_OPER:
-		return snmp_set_var_typed_integer(vb, ASN_INTEGER, r->new_oper);
-	case COL_EV_PEER_TYPE:
-		return snmp_set_var_typed_integer(vb, ASN_INTEGER, addr_type(&r->peer_addr));
-	case COL_EV_PEER:
-		return snmp_set_var_typed_value(vb, ASN_OCTET_STR, r->peer_addr.bytes,
-		                                addr_len(&r->peer_addr));
-	case COL_EV_RID:
-		return snmp_set_var_typed_value(vb, ASN_OCTET_STR, r->remote_id,
-		                                strlen(r->remote_id));
-	case COL_EV_TEXT:
-		return snmp_set_var_typed_value(vb, ASN_OCTET_STR, r->text, strlen(r->text));
-	case COL_EV_NOTIFIED:
-		return snmp_set_var_typed_integer(vb, ASN_INTEGER, r->notified);
-	default:
-		return -1;
-	}
-}
-
-/* Rows are addressed by index arithmetic in the ring (events.h): a GET or
- * GETNEXT costs O(1) whatever the history size. */
-static int events_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-                          netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	const struct lsw_notify *n = reginfo->my_reg_void;
-	netsnmp_request_info *req;
-
-	for (req = requests; req; req = req->next) {
-		netsnmp_table_request_info *ti;
-		const struct lsw_event_rec *row = NULL;
-		unsigned col;
-		uint32_t after;
-
-		if (req->processed)
-			continue;
-		ti = netsnmp_extract_table_info(req);
-		if (!ti)
-			continue;
-		switch (reqinfo->mode) {
-		case MODE_GET:
-			if (ti->index_oid_len == 1 && ti->index_oid[0] <= UINT32_MAX)
-				row = lsw_events_get(n->events, (uint32_t)ti->index_oid[0]);
-			if (!row || set_column(req->requestvb, row, ti->colnum) != 0)
-				netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
-			break;
-		case MODE_GETNEXT: {
-			oid name[OIDLEN(ls_event_entry) + 2];
-
-			/* Whatever follows the index (col.5.3) still sorts after row 5. */
-			after = ti->index_oid_len == 0           ? 0
-			        : ti->index_oid[0] >= UINT32_MAX ? UINT32_MAX
-			                                         : (uint32_t)ti->index_oid[0];
-			for (col = ti->colnum; col <= COL_EV_MAX; col++, after = 0) {
-				row = lsw_events_next(n->events, after);
-				if (row)
-					break;
-			}
-			if (!row)
-				break; /* past the table: the agent moves on */
-			memcpy(name, ls_event_entry, sizeof(ls_event_entry));
-			name[OIDLEN(ls_event_entry)] = col;
-			name[OIDLEN(ls_event_entry) + 1] = row->index;
-			snmp_set_var_objid(req->requestvb, name, OIDLEN(name));
-			set_column(req->requestvb, row, col);
-			break;
-		}
-		default:
-			netsnmp_set_request_error(reqinfo, req, SNMP_ERR_NOTWRITABLE);
-			break;
-		}
-	}
-	return SNMP_ERR_NOERROR;
-}
-
-static int last_index_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-                              netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	const struct lsw_notify *n = reginfo->my_reg_void;
-
-	if (reqinfo->mode == MODE_GET)
-		snmp_set_var_typed_integer(requests->requestvb, ASN_UNSIGNED,
-		                           lsw_events_last_index(n->events));
-	return SNMP_ERR_NOERROR;
-}
-
-int lsw_notify_register(struct lsw_notify *n)
-{
-	netsnmp_handler_registration *reg;
-	netsnmp_table_registration_info *ti;
-
-	reg = netsnmp_create_handler_registration("lsEventLastIndex", last_index_handler,
-	                                          ls_event_last_index, OIDLEN(ls_event_last_index),
-	                                          HANDLER_CAN_RONLY);
-	if (!reg)
-		return -1;
-	reg->my_reg_void = n;
-	/* On failure net-snmp frees reg itself. */
-	if (netsnmp_register_scalar(reg) != MIB_REGISTERED_OK) {
-		snmp_log(LOG_ERR, "notify: cannot register lsEventLastIndex\n");
-		return -1;
-	}
-	n->reg_last = reg;
-
-	reg = netsnmp_create_handler_registration("lsEventTable", events_handler, ls_event_table,
-	                                          OIDLEN(ls_event_table), HANDLER_CAN_RONLY);
-	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
-	if (!reg || !ti) {
-		netsnmp_handler_registration_free(reg);
-		free(ti);
-		return -1;
-	}
-	reg->my_reg_void = n;
-	netsnmp_table_helper_add_indexes(ti, ASN_UNSIGNED, 0);
-	ti->min_column = COL_EV_TIME;
-	ti->max_column = COL_EV_MAX;
-	n->table_info = ti; /* ours to free, whatever happens */
-	if (netsnmp_register_table(reg, ti) != MIB_REGISTERED_OK) {
-		snmp_log(LOG_ERR, "notify: cannot register lsEventTable\n");
-		return -1;
-	}
-	n->reg_table = reg;
-	return 0;
+		trap_collector(n, r, status, reason);
 }

@@ -1,8 +1,9 @@
 /* notify.h - notifications and the event history: the one place where
  * state changes between two snapshots become traps and lsEventTable rows.
  *
- * The collector calls lsw_notify_snapshot() right after it swapped in a new
- * snapshot, and lsw_notify_collector() when polling fails or recovers. The
+ * agent.c wires the collector's hooks to lsw_notify_snapshot() (a new
+ * snapshot was swapped in) and lsw_notify_collector() (the status after a
+ * poll). The
  * diff itself is pure (parser/diff.h); this module turns it into events,
  * applies the trap filter and the per-poll rate limit, and sends v2 traps
  * through the AgentX master with send_v2trap().
@@ -14,33 +15,11 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "config.h"
 #include "snapshot.h"
-
-/* Trap classes for --traps / "traps =". */
-enum {
-	LSW_TRAP_CONN = 1u << 0,      /* lsConnUp / lsConnDown */
-	LSW_TRAP_IKESA = 1u << 1,     /* lsIkeSaEstablished / lsIkeSaDeleted */
-	LSW_TRAP_IPSECSA = 1u << 2,   /* lsIpsecSaEstablished / lsIpsecSaDeleted */
-	LSW_TRAP_STATE = 1u << 3,     /* lsSaStateChanged */
-	LSW_TRAP_COLLECTOR = 1u << 4, /* lsCollectorFailed / lsCollectorRecovered */
-	LSW_TRAP_ALL = 0x1f,
-	LSW_TRAP_DEFAULT = LSW_TRAP_CONN | LSW_TRAP_COLLECTOR,
-};
-
-#define LSW_EVENT_HISTORY_DEFAULT 500
-#define LSW_TRAP_RATE_LIMIT_DEFAULT 100
-
-struct lsw_notify_config {
-	unsigned traps;       /* LSW_TRAP_* mask */
-	size_t history;       /* lsEventTable ring size */
-	unsigned rate_limit;  /* traps sent per poll at most; the rest are counted as dropped */
-};
+#include "stats.h"
 
 struct lsw_notify;
-
-/* Parse a --traps LIST ("conn,collector", "all", "none"). Returns 0, or -1
- * with a message naming the bad word in err. */
-int lsw_notify_parse_traps(const char *list, unsigned *mask, char *err, size_t errlen);
 
 /* New notifier; caller owns it (lsw_notify_free()). NULL when out of memory. */
 struct lsw_notify *lsw_notify_new(const struct lsw_notify_config *cfg);
@@ -49,17 +28,16 @@ void lsw_notify_free(struct lsw_notify *n);
 /* Apply a re-read config (SIGHUP): trap mask and rate limit; history size too. */
 void lsw_notify_reconfigure(struct lsw_notify *n, const struct lsw_notify_config *cfg);
 
-/* Register lsEventLastIndex and lsEventTable with the agent (after init_agent()). */
-int lsw_notify_register(struct lsw_notify *n);
-
 /* A new snapshot replaced old (old NULL on the first good poll: no events
  * then). Both stay owned by the caller. */
 void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
-			 const struct lsw_snapshot *cur, time_t now);
+                         const struct lsw_snapshot *cur, time_t now);
 
-/* The collector failed (failed=true, reason says why) or recovered. Only
- * transitions produce an event; calling it twice with the same value is a no-op. */
-void lsw_notify_collector(struct lsw_notify *n, bool failed, const char *reason, time_t now);
+/* The collector's status after a poll (reason: why it failed, NULL when
+ * ok). Only a change between ok and not ok makes an event; the same status
+ * twice is a no-op. */
+void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status,
+                          const char *reason, time_t now);
 
 /* Counters for scalars: events recorded, traps sent, traps dropped by the rate limit. */
 unsigned long lsw_notify_traps_sent(const struct lsw_notify *n);

@@ -43,6 +43,18 @@ lsw_expect() {
   echo "ok $1 = $got"
 }
 
+# lsw_conn_index NAME INSTANCE: the lsConnTable index, each string
+# length-prefixed, one sub-identifier per character ("ab" "" -> 2.97.98.0).
+lsw_conn_index() {
+  local s=$1 i out
+  out=${#s}
+  for ((i = 0; i < ${#s}; i++)); do out+=.$(printf '%d' "'${s:i:1}"); done
+  s=$2
+  out+=.${#s}
+  for ((i = 0; i < ${#s}; i++)); do out+=.$(printf '%d' "'${s:i:1}"); done
+  echo "$out"
+}
+
 lsw_skip() { echo "SKIPPED: $*"; exit 77; }
 lsw_fail() { echo "FAIL: $*" >&2; exit 1; }
 lsw_log() { echo "# $(date +%H:%M:%S.%N | cut -c1-12) $*"; }

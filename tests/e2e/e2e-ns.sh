@@ -114,7 +114,7 @@ check_octets() { # LABEL CONN CONN_IN0 CONN_OUT0 SERIAL: SA row = trafficstatus,
 		[ "$sin" = "$tin" ] && [ "$sout" = "$tout" ] && break
 		e2e_wait_polls 1
 	done
-	cidx=$(conn_oid_index "$conn" "")
+	cidx=$(lsw_conn_index "$conn" "")
 	cin=$(e2e_get "lsConnInOctets.$cidx") cout=$(e2e_get "lsConnOutOctets.$cidx")
 	lsw_log "$label: trafficstatus #$sa in=$tin out=$tout; lsIpsecSa in=$sin out=$sout; lsConn in $cin0->$cin out $cout0->$cout"
 	[ "$sin" = "$tin" ] || e2e_fail "$label: lsIpsecSaInOctets.$sa=$sin, trafficstatus inBytes=$tin"
@@ -122,18 +122,9 @@ check_octets() { # LABEL CONN CONN_IN0 CONN_OUT0 SERIAL: SA row = trafficstatus,
 	[ "$tin" -gt 0 ] || e2e_fail "$label: no inbound bytes through the tunnel"
 	CONN_IN=$cin CONN_OUT=$cout SA_IN=$tin SA_OUT=$tout
 }
-conn_oid_index() {
-	local s=$1 i out
-	out=${#s}
-	for ((i = 0; i < ${#s}; i++)); do out+=.$(printf '%d' "'${s:i:1}"); done
-	s=$2
-	out+=.${#s}
-	for ((i = 0; i < ${#s}; i++)); do out+=.$(printf '%d' "'${s:i:1}"); done
-	echo "$out"
-}
 conn_octets() { # CONN -> "IN OUT"
 	local cidx
-	cidx=$(conn_oid_index "$1" "")
+	cidx=$(lsw_conn_index "$1" "")
 	echo "$(e2e_get "lsConnInOctets.$cidx") $(e2e_get "lsConnOutOctets.$cidx")"
 }
 

@@ -76,6 +76,18 @@ next=$(snmpgetnext $SNMP_OPTS -On 'LIBRESWAN-STATUS-MIB::lsConnLastChange."v2-tr
 case $next in .1.3.6.1.4.1.41286.1.1.3.*) ;; *) lsw_fail "GETNEXT after lsConnTable: $next" ;; esac
 echo "ok walks"
 
+# sysORTable names the MIB we implement (register_sysORTable, AgentX AddAgentCaps).
+check_sysor() {
+  local out n
+  out=$(snmpwalk $SNMP_OPTS -On SNMPv2-MIB::sysORTable 2>&1)
+  n=$(echo "$out" | sed -n 's/^\.1\.3\.6\.1\.2\.1\.1\.9\.1\.2\.\([0-9]*\) = OID: \.1\.3\.6\.1\.4\.1\.41286\.1$/\1/p')
+  [ -n "$n" ] || lsw_fail "sysORTable $1: no sysORID lsStatusMIB: $out"
+  echo "$out" | grep -q "^\.1\.3\.6\.1\.2\.1\.1\.9\.1\.3\.$n = STRING: LIBRESWAN-STATUS-MIB: " ||
+    lsw_fail "sysORTable $1: sysORDescr.$n does not name LIBRESWAN-STATUS-MIB: $out"
+  echo "ok sysORTable $1: sysORID.$n = lsStatusMIB"
+}
+check_sysor "at start"
+
 lsw_log "real pluto 4.10 with ESP (UML capture): Child SAs, SPIs, modes, traffic"
 cp "$D/uml-03-up.west.trafficstatus.txt" "$T/traffic.txt"
 cp "$D/uml-03-up.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
@@ -94,7 +106,7 @@ lsw_expect lsIpsecSaOutOctets.10 168
 lsw_expect lsIpsecSaPeerAddrType.8 ipv6
 lsw_expect lsIpsecSaRemoteId.11 @road
 lsw_expect lsIpsecSaConnInstance.11 '[1]'
-lsw_expect lsIpsecSaAddTime.3 2026-11-26,22:28:6.0   # add_time=1795732086
+lsw_expect lsIpsecSaAddTime.3 2026-11-26,22:28:6.0,+0:0   # add_time=1795732086, UTC
 lsw_log "its Child SA rekeyed, then terminated: counters never go down"
 cp "$D/uml-04-rekeyed.west.trafficstatus.txt" "$T/traffic.txt"
 cp "$D/uml-04-rekeyed.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
@@ -148,4 +160,5 @@ lsw_wait_for 10 "[ \"\$(lsw_get lsConnCount.0 2>/dev/null)\" = 6 ]" || { cat "$A
 t1=$EPOCHREALTIME
 echo "ok served again $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after snmpd was restarted"
 kill -0 "$AGENT_PID" || lsw_fail "agent died"
+check_sysor "after the snmpd restart"
 echo PASS

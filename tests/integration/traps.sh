@@ -61,17 +61,7 @@ trap_count() { our_traps | wc -l; }
 trap_types() { our_traps | sed -E "s/.*\\.1\\.3\\.6\\.1\\.6\\.3\\.1\\.1\\.4\\.1\\.0 = OID: ${TRAP_PREFIX//./\\.}([0-9]+).*/\\1/" | tr '\n' ' '; }
 nth_trap() { our_traps | sed -n "${1}p"; }
 
-# The index of lsConnTable: length-prefixed name and instance.
-conn_idx() {
-  local s=$1 i out
-  out=${#s}
-  for ((i = 0; i < ${#s}; i++)); do out+=.$(printf '%d' "'${s:i:1}"); done
-  s=$2
-  out+=.${#s}
-  for ((i = 0; i < ${#s}; i++)); do out+=.$(printf '%d' "'${s:i:1}"); done
-  echo "$out"
-}
-CI=$(conn_idx "$CONN" "")
+CI=$(lsw_conn_index "$CONN" "")
 
 # has N "OID = VALUE"...: the Nth trap of ours carries these varbinds.
 has() {
@@ -155,7 +145,7 @@ has 5 "$LS.1.4.1.3.4 = STRING: $CONN" "$LS.1.5.2.1.9.5 = Gauge32: 3"
 RW=$(roadwarrior)
 change "$(with_child 4)"$'\n'"$RW" "$(traffic 4)"
 expect instance-up "3 5 1" 5
-RI=$(conn_idx xauth-road-eastnet "[1]")
+RI=$(lsw_conn_index xauth-road-eastnet "[1]")
 has 6 "$LS.1.3.1.2.11 = STRING: xauth-road-eastnet" "$LS.1.3.1.3.11 = STRING: [1]" \
   "$LS.1.3.1.5.11 = Hex-STRING: C0 01 03 D1" "$LS.1.3.1.9.11 = INTEGER: established(2)"
 has 7 "$LS.1.4.1.2.12 = Gauge32: 11" "$LS.1.4.1.4.12 = STRING: [1]"

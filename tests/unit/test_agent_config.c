@@ -290,13 +290,55 @@ static void test_reparse_same_argv(void **state)
 	lsw_config_free(&b);
 }
 
+/* --traps LIST: the trap classes of config.h. */
+static const struct {
+	const char *list;
+	int rc;
+	unsigned mask;
+	const char *err_has; /* part of the message when rc is -1 */
+} trap_lists[] = {
+    {"conn,collector", 0, LSW_TRAP_CONN | LSW_TRAP_COLLECTOR, NULL},
+    {"all", 0, LSW_TRAP_ALL, NULL},
+    {"none", 0, 0, NULL},
+    {"ikesa", 0, LSW_TRAP_IKESA, NULL},
+    {"ipsecsa,state", 0, LSW_TRAP_IPSECSA | LSW_TRAP_STATE, NULL},
+    {" conn , ikesa ", 0, LSW_TRAP_CONN | LSW_TRAP_IKESA, NULL},
+    {"conn,bogus", -1, 0, "\"bogus\""},
+    {"conn,,ikesa", -1, 0, "unknown word \"\""},
+    {"", -1, 0, "unknown word"},
+    {"Conn", -1, 0, "\"Conn\""},
+    {"conn ikesa", -1, 0, "comma"},
+};
+
+static void test_parse_traps(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(trap_lists) / sizeof(trap_lists[0]); i++) {
+		unsigned mask = 0xdead;
+		char err[200] = "";
+		int rc = lsw_config_parse_traps(trap_lists[i].list, &mask, err, sizeof(err));
+		print_message("\"%s\" -> %d %#x %s\n", trap_lists[i].list, rc, mask, err);
+		assert_int_equal(rc, trap_lists[i].rc);
+		if (rc == 0)
+			assert_int_equal(mask, trap_lists[i].mask);
+		else
+			assert_non_null(strstr(err, trap_lists[i].err_has));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),       cmocka_unit_test(test_file_then_command_line),
-	    cmocka_unit_test(test_errors),         cmocka_unit_test(test_missing_config_file),
-	    cmocka_unit_test(test_help_version),   cmocka_unit_test(test_reparse_same_argv),
-	    cmocka_unit_test(test_relative_paths), cmocka_unit_test(test_interval_values),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_parse_traps),
+	    cmocka_unit_test(test_file_then_command_line),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_missing_config_file),
+	    cmocka_unit_test(test_help_version),
+	    cmocka_unit_test(test_reparse_same_argv),
+	    cmocka_unit_test(test_relative_paths),
+	    cmocka_unit_test(test_interval_values),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,7 +1,7 @@
 /* test_agent_view.c - the tables without snmpd: row order (OID order of
  * the index, not strcmp), GET/GETNEXT lookups, a full walk through
  * lsw_table_answer(), column values, the monotonic connection counters and
- * the collector's failure rules. Snapshots come from real status files in
+ * the poll's failure rules (agent/feed.h). Snapshots come from real status files in
  * tests/data/agent/ (see its README). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,9 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collector.h"
+#include "feed.h"
 #include "mib_table.h"
 #include "parser.h"
+#include "source.h"
 #include "view.h"
 #include "testlib.h"
 
@@ -28,8 +29,8 @@ static struct lsw_snapshot *parse2(const char *status, const char *traffic)
 	char err[256];
 	struct lsw_snapshot *s = NULL;
 
-	if (lsw_collector_parse(status, strlen(status), traffic, traffic ? strlen(traffic) : 0, &s,
-	                        err, sizeof(err)) < 0)
+	if (lsw_feed_parse(status, strlen(status), traffic, traffic ? strlen(traffic) : 0, &s, err,
+	                   sizeof(err)) < 0)
 		fail_msg("parse: %s", err);
 	return s;
 }
@@ -644,28 +645,27 @@ static void test_failure_rules(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err[0] = '\0';
-		if (lsw_collector_parse(cases[i].status, strlen(cases[i].status), NULL, 0, &s, err,
-		                        sizeof(err)) != -1 ||
+		if (lsw_feed_parse(cases[i].status, strlen(cases[i].status), NULL, 0, &s, err,
+		                   sizeof(err)) != -1 ||
 		    strstr(err, cases[i].message) == NULL)
 			fail_msg("%s: '%s'", cases[i].what, err);
 		assert_null(s);
 	}
 	/* Real whack output when pluto is down: a line the parser knows, but
 	 * not a status. */
-	assert_int_equal(
-	    lsw_collector_parse(nopluto, strlen(nopluto), NULL, 0, &s, err, sizeof(err)), -1);
+	assert_int_equal(lsw_feed_parse(nopluto, strlen(nopluto), NULL, 0, &s, err, sizeof(err)),
+	                 -1);
 	assert_non_null(strstr(
 	    err, "no connection, SA or total found in 1 lines: whack: Pluto is not running (no"));
 	/* An empty pluto ("Total IPsec connections: loaded 0") is a good, empty snapshot. */
-	assert_int_equal(lsw_collector_parse(empty, strlen(empty), NULL, 0, &s, err, sizeof(err)),
-	                 0);
+	assert_int_equal(lsw_feed_parse(empty, strlen(empty), NULL, 0, &s, err, sizeof(err)), 0);
 	assert_int_equal(s->n_connections, 0);
 	assert_int_equal(s->totals.conns_loaded, 0);
 	lsw_snapshot_free(s);
 	free(nopluto);
 	free(empty);
 	/* Real output, with or without a final newline before the traffic text. */
-	assert_int_equal(lsw_collector_parse(real, n - 1, "", 0, &s, err, sizeof(err)), 0);
+	assert_int_equal(lsw_feed_parse(real, n - 1, "", 0, &s, err, sizeof(err)), 0);
 	assert_int_equal(s->n_connections, 6);
 	lsw_snapshot_free(s);
 	free(real);
@@ -677,16 +677,16 @@ static void test_read_file(void **state)
 	size_t len;
 
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(lsw_collector_read_file(dir, 1 << 20, &buf, &len, err, sizeof(err)), -1);
+	assert_int_equal(lsw_source_read_file(dir, 1 << 20, &buf, &len, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "is a directory"));
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	/* Must not wait for a writer. */
-	assert_int_equal(lsw_collector_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), -1);
+	assert_int_equal(lsw_source_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "is not a regular file"));
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/missing", dir);
-	assert_int_equal(lsw_collector_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), -1);
+	assert_int_equal(lsw_source_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "No such file or directory"));
 	snprintf(path, sizeof(path), "%s/big", dir);
 	{
@@ -697,9 +697,9 @@ static void test_read_file(void **state)
 			fputs("000 line\n", f);
 		fclose(f);
 	}
-	assert_int_equal(lsw_collector_read_file(path, 4096, &buf, &len, err, sizeof(err)), -1);
+	assert_int_equal(lsw_source_read_file(path, 4096, &buf, &len, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "larger than max-output"));
-	assert_int_equal(lsw_collector_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), 0);
+	assert_int_equal(lsw_source_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, 5000 * 9);
 	free(buf);
 	unlink(path);

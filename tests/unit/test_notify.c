@@ -1,4 +1,4 @@
-/* test_notify.c - the --traps parser, the event ring, and the notifier's
+/* test_notify.c - the event ring, and the notifier's
  * bookkeeping (filter, rate limit, collector storm) without snmpd: with no
  * trap sink configured send_v2trap() goes nowhere, the counters still count. */
 #include <setjmp.h>
@@ -15,44 +15,9 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include "events.h"
+#include "mib_events.h"
 #include "notify.h"
 #include "parser.h"
-
-static const struct {
-	const char *list;
-	int rc;
-	unsigned mask;
-	const char *err_has; /* part of the message when rc is -1 */
-} trap_lists[] = {
-    {"conn,collector", 0, LSW_TRAP_CONN | LSW_TRAP_COLLECTOR, NULL},
-    {"all", 0, LSW_TRAP_ALL, NULL},
-    {"none", 0, 0, NULL},
-    {"ikesa", 0, LSW_TRAP_IKESA, NULL},
-    {"ipsecsa,state", 0, LSW_TRAP_IPSECSA | LSW_TRAP_STATE, NULL},
-    {" conn , ikesa ", 0, LSW_TRAP_CONN | LSW_TRAP_IKESA, NULL},
-    {"conn,bogus", -1, 0, "\"bogus\""},
-    {"conn,,ikesa", -1, 0, "unknown word \"\""},
-    {"", -1, 0, "unknown word"},
-    {"Conn", -1, 0, "\"Conn\""},
-    {"conn ikesa", -1, 0, "comma"},
-};
-
-static void test_parse_traps(void **state)
-{
-	size_t i;
-	(void)state;
-	for (i = 0; i < sizeof(trap_lists) / sizeof(trap_lists[0]); i++) {
-		unsigned mask = 0xdead;
-		char err[200] = "";
-		int rc = lsw_notify_parse_traps(trap_lists[i].list, &mask, err, sizeof(err));
-		print_message("\"%s\" -> %d %#x %s\n", trap_lists[i].list, rc, mask, err);
-		assert_int_equal(rc, trap_lists[i].rc);
-		if (rc == 0)
-			assert_int_equal(mask, trap_lists[i].mask);
-		else
-			assert_non_null(strstr(err, trap_lists[i].err_has));
-	}
-}
 
 static void add_n(struct lsw_events *ev, int n, const char *conn)
 {
@@ -99,6 +64,79 @@ static void test_ring(void **state)
 	lsw_events_free(ev);
 }
 
+/* lsEventTable through the shared table handler's answer: GET by index,
+ * GETNEXT from before the table, from a row, from past an index (5.3),
+ * from a row that fell out of the ring, and the DateAndTime form. */
+static void test_event_table(void **state)
+{
+	struct lsw_events *ev = lsw_events_new(3);
+	const struct lsw_table_ops *ops = &lsw_events_table_ops;
+	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+	size_t el = ops->entry_len, olen;
+	struct lsw_value val;
+	static const struct {
+		oid col, idx[2];
+		size_t idx_len;
+		bool next;
+		int rc;
+		oid want_col, want_idx;
+	} cases[] = {
+	    {LSW_EVENT_TYPE, {3}, 1, false, 0, LSW_EVENT_TYPE, 3},
+	    {LSW_EVENT_TYPE, {2}, 1, false, -1, 0, 0}, /* fell out */
+	    {LSW_EVENT_TYPE, {6}, 1, false, -1, 0, 0},
+	    {LSW_EVENT_TYPE, {3, 1}, 2, false, -1, 0, 0},
+	    {LSW_EVENT_TYPE, {0}, 0, true, 0, LSW_EVENT_TYPE, 3},
+	    {LSW_EVENT_TYPE, {1}, 1, true, 0, LSW_EVENT_TYPE, 3},
+	    {LSW_EVENT_TYPE, {3}, 1, true, 0, LSW_EVENT_TYPE, 4},
+	    {LSW_EVENT_TYPE, {4, 9}, 2, true, 0, LSW_EVENT_TYPE, 5},
+	    {LSW_EVENT_TYPE, {5}, 1, true, 0, LSW_EVENT_CONN_NAME, 3},
+	    {LSW_EVENT_NOTIFIED, {5}, 1, true, -1, 0, 0},
+	};
+	(void)state;
+
+	add_n(ev, 5, "a"); /* 3, 4, 5 kept */
+	memcpy(name, ops->entry, el * sizeof(oid));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		name[el] = cases[i].col;
+		memcpy(name + el + 1, cases[i].idx, cases[i].idx_len * sizeof(oid));
+		rc = lsw_table_answer(ops, ev, name, el + 1 + cases[i].idx_len,
+		                      (unsigned)cases[i].col, cases[i].next, out, &olen, &val);
+		print_message("case %zu: %d\n", i, rc);
+		assert_int_equal(rc, cases[i].rc);
+		if (rc < 0)
+			continue;
+		assert_int_equal(olen, el + 2);
+		assert_int_equal(out[el], cases[i].want_col);
+		assert_int_equal(out[el + 1], cases[i].want_idx);
+	}
+	/* An empty ring: nothing, and lsEventLastIndex 0 comes from the ring. */
+	lsw_events_free(ev);
+	ev = lsw_events_new(3);
+	name[el] = LSW_EVENT_TYPE;
+	assert_int_equal(
+	    lsw_table_answer(ops, ev, name, el + 1, LSW_EVENT_TYPE, true, out, &olen, &val), -1);
+	lsw_events_free(ev);
+}
+
+/* One DateAndTime encoding: 11 octets, UTC (+0:0). 2026-11-26 22:28:06. */
+static void test_event_date(void **state)
+{
+	struct lsw_event_rec rec;
+	struct lsw_value val;
+	static const uint8_t want[11] = {0x07, 0xea, 11, 26, 22, 28, 6, 0, '+', 0, 0};
+	(void)state;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.when = 1795732086;
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_DATE_AND_TIME, &val), 0);
+	assert_int_equal(val.type, ASN_OCTET_STR);
+	assert_int_equal(val.len, 11);
+	assert_memory_equal(val.str, want, 11);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_INDEX, &val), -1);
+}
+
 /* n connections, each up with IKE SA #2i+1 and Child SA #2i+2 (or none). */
 static struct lsw_snapshot *tunnels(int n)
 {
@@ -127,7 +165,7 @@ static struct lsw_notify *notifier(const char *traps, unsigned limit, size_t his
 	struct lsw_notify *n;
 	char err[200];
 
-	assert_int_equal(lsw_notify_parse_traps(traps, &cfg.traps, err, sizeof(err)), 0);
+	assert_int_equal(lsw_config_parse_traps(traps, &cfg.traps, err, sizeof(err)), 0);
 	n = lsw_notify_new(&cfg);
 	assert_non_null(n);
 	return n;
@@ -210,15 +248,15 @@ static void test_collector_storm(void **state)
 
 	lsw_notify_snapshot(n, NULL, up, 1000);
 	for (i = 0; i < 50; i++)
-		lsw_notify_collector(n, true, "whack: connect: No such file or directory",
-		                     1001 + i);
+		lsw_notify_collector(n, LSW_COLLECTOR_STALE,
+		                     "whack: connect: No such file or directory", 1001 + i);
 	assert_int_equal(lsw_notify_traps_sent(n), 1);
 	assert_int_equal(lsw_events_last_index(lsw_notify_events(n)), 1);
 	assert_int_equal(lsw_events_get(lsw_notify_events(n), 1)->type, LSW_EV_COLLECTOR_FAILED);
 	assert_string_equal(lsw_events_get(lsw_notify_events(n), 1)->text,
 	                    "whack: connect: No such file or directory");
-	lsw_notify_collector(n, false, NULL, 1100);
-	lsw_notify_collector(n, false, NULL, 1101);
+	lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, 1100);
+	lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, 1101);
 	assert_int_equal(lsw_notify_traps_sent(n), 2);
 	assert_int_equal(lsw_notify_traps_dropped(n), 0);
 	assert_int_equal(lsw_events_last_index(lsw_notify_events(n)), 2);
@@ -233,10 +271,10 @@ static void test_reconfigure(void **state)
 	struct lsw_notify_config cfg = {.traps = LSW_TRAP_COLLECTOR, .rate_limit = 5, .history = 3};
 	(void)state;
 
-	lsw_notify_collector(n, true, "x", 1);
+	lsw_notify_collector(n, LSW_COLLECTOR_FAILED, "x", 1);
 	assert_int_equal(lsw_notify_traps_sent(n), 0); /* filtered, still recorded */
 	lsw_notify_reconfigure(n, &cfg);
-	lsw_notify_collector(n, false, NULL, 2);
+	lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, 2);
 	assert_int_equal(lsw_notify_traps_sent(n), 1);
 	assert_int_equal(lsw_events_count(lsw_notify_events(n)), 2);
 	assert_int_equal(lsw_events_get(lsw_notify_events(n), 1)->notified, LSW_NOTIFIED_FILTERED);
@@ -247,9 +285,10 @@ static void test_reconfigure(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_traps),     cmocka_unit_test(test_ring),
-	    cmocka_unit_test(test_rate_limit),      cmocka_unit_test(test_filter),
-	    cmocka_unit_test(test_collector_storm), cmocka_unit_test(test_reconfigure),
+	    cmocka_unit_test(test_ring),        cmocka_unit_test(test_event_table),
+	    cmocka_unit_test(test_event_date),  cmocka_unit_test(test_rate_limit),
+	    cmocka_unit_test(test_filter),      cmocka_unit_test(test_collector_storm),
+	    cmocka_unit_test(test_reconfigure),
 	};
 	/* The notifier logs each connection event; not wanted in the test log. */
 	snmp_disable_log();
