@@ -16,7 +16,6 @@
 #include "feed.h"
 #include "testlib.h"
 
-
 /* Feed status then traffic in pieces of size step (0: whole). */
 static int feed_pieces(const char *st, size_t st_len, const char *tr, size_t tr_len, size_t step,
                        struct lsw_snapshot **out, char *err, size_t errlen)
