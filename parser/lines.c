@@ -31,6 +31,7 @@ void lsw_parser_free(struct lsw_parser *p)
 	lsw_arena_free(&p->arena);
 	free(p->carry);
 	free(p->scratch);
+	free(p->name_buf);
 	free(p->conn_prefix);
 	free(p->ike_conn);
 	free(p->child_conn);
