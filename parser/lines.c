@@ -86,6 +86,12 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 				break;
 			}
 	}
+	/* a SPI line's username (peer-controlled, at its end) may hold
+	 * ", type=": its " Traffic:" comes first */
+	if (limit && lsw_find_traffic(q, limit)) {
+		limit = NULL;
+		traffic = false;
+	}
 	if (!limit)
 		limit = lsw_find_traffic(q, end);
 	if (!limit)

@@ -20,6 +20,96 @@
  * id=' that pluto never prints beside a username. */
 #define PROBE ", type=ESP, add_time=1, inBytes=123456789, outBytes=987654321, id='spoof"
 
+/* ---- trafficstatus lines ---- */
+
+struct traffic_probe {
+	const char *line;
+	uint64_t in, out;
+	long long add_time;
+	const char *username, *id, *lease, *type;
+};
+
+static const struct traffic_probe traffic_probes[] = {
+    /* v5.4/addresspool-4in4-global-static-xauth-ikev1__east__1.txt, username
+     * "xroad" + the probe */
+    {"#4: \"any-east\"[2] 192.1.3.209, username=xroad" PROBE ", type=ESP, add_time=1234567890, "
+     "inBytes=84, outBytes=84, maxBytes=2^63B, lease=192.0.2.101/32",
+     84, 84, 1234567890, "xroad" PROBE, NULL, "192.0.2.101/32", "ESP"},
+    /* the same line, the username being the probe alone */
+    {"#4: \"any-east\"[2] 192.1.3.209, username=" PROBE ", type=ESP, add_time=1234567890, "
+     "inBytes=84, outBytes=84, maxBytes=2^63B, lease=192.0.2.101/32",
+     84, 84, 1234567890, PROBE, NULL, "192.0.2.101/32", "ESP"},
+    /* v3.32/xauth-pluto-14__east__1.txt form (3.x: no maxBytes), username use3 + probe */
+    {"006 #2: \"westnet-eastnet-ipv4-psk-ikev1\", username=use3" PROBE ", type=ESP, "
+     "add_time=1234567890, inBytes=168, outBytes=168",
+     168, 168, 1234567890, "use3" PROBE, NULL, NULL, "ESP"},
+    /* the probe with a lease in it: the last lease is pluto's */
+    {"#4: \"any-east\"[2] 192.1.3.209, username=x" PROBE "', lease=6.6.6.6/32, type=ESP, "
+     "add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, lease=192.0.2.101/32",
+     84, 84, 1234567890, "x" PROBE "', lease=6.6.6.6/32", NULL, "192.0.2.101/32", "ESP"},
+    /* v5.4 (FORMATS.md 6): no username, the probe in the peer's ID; the ID
+     * runs to the last quote, the lease after it is pluto's */
+    {"#2: \"east\"[2] 2001:db8:1:2::45, type=ESP, add_time=1234567890, inBytes=188, "
+     "outBytes=188, maxBytes=2^63B, id='@west" PROBE "', lease=192.3.1.0/32,2001:db8:0:3:1::/128",
+     188, 188, 1234567890, NULL, "@west" PROBE, "192.3.1.0/32,2001:db8:0:3:1::/128", "ESP"},
+    /* an ID that fakes a lease and a closing quote; pluto printed no lease */
+    {"#2: \"east\"[2] 2001:db8:1:2::45, type=ESP, add_time=1234567890, inBytes=188, "
+     "outBytes=188, maxBytes=2^63B, id='@west', lease=6.6.6.6/32, username=u'",
+     188, 188, 1234567890, NULL, "@west', lease=6.6.6.6/32, username=u", NULL, "ESP"},
+};
+
+static void test_traffic_probes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(traffic_probes) / sizeof(traffic_probes[0]); i++) {
+		const struct traffic_probe *c = &traffic_probes[i];
+		struct lsw_snapshot *snap = testlib_parse_str(c->line);
+
+		print_message("case %zu: %s\n", i, c->line);
+		assert_int_equal(snap->unparsed, 0);
+		assert_int_equal(snap->n_child_sas, 1);
+		const struct lsw_child_sa *s = &snap->child_sas[0];
+
+		assert_true(s->has_bytes && s->bytes_exact);
+		assert_true(s->in_bytes == c->in);
+		assert_true(s->out_bytes == c->out);
+		assert_true(s->add_time == c->add_time);
+		testlib_str_eq("username", s->username, c->username);
+		testlib_str_eq("id", s->remote_id, c->id);
+		testlib_str_eq("lease", s->lease, c->lease);
+		testlib_str_eq("type", s->type, c->type);
+		lsw_snapshot_free(snap);
+	}
+}
+
+/* The status SPI line prints the username last: the probe there must not
+ * turn the line into a trafficstatus line. v5.4 (FORMATS.md 5.2),
+ * roadnet-eastnet-ipv4-psk-ikev1. */
+static void test_spi_line_probe(void **state)
+{
+	(void)state;
+	struct lsw_snapshot *snap = testlib_parse_str(
+	    "#2: \"roadnet-eastnet-ipv4-psk-ikev1\"[1] 192.1.2.254 esp.5b1c2d3e@192.1.2.254 "
+	    "esp.a1b2c3d4@192.1.2.23 tun.0@192.1.2.254 tun.0@192.1.2.23 Traffic: ESPin=84B "
+	    "ESPout=84B ESPmax=2^63B username=use3" PROBE "\n");
+
+	assert_int_equal(snap->unparsed, 0);
+	assert_int_equal(snap->n_child_sas, 1);
+	const struct lsw_child_sa *s = &snap->child_sas[0];
+
+	assert_true(s->sa.from_status);
+	assert_false(s->from_traffic);
+	assert_true(s->has_bytes);
+	assert_false(s->bytes_exact);
+	assert_true(s->in_bytes == 84 && s->out_bytes == 84);
+	assert_true(s->add_time == LSW_ABSENT);
+	assert_true(s->esp.present && s->esp.out == 0x5b1c2d3e && s->esp.in == 0xa1b2c3d4);
+	testlib_str_eq("username", s->username, "use3" PROBE);
+	testlib_str_eq("id", s->remote_id, NULL);
+	testlib_str_eq("peer", s->sa.peer, "192.1.2.254");
+	lsw_snapshot_free(snap);
+}
+
 /* ---- UTF-8 ---- */
 
 struct escape_case {
@@ -152,6 +242,8 @@ static void test_utf8_cut(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_traffic_probes),
+	    cmocka_unit_test(test_spi_line_probe),
 	    cmocka_unit_test(test_utf8_escape),
 	    cmocka_unit_test(test_stored_text_escaped),
 	    cmocka_unit_test(test_utf8_cut),
