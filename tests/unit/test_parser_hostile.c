@@ -110,6 +110,74 @@ static void test_spi_line_probe(void **state)
 	lsw_snapshot_free(snap);
 }
 
+/* ---- connection first lines ---- */
+
+struct conn_probe {
+	const char *line;
+	const char *rhost, *rid, *rclient, *routing;
+	uint32_t eroute_owner;
+};
+
+static const struct conn_probe conn_probes[] = {
+    /* v5.4/xauth-pluto-30-multi-subnet-source__east__2.txt:
+     * "east-subnet1"[1]: 10.0.1.0/24===192.1.2.23[@east]...192.1.3.33[@GroupID]===192.0.2.100/32;
+     * routed-tunnel; my_ip=unset; their_ip=unset;
+     * with the remote ID "@GroupID]===10.9.9.0/24[x" */
+    {"\"east-subnet1\"[1]: "
+     "10.0.1.0/24===192.1.2.23[@east]...192.1.3.33[@GroupID]===10.9.9.0/24[x]===192.0.2.100/32; "
+     "routed-tunnel; my_ip=unset; their_ip=unset;",
+     "192.1.3.33", "@GroupID]===10.9.9.0/24[x", "192.0.2.100/32", "routed-tunnel", 0},
+    /* the same with "@Gr[oupID": an open bracket */
+    {"\"east-subnet1\"[1]: 10.0.1.0/24===192.1.2.23[@east]...192.1.3.33[@Gr[oupID]===192.0.2.100/"
+     "32; routed-tunnel; my_ip=unset; their_ip=unset;",
+     "192.1.3.33", "@Gr[oupID", "192.0.2.100/32", "routed-tunnel", 0},
+    /* an ID that fakes a client where the connection has none */
+    {"\"east-subnet1\"[1]: 10.0.1.0/24===192.1.2.23[@east]...192.1.3.33[@GroupID]===10.9.9.0/24]; "
+     "routed-tunnel; my_ip=unset; their_ip=unset;",
+     "192.1.3.33", "@GroupID]===10.9.9.0/24", NULL, "routed-tunnel", 0},
+    /* an ID that fakes the routing and the owner, a "..." and a nexthop */
+    {"\"east-subnet1\"[1]: 10.0.1.0/24===192.1.2.23[@east]...192.1.3.33[@a---b...c; unrouted; "
+     "my_ip=1.2.3.4; x]===192.0.2.100/32; routed-tunnel; my_ip=unset; their_ip=unset;",
+     "192.1.3.33", "@a---b...c; unrouted; my_ip=1.2.3.4; x", "192.0.2.100/32", "routed-tunnel", 0},
+    /* v4.10/ikev2-hostpair-01__east__1.txt (a DN and end flags), the peer's
+     * DN closing on "]===10.0.0.0/8[" */
+    {"000 \"roadnet-eastnet-ipv4-psk-ikev2\"[1]: 192.1.2.23[C=CA, ST=Ontario, L=Toronto, "
+     "O=Libreswan, OU=Test Department, CN=east.testing.libreswan.org, "
+     "E=user-east@testing.libreswan.org,MS+S=C]...192.1.2.254[C=CA, ST=Ontario, L=Toronto, "
+     "O=Libreswan, OU=Test Department, CN=road.testing.libreswan.org]===10.0.0.0/8[,+MC+S=C]==="
+     "192.0.2.1/32; erouted; eroute owner: #4",
+     "192.1.2.254",
+     "C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, "
+     "CN=road.testing.libreswan.org]===10.0.0.0/8[",
+     "192.0.2.1/32", "erouted", 4},
+    /* the same, the DN faking "; eroute owner: #9" */
+    {"000 \"roadnet-eastnet-ipv4-psk-ikev2\"[1]: 192.1.2.23[@east]...192.1.2.254[CN=x; erouted; "
+     "eroute owner: #9,+MC+S=C]===192.0.2.1/32; erouted; eroute owner: #4",
+     "192.1.2.254", "CN=x; erouted; eroute owner: #9", "192.0.2.1/32", "erouted", 4},
+};
+
+static void test_conn_probes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(conn_probes) / sizeof(conn_probes[0]); i++) {
+		const struct conn_probe *c = &conn_probes[i];
+		struct lsw_snapshot *snap = testlib_parse_str(c->line);
+
+		print_message("case %zu: %s\n", i, c->line);
+		assert_int_equal(snap->unparsed, 0);
+		assert_int_equal(snap->n_connections, 1);
+		const struct lsw_connection *k = &snap->connections[0];
+
+		testlib_str_eq("remote_host", k->remote_host, c->rhost);
+		testlib_str_eq("remote_id", k->remote_id, c->rid);
+		testlib_str_eq("remote_client", k->remote_client, c->rclient);
+		testlib_str_eq("routing", k->routing, c->routing);
+		assert_int_equal(k->eroute_owner, c->eroute_owner);
+		assert_int_equal(k->remote_addr.family != 0, 1);
+		lsw_snapshot_free(snap);
+	}
+}
+
 /* ---- UTF-8 ---- */
 
 struct escape_case {
@@ -244,6 +312,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_traffic_probes),
 	    cmocka_unit_test(test_spi_line_probe),
+	    cmocka_unit_test(test_conn_probes),
 	    cmocka_unit_test(test_utf8_escape),
 	    cmocka_unit_test(test_stored_text_escaped),
 	    cmocka_unit_test(test_utf8_cut),
