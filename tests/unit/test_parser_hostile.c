@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "internal.h"
 #include "parser.h"
 #include "testlib.h"
 #include "utf8.h"
@@ -307,15 +308,99 @@ static void test_utf8_cut(void **state)
 	assert_int_equal(lsw_utf8_cut(buf + 1, sizeof(buf) - 1, 255), 255);
 }
 
+/* ---- one line past LSW_LINE_MAX ---- */
+
+#define GOOD_LINE "\"c\": 192.1.2.45[@west]...192.1.2.23[@east]; erouted; eroute owner: #2\n"
+
+/* A 1 MB line fed in 4 KiB pieces between two good lines: counted once as
+ * unparsed, not kept (the carry and the line copy never pass the cap),
+ * and the line after it parses. */
+static void test_long_line(void **state)
+{
+	(void)state;
+	static char piece[4096];
+	struct lsw_parser *p = lsw_parser_new();
+
+	assert_non_null(p);
+	memset(piece, 'x', sizeof(piece));
+	piece[0] = '#'; /* "#x...": no kind of line, were it short */
+	assert_int_equal(lsw_parser_feed(p, GOOD_LINE, strlen(GOOD_LINE)), 0);
+	for (size_t sent = 0; sent < (1u << 20); sent += sizeof(piece)) {
+		assert_int_equal(lsw_parser_feed(p, piece, sizeof(piece)), 0);
+		piece[0] = 'x';
+		assert_true(p->carry_cap <= LSW_LINE_MAX + 1);
+	}
+	const char *next = "\n\"d\": 10.0.0.1...10.0.0.2; unrouted; eroute owner: #0\n";
+
+	assert_int_equal(lsw_parser_feed(p, next, strlen(next)), 0);
+	assert_true(p->carry_cap <= LSW_LINE_MAX + 1);
+	assert_true(p->scratch_cap <= LSW_LINE_MAX + 1);
+
+	/* one buffer holding a whole long line is not copied either */
+	size_t n = 3 * LSW_LINE_MAX;
+	char *big = malloc(n);
+
+	assert_non_null(big);
+	memset(big, ' ', n);
+	big[n - 1] = '\n';
+	assert_int_equal(lsw_parser_feed(p, big, n), 0);
+	free(big);
+	assert_true(p->scratch_cap <= LSW_LINE_MAX + 1);
+
+	/* a long last line without a newline counts at the end of input */
+	assert_int_equal(lsw_parser_feed(p, piece, sizeof(piece)), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(lsw_parser_feed(p, piece, sizeof(piece)), 0);
+	struct lsw_snapshot *snap = lsw_parser_finish(p);
+
+	assert_non_null(snap);
+	assert_int_equal(snap->lines, 5);
+	assert_int_equal(snap->unparsed, 3);
+	assert_int_equal(snap->unparsed_line[0], 2);
+	assert_int_equal(snap->unparsed_line[1], 4);
+	assert_int_equal(snap->unparsed_line[2], 5);
+	assert_int_equal(snap->n_connections, 2);
+	assert_non_null(lsw_snapshot_find_connection(snap, "c", ""));
+	assert_non_null(lsw_snapshot_find_connection(snap, "d", ""));
+	lsw_snapshot_free(snap);
+}
+
+/* A line of exactly LSW_LINE_MAX bytes is still read (here a connection
+ * line padded with trailing blanks), in one piece and in two. */
+static void test_line_at_cap(void **state)
+{
+	(void)state;
+	size_t n = LSW_LINE_MAX;
+	char *line = malloc(n + 1);
+
+	assert_non_null(line);
+	memset(line, ' ', n);
+	memcpy(line, GOOD_LINE, strlen(GOOD_LINE) - 1);
+	line[n] = '\n';
+	for (size_t split = 0; split <= n; split += n / 2 + 7) {
+		struct lsw_parser *p = lsw_parser_new();
+
+		assert_non_null(p);
+		assert_int_equal(lsw_parser_feed(p, line, split), 0);
+		assert_int_equal(lsw_parser_feed(p, line + split, n + 1 - split), 0);
+		struct lsw_snapshot *snap = lsw_parser_finish(p);
+
+		assert_non_null(snap);
+		assert_int_equal(snap->lines, 1);
+		assert_int_equal(snap->unparsed, 0);
+		assert_int_equal(snap->n_connections, 1);
+		lsw_snapshot_free(snap);
+	}
+	free(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_traffic_probes),
-	    cmocka_unit_test(test_spi_line_probe),
-	    cmocka_unit_test(test_conn_probes),
-	    cmocka_unit_test(test_utf8_escape),
-	    cmocka_unit_test(test_stored_text_escaped),
-	    cmocka_unit_test(test_utf8_cut),
+	    cmocka_unit_test(test_traffic_probes),      cmocka_unit_test(test_spi_line_probe),
+	    cmocka_unit_test(test_conn_probes),         cmocka_unit_test(test_utf8_escape),
+	    cmocka_unit_test(test_stored_text_escaped), cmocka_unit_test(test_utf8_cut),
+	    cmocka_unit_test(test_long_line),           cmocka_unit_test(test_line_at_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
