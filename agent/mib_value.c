@@ -33,8 +33,8 @@ int lsw_value_string(struct lsw_value *v, const char *s)
 	v->type = ASN_OCTET_STR;
 	v->str = s ? s : "";
 	/* the parser stores valid UTF-8: cut where no character is split */
-	v->len = s ? lsw_utf8_cut(s, strnlen(s, LSW_ADMIN_STRING_MAX + 1), LSW_ADMIN_STRING_MAX)
-	           : 0;
+	v->len =
+	    s ? lsw_utf8_cut(s, strnlen(s, LSW_ADMIN_STRING_MAX + 1), LSW_ADMIN_STRING_MAX) : 0;
 	return 0;
 }
 

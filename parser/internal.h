@@ -81,13 +81,13 @@ struct lsw_parser {
 	struct lsw_intern intern[LSW_INTERN_SLOTS];
 	bool oom;
 
-	char *carry; /* the unfinished last line of the previous feed */
+	char *carry;                 /* the unfinished last line of the previous feed */
 	size_t carry_len, carry_cap; /* carry_cap <= LSW_LINE_MAX + 1 */
-	bool skipping; /* in a line past LSW_LINE_MAX: its bytes are dropped */
+	bool skipping;               /* in a line past LSW_LINE_MAX: its bytes are dropped */
 	char *scratch; /* NUL-terminated copy of the current line (<= LSW_LINE_MAX + 1) */
 	size_t scratch_cap;
 	const char *line_end; /* the NUL of that copy (after trailing blanks are cut) */
-	char *name_buf; /* a connection name escaped for lookup (records.c) */
+	char *name_buf;       /* a connection name escaped for lookup (records.c) */
 	size_t name_buf_cap;
 
 	size_t lines, unparsed;

@@ -30,9 +30,7 @@ static void test_value_string_cut(void **state)
 	} cases[] = {
 	    {300, 0, 254}, /* 255 would split the 128th character */
 	    {300, 1, 255}, /* "x" + 127 characters end on 255 */
-	    {255, 1, 255},
-	    {254, 0, 254},
-	    {10, 0, 10},
+	    {255, 1, 255}, {254, 0, 254}, {10, 0, 10},
 	};
 	char buf[400];
 	struct lsw_value v;

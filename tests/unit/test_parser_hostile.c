@@ -198,11 +198,17 @@ static const struct escape_case escape_cases[] = {
     {S("J\xc3\xbcrgen \xe2\x82\xac \xf0\x9f\x94\x91 \xe2\x80\xae"),
      "J\xc3\xbcrgen \xe2\x82\xac \xf0\x9f\x94\x91 \xe2\x80\xae"},
     /* C0, DEL, C1 (a CSI) */
-    {S("a\x1b[31mb\tc\x7f\xc2\x9b" "d\xc2\x80\xc2\x9f\xc2\xa0"),
+    {S("a\x1b[31mb\tc\x7f\xc2\x9b"
+       "d\xc2\x80\xc2\x9f\xc2\xa0"),
      "a\\x1b[31mb\\x09c\\x7f\\xc2\\x9bd\\xc2\\x80\\xc2\\x9f\xc2\xa0"},
     /* invalid: a lone continuation, an overlong '/', a surrogate, past
      * U+10FFFF, a lead cut short, 0xff */
-    {S("\x80" "a\xc0\xaf" "b\xed\xa0\x80" "c\xf4\x90\x80\x80" "d\xe2\x82" "e\xff"),
+    {S("\x80"
+       "a\xc0\xaf"
+       "b\xed\xa0\x80"
+       "c\xf4\x90\x80\x80"
+       "d\xe2\x82"
+       "e\xff"),
      "\\x80a\\xc0\\xafb\\xed\\xa0\\x80c\\xf4\\x90\\x80\\x80d\\xe2\\x82e\\xff"},
 };
 
@@ -233,10 +239,12 @@ static void test_stored_text_escaped(void **state)
 {
 	(void)state;
 	struct lsw_snapshot *snap = testlib_parse_str(
-	    "\"rw\\x\x01\"[1]: 192.1.2.23[@east]...192.1.2.254[@\x1b]0;pwned\x07\xc2\x9b\xff]; erouted; "
+	    "\"rw\\x\x01\"[1]: 192.1.2.23[@east]...192.1.2.254[@\x1b]0;pwned\x07\xc2\x9b\xff]; "
+	    "erouted; "
 	    "eroute owner: #2\n"
 	    "\"rw\\x\x01\"[1]:   policy: IKEv1+PSK+ENCRYPT+TUNNEL;\n"
-	    "#2: \"rw\\x\x01\"[1] 192.1.2.254, username=u\x1b[2J\xe2\x80\xae, type=ESP, add_time=1, "
+	    "#2: \"rw\\x\x01\"[1] 192.1.2.254, username=u\x1b[2J\xe2\x80\xae, type=ESP, "
+	    "add_time=1, "
 	    "inBytes=5, outBytes=6\n");
 
 	assert_int_equal(snap->unparsed, 0);
@@ -269,10 +277,18 @@ static const struct cut_case cut_cases[] = {
     {S("a\xc3\xa9"), 2, 1},
     {S("a\xc3\xa9"), 3, 3},
     /* U+20AC (3 bytes) at every cut */
-    {S("a\xe2\x82\xac" "b"), 1, 1},
-    {S("a\xe2\x82\xac" "b"), 2, 1},
-    {S("a\xe2\x82\xac" "b"), 3, 1},
-    {S("a\xe2\x82\xac" "b"), 4, 4},
+    {S("a\xe2\x82\xac"
+       "b"),
+     1, 1},
+    {S("a\xe2\x82\xac"
+       "b"),
+     2, 1},
+    {S("a\xe2\x82\xac"
+       "b"),
+     3, 1},
+    {S("a\xe2\x82\xac"
+       "b"),
+     4, 4},
     /* U+1F511 (4 bytes) */
     {S("\xf0\x9f\x94\x91"), 3, 0},
     {S("\xf0\x9f\x94\x91"), 4, 4},
@@ -281,7 +297,9 @@ static const struct cut_case cut_cases[] = {
     {S("ab\xf0\x9f\x94"), 4, 2},
     /* bytes that are not UTF-8 are characters of their own */
     {S("a\xff\xfe"), 2, 2},
-    {S("\xc3" "A"), 1, 1},
+    {S("\xc3"
+       "A"),
+     1, 1},
     {S("a\x80\x80\x80\x80"), 5, 5},
     {S("a\x80\x80\x80\x80"), 3, 3},
     /* the escapes of the parser are ASCII: any cut is a boundary */
