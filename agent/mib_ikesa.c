@@ -1,4 +1,5 @@
 /* mib_ikesa.c - lsIkeSaTable: one row per IKE SA, by serial. */
+#include "mib_sa.h"
 #include "mib_table.h"
 #include "view.h"
 
@@ -22,18 +23,8 @@ static int ikesa_value(const struct lsw_view *v, const void *row, unsigned col,
 
 static const oid ikesa_entry[] = {LSW_OID_IKESA_ENTRY};
 
-const struct lsw_table_ops lsw_ikesa_table_ops = {
-    .name = "lsIkeSaTable",
-    .entry = ikesa_entry,
-    .entry_len = OID_LENGTH(ikesa_entry),
-    .min_col = LSW_IKESA_COL_MIN,
-    .max_col = LSW_IKESA_COL_MAX,
-    .index_types = {ASN_UNSIGNED},
-    .n_index = 1,
-    .lookup = ikesa_lookup,
-    .row_index = lsw_sa_row_index,
-    .value = ikesa_value,
-};
+const struct lsw_table_ops lsw_ikesa_table_ops = LSW_SA_TABLE_OPS(
+    "lsIkeSaTable", ikesa_entry, LSW_IKESA_COL_MIN, LSW_IKESA_COL_MAX, ikesa_lookup, ikesa_value);
 
 int lsw_mib_ikesa_register(struct lsw_collector *c)
 {

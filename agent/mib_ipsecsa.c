@@ -1,4 +1,5 @@
 /* mib_ipsecsa.c - lsIpsecSaTable: one row per IPsec (Child) SA, by serial. */
+#include "mib_sa.h"
 #include "mib_table.h"
 #include "view.h"
 
@@ -67,18 +68,9 @@ static int ipsecsa_value(const struct lsw_view *v, const void *row, unsigned col
 
 static const oid ipsecsa_entry[] = {LSW_OID_IPSECSA_ENTRY};
 
-const struct lsw_table_ops lsw_ipsecsa_table_ops = {
-    .name = "lsIpsecSaTable",
-    .entry = ipsecsa_entry,
-    .entry_len = OID_LENGTH(ipsecsa_entry),
-    .min_col = LSW_IPSECSA_COL_MIN,
-    .max_col = LSW_IPSECSA_COL_MAX,
-    .index_types = {ASN_UNSIGNED},
-    .n_index = 1,
-    .lookup = ipsecsa_lookup,
-    .row_index = lsw_sa_row_index,
-    .value = ipsecsa_value,
-};
+const struct lsw_table_ops lsw_ipsecsa_table_ops =
+    LSW_SA_TABLE_OPS("lsIpsecSaTable", ipsecsa_entry, LSW_IPSECSA_COL_MIN, LSW_IPSECSA_COL_MAX,
+                     ipsecsa_lookup, ipsecsa_value);
 
 int lsw_mib_ipsecsa_register(struct lsw_collector *c)
 {

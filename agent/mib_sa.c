@@ -1,6 +1,6 @@
 /* mib_sa.c - the columns lsIkeSaTable and lsIpsecSaTable share, served
  * once from the part both kinds of SA have (struct lsw_sa). */
-#include "mib_value.h"
+#include "mib_sa.h"
 
 /* lsIpsecSaEntry's columns that lsIkeSaEntry has too, by their number in
  * lsIkeSaEntry; 0 for the columns only a Child SA has. */

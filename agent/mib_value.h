@@ -8,7 +8,6 @@
 #ifndef LSW_MIB_VALUE_H
 #define LSW_MIB_VALUE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,13 +54,6 @@ int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, 
                    struct lsw_value *out);
 int lsw_ikesa_value(const struct lsw_ike_sa *sa, unsigned col, struct lsw_value *out);
 int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_value *out);
-/* The columns both SA tables have (mib_sa.c): col is an lsIkeSaEntry
- * column (ike) or an lsIpsecSaEntry column; -1 for a column of the kind's
- * own. */
-int lsw_sa_value(const struct lsw_sa *sa, bool ike, unsigned col, struct lsw_value *out);
-/* The index of a row of either SA table (an IKE or a Child SA, whose
- * first member is its struct lsw_sa): the serial. */
-size_t lsw_sa_row_index(const void *row, oid *idx);
 
 /* The next timer event of an SA (the one due first), or NULL. */
 const struct lsw_event *lsw_next_event(const struct lsw_event *events, size_t n);
