@@ -56,7 +56,8 @@ static size_t walk(const struct lsw_snapshot *s)
 		for (size_t e = 0; e < a->n_events; e++)
 			sum += len(a->events[e].name);
 		if (ch)
-			sum += len(ch->remote_id) + len(ch->username) + len(ch->type) + len(ch->lease);
+			sum +=
+			    len(ch->remote_id) + len(ch->username) + len(ch->type) + len(ch->lease);
 		if (found != (const void *)a ||
 		    a->conn != lsw_snapshot_find_connection(s, a->connection, a->instance))
 			abort();
