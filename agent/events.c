@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 struct lsw_events {
 	size_t cap;
 	size_t count;
@@ -77,9 +79,12 @@ int lsw_events_resize(struct lsw_events *ev, size_t cap)
 	return 0;
 }
 
+/* At most LSW_EVENT_STR_MAX octets, never inside a UTF-8 character: also
+ * drops a character that an earlier cut (the notifier's snprintf() of
+ * lsEventText) left incomplete. */
 static size_t capped_len(const char *s)
 {
-	return s ? strnlen(s, LSW_EVENT_STR_MAX) : 0;
+	return s ? lsw_utf8_cut(s, strnlen(s, LSW_EVENT_STR_MAX + 1), LSW_EVENT_STR_MAX) : 0;
 }
 
 /* Copy s into *p (advancing it) and return where it went. */

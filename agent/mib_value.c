@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "mib_value.h"
+#include "utf8.h"
 
 int lsw_value_typed(struct lsw_value *v, u_char type, long n)
 {
@@ -31,7 +32,9 @@ int lsw_value_string(struct lsw_value *v, const char *s)
 	memset(v, 0, sizeof(*v));
 	v->type = ASN_OCTET_STR;
 	v->str = s ? s : "";
-	v->len = s ? strnlen(s, LSW_ADMIN_STRING_MAX) : 0;
+	/* the parser stores valid UTF-8: cut where no character is split */
+	v->len =
+	    s ? lsw_utf8_cut(s, strnlen(s, LSW_ADMIN_STRING_MAX + 1), LSW_ADMIN_STRING_MAX) : 0;
 	return 0;
 }
 

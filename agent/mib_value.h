@@ -14,7 +14,8 @@
 #include "mibindex.h"
 #include "snapshot.h"
 
-/* SnmpAdminString is SIZE (0..255): longer strings are cut there. */
+/* SnmpAdminString is SIZE (0..255): longer strings are cut there, at a
+ * character boundary. */
 #define LSW_ADMIN_STRING_MAX 255
 
 struct lsw_value {
@@ -30,7 +31,8 @@ struct lsw_value {
 int lsw_value_int(struct lsw_value *v, long n);
 int lsw_value_typed(struct lsw_value *v, u_char type, long n);
 int lsw_value_u64(struct lsw_value *v, uint64_t n);
-/* SnmpAdminString: NULL is the empty string; cut at 255 octets. */
+/* SnmpAdminString: NULL is the empty string; cut at 255 octets or less,
+ * never inside a UTF-8 character (lsw_utf8_cut()). */
 int lsw_value_string(struct lsw_value *v, const char *s);
 /* InetAddressType / InetAddress of a parsed address (family 0: unknown(0), ''). */
 int lsw_value_addr_type(struct lsw_value *v, const struct lsw_addr *a);
