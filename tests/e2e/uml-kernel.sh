@@ -82,6 +82,8 @@ fetch() {
 	[ "$(dpkg --print-architecture)" = amd64 ] ||
 		{ echo "uml-kernel: only for amd64 hosts" >&2; return 1; }
 	rm -rf "$apt_dir"
+	# Under sudo, build/ made here stays the checkout owner's (make runs as them).
+	[ -d "${CACHE%/*}" ] || { mkdir -p "${CACHE%/*}" && chown --reference="$TOP" "${CACHE%/*}"; }
 	mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/parts" || return 1
 	: >"$apt_dir/status"
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $SUITE main" >"$apt_dir/sources.list"
@@ -124,6 +126,7 @@ fetch() {
 		case ${d##*/} in "$ver" | apt) ;; *) [ -x "$d/usr/bin/linux.uml" ] && rm -rf "$d" ;; esac
 	done
 	rm -rf "$apt_dir"
+	chown -R --reference="$TOP" "$CACHE"
 	echo "uml-kernel: user-mode-linux $ver (kernel $kver) in $dir"
 }
 
