@@ -173,6 +173,9 @@ deps:
 	  echo "installing:$$missing"; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	else echo "deps: all present"; fi
+	@# Debian 12's linux.uml panics on hosts whose XSAVE area is large (AMX):
+	@# there, Debian unstable's user-mode-linux into build/uml (tests/e2e/uml-kernel.sh).
+	tests/e2e/uml-kernel.sh deps
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MIBDIR) \
