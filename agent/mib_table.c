@@ -47,22 +47,27 @@ int lsw_table_answer(const struct lsw_table_ops *ops, const void *data, const oi
 		return -1;
 	}
 	for (; col <= ops->max_col; col++, idx = NULL, idx_len = 0) {
-		const void *row = ops->lookup(data, idx, idx_len, next);
+		oid row_idx[MAX_OID_LEN];
+		const void *row;
 
-		if (row == NULL) {
+		/* A column may have no value in some rows (sparse): GETNEXT then
+		 * tries the next row of the same column, and only after its last
+		 * row the first row of the next column. */
+		while ((row = ops->lookup(data, idx, idx_len, next)) != NULL) {
+			if (ops->value(data, row, col, out_value) == 0) {
+				memcpy(out_name, ops->entry, ops->entry_len * sizeof(oid));
+				out_name[ops->entry_len] = col;
+				*out_len = ops->entry_len + 1 +
+				           ops->row_index(row, out_name + ops->entry_len + 1);
+				return 0;
+			}
 			if (!next)
 				return -1;
-			continue;
+			idx_len = ops->row_index(row, row_idx);
+			idx = row_idx;
 		}
-		if (ops->value(data, row, col, out_value) < 0) {
-			if (!next)
-				return -1;
-			continue;
-		}
-		memcpy(out_name, ops->entry, ops->entry_len * sizeof(oid));
-		out_name[ops->entry_len] = col;
-		*out_len = ops->entry_len + 1 + ops->row_index(row, out_name + ops->entry_len + 1);
-		return 0;
+		if (!next)
+			return -1;
 	}
 	return -1;
 }

@@ -157,34 +157,151 @@ static void test_sa_lookup(void **state)
 	lsw_view_free(v);
 }
 
-/* A walk with GETNEXT from the table OID visits every column of every row
- * once, in strictly increasing OID order, then stops. */
-static void walk(const struct lsw_table_ops *ops, const struct lsw_view *v, size_t rows)
+/* A walk with GETNEXT from the table OID visits, in strictly increasing
+ * OID order, exactly the instances a GET of every (row, column) finds:
+ * a column with no value in some rows (sparse) skips only those rows.
+ * Returns the number of instances walked. */
+static size_t walk(const struct lsw_table_ops *ops, const void *data, size_t rows)
 {
-	oid name[MAX_OID_LEN], prev[MAX_OID_LEN];
-	size_t len = ops->entry_len - 1, plen = 0, n = 0;
+	oid name[MAX_OID_LEN], prev[MAX_OID_LEN], idx[MAX_OID_LEN];
+	size_t len = ops->entry_len - 1, plen = 0, n = 0, want = 0, idx_len = 0;
 	struct lsw_value val;
 
 	memcpy(name, ops->entry, len * sizeof(oid));
 	for (;;) {
-		oid out[MAX_OID_LEN];
-		size_t olen;
+		oid out[MAX_OID_LEN], get_out[MAX_OID_LEN];
+		size_t olen, glen;
 		unsigned col = len > ops->entry_len ? (unsigned)name[ops->entry_len] : ops->min_col;
 
 		if (col < ops->min_col)
 			col = ops->min_col;
-		if (lsw_table_answer(ops, v, name, len, col, true, out, &olen, &val) < 0)
+		if (lsw_table_answer(ops, data, name, len, col, true, out, &olen, &val) < 0)
 			break;
 		if (plen > 0)
 			assert_true(lsw_oid_cmp(prev, plen, out, olen) < 0);
 		assert_true(olen <= MAX_OID_LEN);
+		/* What GETNEXT returned, a GET finds. */
+		assert_int_equal(lsw_table_answer(ops, data, out, olen,
+		                                  (unsigned)out[ops->entry_len], false, get_out,
+		                                  &glen, &val),
+		                 0);
 		memcpy(prev, out, olen * sizeof(oid));
 		plen = olen;
 		memcpy(name, out, olen * sizeof(oid));
 		len = olen;
 		n++;
 	}
-	assert_int_equal(n, rows * (ops->max_col - ops->min_col + 1));
+	/* And every instance a GET finds was walked: count them row by row. */
+	for (const void *row = ops->lookup(data, NULL, 0, true); row != NULL;
+	     row = ops->lookup(data, idx, idx_len, true)) {
+		idx_len = ops->row_index(row, idx);
+		for (unsigned c = ops->min_col; c <= ops->max_col; c++) {
+			oid out[MAX_OID_LEN];
+			size_t olen;
+			int k =
+			    lsw_mib_instance_oid(name, ops->entry, ops->entry_len, c, idx, idx_len);
+
+			assert_true(k > 0);
+			if (lsw_table_answer(ops, data, name, (size_t)k, c, false, out, &olen,
+			                     &val) == 0)
+				want++;
+		}
+		rows--;
+	}
+	assert_int_equal(rows, 0);
+	assert_int_equal(n, want);
+	return n;
+}
+
+/* A table of 5 rows (index 1..5) whose columns 2..5 are sparse: column c
+ * has a value in row r when the bit r of sparse_cols[c] is set. */
+static const unsigned sparse_cols[] = {0, 0x3e, 0x14, 0x20, 0x00, 0x02};
+static const unsigned sparse_rows[] = {1, 2, 3, 4, 5};
+
+static const void *sparse_lookup(const void *data, const oid *idx, size_t len, bool next)
+{
+	for (size_t i = 0; i < 5; i++) {
+		if (!next && len == 1 && idx[0] == sparse_rows[i])
+			return &sparse_rows[i];
+		if (next && (len == 0 || sparse_rows[i] > idx[0]))
+			return &sparse_rows[i];
+	}
+	return NULL;
+}
+
+static size_t sparse_row_index(const void *row, oid *idx)
+{
+	idx[0] = *(const unsigned *)row;
+	return 1;
+}
+
+static int sparse_value(const void *data, const void *row, unsigned col, struct lsw_value *out)
+{
+	unsigned r = *(const unsigned *)row;
+
+	if (col >= sizeof(sparse_cols) / sizeof(sparse_cols[0]) || !(sparse_cols[col] & (1u << r)))
+		return -1;
+	return lsw_value_int(out, (long)(col * 10 + r));
+}
+
+static const oid sparse_entry[] = {1, 3, 6, 1, 4, 1, 99999, 1, 1};
+
+static const struct lsw_table_ops sparse_ops = {
+    .name = "sparse",
+    .entry = sparse_entry,
+    .entry_len = OID_LENGTH(sparse_entry),
+    .min_col = 1,
+    .max_col = 5,
+    .index_types = {ASN_UNSIGNED},
+    .n_index = 1,
+    .lookup = sparse_lookup,
+    .row_index = sparse_row_index,
+    .value = sparse_value,
+};
+
+/* The regression: GETNEXT from column 2, row 2 (rows 3 and 5 have no
+ * value) went to column 3 and skipped row 4 of column 2. */
+static void test_sparse_column(void **state)
+{
+	static const struct {
+		unsigned col, row;           /* GETNEXT from entry.col.row (row 0: entry.col) */
+		unsigned want_col, want_row; /* 0: end of table */
+	} cases[] = {
+	    {1, 0, 1, 1}, {1, 5, 2, 2}, {2, 0, 2, 2}, {2, 2, 2, 4}, {2, 3, 2, 4},
+	    {2, 4, 3, 5}, {3, 0, 3, 5}, {3, 5, 5, 1}, {4, 0, 5, 1}, {5, 1, 0, 0},
+	};
+	struct lsw_value val;
+	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+	size_t olen, el = sparse_ops.entry_len;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		memcpy(name, sparse_entry, el * sizeof(oid));
+		name[el] = cases[i].col;
+		name[el + 1] = cases[i].row;
+		rc = lsw_table_answer(&sparse_ops, NULL, name, el + 1 + (cases[i].row ? 1 : 0),
+		                      cases[i].col, true, out, &olen, &val);
+		if (cases[i].want_col == 0) {
+			if (rc != -1)
+				fail_msg("case %zu: got .%lu.%lu, want the end", i,
+				         (unsigned long)out[el], (unsigned long)out[el + 1]);
+			continue;
+		}
+		if (rc != 0 || olen != el + 2 || out[el] != cases[i].want_col ||
+		    out[el + 1] != cases[i].want_row)
+			fail_msg("case %zu: got rc %d .%lu.%lu, want .%u.%u", i, rc,
+			         (unsigned long)out[el], (unsigned long)out[el + 1],
+			         cases[i].want_col, cases[i].want_row);
+		assert_int_equal(val.num, cases[i].want_col * 10 + cases[i].want_row);
+	}
+	/* GET of a hole is no instance. */
+	name[el] = 2;
+	name[el + 1] = 3;
+	assert_int_equal(
+	    lsw_table_answer(&sparse_ops, NULL, name, el + 2, 2, false, out, &olen, &val), -1);
+	/* The whole walk: 5 + 2 + 1 + 0 + 1 instances. */
+	assert_int_equal(walk(&sparse_ops, NULL, 5), 9);
 }
 
 static void test_walk(void **state)
@@ -715,6 +832,7 @@ int main(void)
 	    cmocka_unit_test(test_octets_monotonic), cmocka_unit_test(test_octets_real_polls),
 	    cmocka_unit_test(test_octets_wrap),      cmocka_unit_test(test_long_names),
 	    cmocka_unit_test(test_failure_rules),    cmocka_unit_test(test_read_file),
+	    cmocka_unit_test(test_sparse_column),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
