@@ -125,6 +125,7 @@ static int scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		netsnmp_variable_list *var = r->requestvb;
 		struct lsw_value val;
+		unsigned n;
 
 		if (r->processed)
 			continue;
@@ -133,11 +134,15 @@ static int scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			continue;
 		}
 		/* The scalar (group) helper hands us NAME.N.0, GETNEXT already
-		 * turned into a GET of the next scalar. */
-		if (var->name_length < 2 ||
-		    ctx->scalar->value(ctx->arg, (unsigned)var->name[var->name_length - 2], &val) <
-		        0) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHOBJECT);
+		 * turned into a GET of the next scalar; a scalar with no value now
+		 * (lsSnapshotAge before the first poll) is noSuchInstance, and
+		 * the helper's GETNEXT then tries the next one. */
+		n = var->name_length < 2 ? 0 : (unsigned)var->name[var->name_length - 2];
+		if (var->name_length < 2 || ctx->scalar->value(ctx->arg, n, &val) < 0) {
+			netsnmp_set_request_error(reqinfo, r,
+			                          n >= 1 && n <= ctx->scalar->max
+			                              ? SNMP_NOSUCHINSTANCE
+			                              : SNMP_NOSUCHOBJECT);
 			continue;
 		}
 		lsw_value_to_varbind(&val, var);

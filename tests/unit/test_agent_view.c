@@ -378,10 +378,51 @@ static void test_values(void **state)
 	assert_memory_equal(val.str, "STATE_QUICK_I1", val.len);
 	lsw_ipsecsa_value(child, LSW_IPSECSA_STATE, &val);
 	assert_int_equal(val.num, LSW_SA_NEGOTIATING);
-	lsw_ipsecsa_value(child, LSW_IPSECSA_ADD_TIME, &val);
-	assert_int_equal(val.len, 8);
-	assert_memory_equal(val.str, "\0\0\0\0\0\0\0\0", 8); /* unknown */
+	/* Unknown: no instance, never an all-zero DateAndTime (month 0). */
+	assert_int_equal(lsw_ipsecsa_value(child, LSW_IPSECSA_ADD_TIME, &val), -1);
 	lsw_view_free(v);
+}
+
+/* A value that is not known has no instance: no unknown(0), -1 or
+ * all-zero DateAndTime that an NMS would read as a value (issue 11). */
+static void test_no_sentinels(void **state)
+{
+	static const struct lsw_event ev = {.name = "EVENT_SA_REPLACE", .seconds = LSW_ABSENT};
+	const struct lsw_ike_sa ike = {
+	    .sa = {.serial = 1,
+	           .ike_version = LSW_IKE_UNKNOWN,
+	           .role = LSW_ROLE_UNKNOWN,
+	           .n_events = 1,
+	           .events = &ev},
+	    .lastdpd = -1, /* "lastdpd=-1s": no DPD exchange yet */
+	};
+	const struct lsw_ike_sa ike_dpd = {
+	    .sa = {.serial = 2, .ike_version = LSW_IKEV2, .role = LSW_ROLE_RESPONDER},
+	    .lastdpd = 30,
+	};
+	const struct lsw_child_sa child = {
+	    .sa = {.serial = 3, .role = LSW_ROLE_UNKNOWN},
+	    .mode = LSW_MODE_UNKNOWN,
+	    .add_time = LSW_ABSENT,
+	};
+	struct lsw_value val;
+
+	assert_int_equal(lsw_ikesa_value(&ike, LSW_IKESA_LAST_DPD, &val), -1);
+	assert_int_equal(lsw_ikesa_value(&ike, LSW_IKESA_IKE_VERSION, &val), -1);
+	assert_int_equal(lsw_ikesa_value(&ike, LSW_IKESA_ROLE, &val), -1);
+	assert_int_equal(lsw_ikesa_value(&ike, LSW_IKESA_NEXT_EVENT_SECONDS, &val), -1);
+	assert_int_equal(lsw_ikesa_value(&ike_dpd, LSW_IKESA_LAST_DPD, &val), 0);
+	assert_int_equal(val.num, 30);
+	assert_int_equal(lsw_ikesa_value(&ike_dpd, LSW_IKESA_IKE_VERSION, &val), 0);
+	assert_int_equal(val.num, 2);
+	assert_int_equal(lsw_ikesa_value(&ike_dpd, LSW_IKESA_ROLE, &val), 0);
+	assert_int_equal(val.num, 2);
+	assert_int_equal(lsw_ipsecsa_value(&child, LSW_IPSECSA_ROLE, &val), -1);
+	assert_int_equal(lsw_ipsecsa_value(&child, LSW_IPSECSA_MODE, &val), -1);
+	assert_int_equal(lsw_ipsecsa_value(&child, LSW_IPSECSA_ADD_TIME, &val), -1);
+	assert_int_equal(lsw_value_date(&val, 0), 0); /* 1970 is a date */
+	assert_int_equal(val.len, 11);
+	assert_int_equal(val.buf[2], 1); /* January, never month 0 */
 }
 
 /* Exact trafficstatus bytes win over the status line; a connection with an
@@ -832,7 +873,7 @@ int main(void)
 	    cmocka_unit_test(test_octets_monotonic), cmocka_unit_test(test_octets_real_polls),
 	    cmocka_unit_test(test_octets_wrap),      cmocka_unit_test(test_long_names),
 	    cmocka_unit_test(test_failure_rules),    cmocka_unit_test(test_read_file),
-	    cmocka_unit_test(test_sparse_column),
+	    cmocka_unit_test(test_sparse_column),    cmocka_unit_test(test_no_sentinels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

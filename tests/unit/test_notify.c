@@ -135,6 +135,21 @@ static void test_event_date(void **state)
 	assert_int_equal(val.len, 11);
 	assert_memory_equal(val.str, want, 11);
 	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_INDEX, &val), -1);
+	/* A collector event: the SA and connection columns do not apply and
+	 * have no instance (no none(0)). */
+	rec.type = LSW_EV_COLLECTOR_FAILED;
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_SA_TYPE, &val), -1);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_OLD_STATE, &val), -1);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_NEW_STATE, &val), -1);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_OLD_OPER_STATUS, &val), -1);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_NEW_OPER_STATUS, &val), -1);
+	rec.sa_type = LSW_EVENT_SA_IPSEC;
+	rec.old_state = LSW_SA_ESTABLISHED;
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_SA_TYPE, &val), 0);
+	assert_int_equal(val.num, 2);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_OLD_STATE, &val), 0);
+	assert_int_equal(val.num, 2);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_NEW_STATE, &val), -1);
 }
 
 /* n connections, each up with IKE SA #2i+1 and Child SA #2i+2 (or none). */
