@@ -50,6 +50,8 @@ int lsw_event_value(const struct lsw_event_rec *r, unsigned col, struct lsw_valu
 		return lsw_value_string(out, r->text);
 	case LSW_EVENT_NOTIFIED:
 		return lsw_value_int(out, r->notified);
+	case LSW_EVENT_CONN_REMOTE_ID:
+		return lsw_value_string(out, r->conn_remote_id);
 	default:
 		return -1;
 	}

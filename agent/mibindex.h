@@ -173,8 +173,9 @@ enum lsw_event_col {
 	LSW_EVENT_REMOTE_ID,
 	LSW_EVENT_TEXT,
 	LSW_EVENT_NOTIFIED,
+	LSW_EVENT_CONN_REMOTE_ID, /* the connection's lsConnRemoteId, for the traps */
 	LSW_EVENT_COL_MIN = LSW_EVENT_DATE_AND_TIME,
-	LSW_EVENT_COL_MAX = LSW_EVENT_NOTIFIED,
+	LSW_EVENT_COL_MAX = LSW_EVENT_CONN_REMOTE_ID,
 };
 
 /* Size limits of the connection index (lsConnName SIZE (1..90),
