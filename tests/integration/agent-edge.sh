@@ -16,6 +16,12 @@ lsw_expect lsCollectorStatus.0 failed
 lsw_expect lsConnCount.0 0
 lsw_expect_none lsSnapshotAge.0   # not 4294967295
 lsw_expect_none lsLastPollTime.0  # not a DateAndTime of month 0
+# A walk of the scalars goes past the holes: no lsSnapshotAge (.3) and no
+# lsLastPollTime (.21), but lsPollSuccesses (.4) and lsPollInterval (.22).
+out=$(snmpwalk $SNMP_OPTS -On LIBRESWAN-STATUS-MIB::lsScalars)
+for n in 3 21; do grep -q "^\.1\.3\.6\.1\.4\.1\.41286\.1\.1\.1\.$n\.0 = " <<<"$out" && lsw_fail "walk: lsScalars.$n.0 served: $out"; done
+for n in 2 4 22 27; do grep -q "^\.1\.3\.6\.1\.4\.1\.41286\.1\.1\.1\.$n\.0 = " <<<"$out" || lsw_fail "walk: lsScalars.$n.0 missing: $out"; done
+echo "ok the scalar walk skips the scalars without a value"
 n=$(snmpwalk $SNMP_OPTS -On LIBRESWAN-STATUS-MIB::lsConnTable | grep -c '^\.1\.3\.6\.1\.4\.1\.41286\.1\.1\.2\.')
 [ "$n" = 0 ] || lsw_fail "rows without a snapshot: $n"
 
