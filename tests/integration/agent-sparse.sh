@@ -64,6 +64,6 @@ check() {
 check lsConnTable $LS.2.1 3 27 3
 check lsIkeSaTable $LS.3.1 2 16 2
 check lsIpsecSaTable $LS.4.1 2 28 2
-check lsEventTable $LS.5.2.1 2 20 2
+check lsEventTable $LS.5.2.1 2 21 2
 [ "$holes_total" -gt 0 ] || lsw_fail "no sparse column with a later value: the test has no teeth"
 echo PASS
