@@ -774,6 +774,17 @@ static void test_long_names(void **state)
 	assert_true(
 	    lsw_mib_instance_oid(full, lsw_conn_table_ops.entry, 11, 3, r->idx, r->idx_len) <= 128);
 	assert_int_equal(lsw_mib_conn_index(idx, name91, ""), -1);
+	/* The connection left out is listed by name, for the one log line
+	 * (view.c logs it when the previous view did not have it). */
+	assert_int_equal(v->n_too_long, 1);
+	assert_string_equal(v->too_long[0]->name, name91);
+	{
+		struct lsw_view *w = lsw_view_new(parse2(s90, NULL), v, 2);
+
+		assert_non_null(w);
+		assert_int_equal(w->n_too_long, 1);
+		lsw_view_free(w);
+	}
 	lsw_view_free(v);
 	free(status);
 	free(s90);
