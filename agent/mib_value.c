@@ -67,9 +67,8 @@ int lsw_value_date(struct lsw_value *v, long long t)
 	memset(v, 0, sizeof(*v));
 	v->type = ASN_OCTET_STR;
 	v->str = v->buf;
-	v->len = 8;
 	if (t < 0 || gmtime_r(&tt, &tm) == NULL)
-		return 0;
+		return -1;
 	/* DateAndTime: year (2 octets, network order), month, day, hour, min,
 	 * sec, deci-sec, then direction from UTC, hours, minutes. The 8-octet
 	 * form would mean local time (RFC 2579); ours is UTC, so say so. */

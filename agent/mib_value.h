@@ -38,8 +38,9 @@ int lsw_value_string(struct lsw_value *v, const char *s);
 int lsw_value_addr_type(struct lsw_value *v, const struct lsw_addr *a);
 int lsw_value_addr(struct lsw_value *v, const struct lsw_addr *a);
 /* DateAndTime of epoch seconds: the 11-octet form in UTC (+0:0), the one
- * encoding of every DateAndTime we serve or send; '0000000000000000'H when
- * t is LSW_ABSENT or negative. */
+ * encoding of every DateAndTime we serve or send. -1 (no instance) when t
+ * is LSW_ABSENT or negative: an all-zero DateAndTime (month 0) is not a
+ * date. */
 int lsw_value_date(struct lsw_value *v, long long t);
 /* TruthValue: true(1) / false(2). */
 int lsw_value_bool(struct lsw_value *v, bool b);
@@ -48,7 +49,8 @@ int lsw_value_bool(struct lsw_value *v, bool b);
 void lsw_value_to_varbind(const struct lsw_value *v, netsnmp_variable_list *var);
 
 /* The row mapping of each table: 0 and *out set, or -1 when col is not a
- * readable column. */
+ * readable column or the row has no value for it (the column is sparse:
+ * no instance in that row, never a made-up sentinel). */
 struct lsw_view;
 struct lsw_conn_row;
 int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, unsigned col,

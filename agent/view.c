@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
 #include "view.h"
 
 int lsw_oid_cmp(const oid *a, size_t alen, const oid *b, size_t blen)
@@ -316,6 +319,37 @@ out:
 	return rc;
 }
 
+/* Connections by name, then instance (strcmp: only for finding them). */
+static int conn_name_cmp(const void *a, const void *b)
+{
+	const struct lsw_connection *x = *(const struct lsw_connection *const *)a,
+	                            *y = *(const struct lsw_connection *const *)b;
+	int c = strcmp(x->name ? x->name : "", y->name ? y->name : "");
+
+	return c ? c : strcmp(x->instance ? x->instance : "", y->instance ? y->instance : "");
+}
+
+/* A connection that cannot be a row is only counted in lsConnsNotServed:
+ * say which, once (not at every poll while it stays). */
+static void log_too_long(const struct lsw_view *v, const struct lsw_view *prev)
+{
+	for (size_t i = 0; i < v->n_too_long; i++) {
+		const struct lsw_connection *c = v->too_long[i];
+
+		if (prev != NULL && prev->n_too_long > 0 &&
+		    bsearch(&c, prev->too_long, prev->n_too_long, sizeof(*prev->too_long),
+		            conn_name_cmp) != NULL)
+			continue;
+		snmp_log(LOG_WARNING,
+		         "connection \"%.255s\"%.64s not served in lsConnTable: name (%zu octets) "
+		         "and instance (%zu) exceed the index limits (%d and %d); its events are "
+		         "in lsEventTable\n",
+		         c->name ? c->name : "", c->instance ? c->instance : "",
+		         c->name ? strlen(c->name) : 0, c->instance ? strlen(c->instance) : 0,
+		         LSW_CONN_NAME_MAX, LSW_CONN_INSTANCE_MAX);
+	}
+}
+
 static int build_conns(struct lsw_view *v)
 {
 	const struct lsw_snapshot *s = v->snap;
@@ -325,7 +359,8 @@ static int build_conns(struct lsw_view *v)
 		return 0;
 	v->conns = calloc(s->n_connections, sizeof(*v->conns));
 	v->idx_pool = calloc(s->n_connections, LSW_CONN_INDEX_MAX * sizeof(oid));
-	if (v->conns == NULL || v->idx_pool == NULL)
+	v->too_long = calloc(s->n_connections, sizeof(*v->too_long));
+	if (v->conns == NULL || v->idx_pool == NULL || v->too_long == NULL)
 		return -1;
 	for (size_t i = 0; i < s->n_connections; i++) {
 		oid *idx = v->idx_pool + n * LSW_CONN_INDEX_MAX;
@@ -333,6 +368,7 @@ static int build_conns(struct lsw_view *v)
 		    lsw_mib_conn_index(idx, s->connections[i].name, s->connections[i].instance);
 
 		if (len < 0) {
+			v->too_long[v->n_too_long++] = &s->connections[i];
 			v->n_not_served++;
 			continue;
 		}
@@ -342,6 +378,7 @@ static int build_conns(struct lsw_view *v)
 		n++;
 	}
 	qsort(v->conns, n, sizeof(*v->conns), conn_row_cmp);
+	qsort(v->too_long, v->n_too_long, sizeof(*v->too_long), conn_name_cmp);
 	/* The parser merges by (name, instance); drop any duplicate anyway,
 	 * two rows with one index would break GETNEXT. */
 	v->n_conns = 0;
@@ -376,6 +413,7 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 	v->n_child_sas = snap->n_child_sas - skip;
 	if (build_conns(v) < 0 || build_children(v) < 0)
 		goto fail;
+	log_too_long(v, prev);
 	count_sas(v, prev);
 	for (size_t i = 0; i < v->n_conns; i++) {
 		struct lsw_conn_row *row = &v->conns[i];
@@ -404,6 +442,7 @@ void lsw_view_free(struct lsw_view *v)
 	lsw_snapshot_free(v->snap);
 	free(v->conns);
 	free(v->idx_pool);
+	free(v->too_long);
 	free(v->child_idx);
 	free(v->sa_octets);
 	free(v);

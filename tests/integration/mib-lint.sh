@@ -26,6 +26,7 @@ check_oid lsConnLastChange .1.3.6.1.4.1.41286.1.1.2.1.27
 check_oid lsIkeSaLastDpd .1.3.6.1.4.1.41286.1.1.3.1.16
 check_oid lsIpsecSaRole .1.3.6.1.4.1.41286.1.1.4.1.28
 check_oid lsCompliance .1.3.6.1.4.1.41286.1.2.1.1
+check_oid lsEventConnRemoteId .1.3.6.1.4.1.41286.1.1.5.2.1.21
 # The index encoding: a string index is length-prefixed (not IMPLIED).
 got=$(snmptranslate -On 'LIBRESWAN-STATUS-MIB::lsConnOperStatus."ab"."[1]"')
 [ "$got" = .1.3.6.1.4.1.41286.1.1.2.1.3.2.97.98.3.91.49.93 ] || lsw_fail "index encoding: $got"
