@@ -59,7 +59,7 @@ int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, 
 	case LSW_CONN_OUT_OCTETS:
 		return lsw_value_u64(out, row->out_octets);
 	case LSW_CONN_LAST_CHANGE:
-		return lsw_value_timestamp(out, row->last_change);
+		return lsw_value_timestamp(out, row->last_change, lsw_mono_cs());
 	case LSW_CONN_DISPLAY_NAME:
 		return lsw_value_string(out, row->display);
 	case LSW_CONN_NAME_TEXT:
@@ -71,7 +71,7 @@ int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, 
 	case LSW_CONN_ADMIN_STATUS:
 		return lsw_value_int(out, c->admin);
 	case LSW_CONN_COUNTER_DISCONTINUITY_TIME:
-		return lsw_value_timestamp(out, row->created);
+		return lsw_value_timestamp(out, row->created, lsw_mono_cs());
 	default:
 		return -1;
 	}

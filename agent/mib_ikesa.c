@@ -24,7 +24,7 @@ static int ikesa_value(const void *v, const void *row, unsigned col, struct lsw_
 	if (col == LSW_IKESA_STATE)
 		return lsw_value_int(out, lsw_view_sa_state(v, &sa->sa));
 	if (col == LSW_IKESA_CREATED)
-		return lsw_value_timestamp(out, lsw_view_ike_created(v, sa));
+		return lsw_value_timestamp(out, lsw_view_ike_created(v, sa), lsw_mono_cs());
 	return lsw_ikesa_value(sa, col, out);
 }
 

@@ -65,10 +65,10 @@ static int ipsecsa_value(const void *v, const void *row, unsigned col, struct ls
 		return lsw_ipsecsa_value(sa, col, out);
 	o = lsw_view_sa_octets(v, sa);
 	if (o == NULL)
-		return col == LSW_IPSECSA_CREATED ? lsw_value_timestamp(out, 0)
+		return col == LSW_IPSECSA_CREATED ? lsw_value_timestamp(out, 0, lsw_mono_cs())
 		                                  : lsw_ipsecsa_value(sa, col, out);
 	if (col == LSW_IPSECSA_CREATED)
-		return lsw_value_timestamp(out, o->created);
+		return lsw_value_timestamp(out, o->created, lsw_mono_cs());
 	return lsw_value_u64(out, col == LSW_IPSECSA_IN_OCTETS ? o->in.value : o->out.value);
 }
 

@@ -86,7 +86,7 @@ int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value 
 	case LSW_SC_CONNS_NOT_SERVED:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->n_not_served : 0);
 	case LSW_SC_AGENT_START_TIME:
-		return lsw_value_timestamp(out, st->started);
+		return lsw_value_timestamp(out, st->started, lsw_mono_cs());
 	default:
 		return -1;
 	}

@@ -44,11 +44,12 @@ int lsw_value_date(struct lsw_value *v, long long t);
  * uptime minus the event's age, 0 when the event is older than snmpd's
  * last start (or at is 0: none). Pure, for the unit tests. */
 unsigned long lsw_timestamp_at(uint64_t at, uint64_t now, unsigned long uptime);
-/* A TimeStamp against snmpd's sysUpTime as the subagent knows it:
+/* The TimeStamp of an event at monotonic time at, now being lsw_mono_cs(),
+ * against snmpd's sysUpTime as the subagent knows it:
  * netsnmp_get_agent_uptime(), which net-snmp resets from the master's at
  * every AgentX response (Open, Register, each Ping: agentx_synch_input()),
  * so it starts again with a restarted snmpd. */
-int lsw_value_timestamp(struct lsw_value *v, uint64_t at);
+int lsw_value_timestamp(struct lsw_value *v, uint64_t at, uint64_t now);
 /* TruthValue: true(1) / false(2). */
 int lsw_value_bool(struct lsw_value *v, bool b);
 
