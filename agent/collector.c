@@ -1,6 +1,7 @@
 /* collector.c - the steps of a poll on net-snmp's event loop, and its
  * statistics. The text comes from a source (source.h) and goes into a
  * feed (feed.h); this file only schedules and counts. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,9 @@ struct lsw_collector {
 	unsigned poll_alarm, timeout_alarm, stage_alarm;
 
 	unsigned long successes, failures;
+	unsigned failed_in_row; /* polls failed since the last good one */
 	bool had_good, failing;
+	uint64_t started; /* lsw_mono_cs() at creation: lsAgentStartTime */
 	time_t last_good;
 	struct timespec last_good_mono;
 	char last_error[256];
@@ -58,6 +61,7 @@ static int copy_config(struct lsw_config *dst, const struct lsw_config *src)
 {
 	dst->interval_ms = src->interval_ms;
 	dst->timeout = src->timeout;
+	dst->fail_after = src->fail_after ? src->fail_after : LSW_DEFAULT_FAIL_AFTER;
 	dst->max_output = src->max_output;
 	if (copy_str(&dst->ipsec, src->ipsec ? src->ipsec : LSW_DEFAULT_IPSEC) < 0 ||
 	    copy_str(&dst->ctlsocket, src->ctlsocket) < 0 ||
@@ -76,6 +80,7 @@ struct lsw_collector *lsw_collector_new(const struct lsw_config *cfg,
 		return NULL;
 	if (hooks != NULL)
 		c->hooks = *hooks;
+	c->started = lsw_mono_cs();
 	if (copy_config(&c->cfg, cfg) < 0) {
 		lsw_collector_free(c);
 		return NULL;
@@ -112,6 +117,7 @@ void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector
 	out->last_error = c->last_error;
 	/* lsPollInterval is in whole seconds: a fraction (tests) rounds up. */
 	out->interval = (c->cfg.interval_ms + 999) / 1000;
+	out->started = c->started;
 }
 
 /* A good snapshot: swap it in (the hooks hear of it at the next step). */
@@ -119,7 +125,7 @@ static void poll_succeeded(struct lsw_collector *c, struct lsw_snapshot *snap)
 {
 	struct lsw_view *nv;
 
-	nv = lsw_view_new(snap, c->view, (uint32_t)netsnmp_get_agent_uptime());
+	nv = lsw_view_new(snap, c->view, lsw_mono_cs());
 	if (nv == NULL) {
 		c->failures++;
 		snprintf(c->last_error, sizeof(c->last_error), "out of memory building the tables");
@@ -133,6 +139,7 @@ static void poll_succeeded(struct lsw_collector *c, struct lsw_snapshot *snap)
 		snmp_log(LOG_NOTICE, "poll: working again\n");
 	c->had_good = true;
 	c->failing = false;
+	c->failed_in_row = 0;
 	c->last_good = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &c->last_good_mono);
 	c->last_error[0] = '\0';
@@ -152,17 +159,30 @@ static void poll_notify(struct lsw_collector *c)
 	lsw_view_free(old);
 }
 
-/* Log once per run of failures: a dead pluto must not flood syslog. */
+/* Log once per run of failures: a dead pluto must not flood syslog.
+ * fail-after polls in a row declare the collector failed: the hooks hear
+ * of it (lsCollectorFailed) and only then the status columns turn unknown,
+ * so no row reads unknown before the notification is out. Before that, a
+ * slow or restarting pluto costs nothing but lsCollectorStatus stale. */
 static void poll_failed(struct lsw_collector *c, const char *why)
 {
 	c->failures++;
+	if (c->failed_in_row < UINT_MAX)
+		c->failed_in_row++;
 	snprintf(c->last_error, sizeof(c->last_error), "%s", why);
 	if (!c->failing)
 		snmp_log(LOG_WARNING, "poll failed: %s (%s)\n", why,
 		         c->had_good ? "serving the last good snapshot" : "no data yet");
 	c->failing = true;
+	if (c->failed_in_row < c->cfg.fail_after)
+		return;
+	if (c->failed_in_row == c->cfg.fail_after)
+		snmp_log(LOG_WARNING, "poll: %u polls in a row failed: collector failed%s\n",
+		         c->failed_in_row, c->view ? ", the rows' status reads unknown" : "");
 	if (c->hooks.status != NULL)
 		c->hooks.status(c->hooks.arg, status_of(c), why, time(NULL));
+	if (c->view != NULL)
+		c->view->unknown = true;
 }
 
 static void stop_alarm(unsigned *reg)

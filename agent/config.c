@@ -97,6 +97,7 @@ void lsw_config_init(struct lsw_config *cfg)
 	cfg->interval_ms = LSW_DEFAULT_INTERVAL_MS;
 	cfg->timeout = LSW_DEFAULT_TIMEOUT;
 	cfg->ping_interval = LSW_DEFAULT_PING_INTERVAL;
+	cfg->fail_after = LSW_DEFAULT_FAIL_AFTER;
 	cfg->max_output = LSW_DEFAULT_MAX_OUTPUT;
 	cfg->notify.traps = LSW_TRAP_DEFAULT;
 	cfg->notify.history = LSW_EVENT_HISTORY_DEFAULT;
@@ -273,6 +274,12 @@ int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, c
 		cfg->timeout = (unsigned)n;
 		return 0;
 	}
+	if (strcmp(key, "fail-after") == 0) {
+		if (set_number(&n, value, 1, 1000, key, err, errlen) < 0)
+			return -1;
+		cfg->fail_after = (unsigned)n;
+		return 0;
+	}
 	if (strcmp(key, "max-output") == 0) {
 		if (set_number(&n, value, 4096, 1ul << 31, key, err, errlen) < 0)
 			return -1;
@@ -382,6 +389,7 @@ enum {
 	OPT_TRAP_RATE_LIMIT,
 	OPT_EVENT_HISTORY,
 	OPT_PING_INTERVAL,
+	OPT_FAIL_AFTER,
 };
 
 static const struct option long_options[] = {
@@ -392,6 +400,7 @@ static const struct option long_options[] = {
     {"debug", required_argument, NULL, 'D'},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"fail-after", required_argument, NULL, OPT_FAIL_AFTER},
     {"ipsec", required_argument, NULL, OPT_IPSEC},
     {"ctlsocket", required_argument, NULL, OPT_CTLSOCKET},
     {"status-file", required_argument, NULL, OPT_STATUS_FILE},
@@ -521,6 +530,9 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "      --timeout SECONDS    a poll (both commands) is killed after this long\n"
 	        "                           (default %d); a poll still running when the\n"
 	        "                           next is due makes that one skip\n"
+	        "      --fail-after N       N failed polls in a row declare the collector\n"
+	        "                           failed: lsCollectorFailed is sent and the rows'\n"
+	        "                           status reads unknown (default %d, 1..1000)\n"
 	        "      --ipsec PATH         the ipsec program (default %s)\n"
 	        "      --ctlsocket PATH     pluto's control socket (whack --ctlsocket)\n"
 	        "      --status-file FILE   read FILE at every poll instead of running\n"
@@ -543,11 +555,13 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "more than --max-output, or prints nothing the parser understands. The last\n"
 	        "good snapshot is then kept and lsCollectorStatus says stale (or failed when\n"
 	        "there never was one); the reason is logged once per run of failures.\n"
+	        "After --fail-after failed polls in a row the rows' status reads unknown.\n"
 	        "\n"
 	        "Signals: SIGTERM and SIGINT stop the agent; SIGHUP re-reads the config file\n"
 	        "(a broken file is logged and the running configuration kept).\n"
 	        "See libreswan-agentx(8).\n",
 	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_PING_INTERVAL,
-	        LSW_DEFAULT_INTERVAL_MS / 1000, LSW_DEFAULT_TIMEOUT, LSW_DEFAULT_IPSEC,
-	        LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT, LSW_EVENT_HISTORY_DEFAULT);
+	        LSW_DEFAULT_INTERVAL_MS / 1000, LSW_DEFAULT_TIMEOUT, LSW_DEFAULT_FAIL_AFTER,
+	        LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT,
+	        LSW_EVENT_HISTORY_DEFAULT);
 }

@@ -18,6 +18,7 @@
 #define LSW_MAX_INTERVAL_MS       86400000u
 #define LSW_DEFAULT_TIMEOUT       5
 #define LSW_DEFAULT_PING_INTERVAL 2
+#define LSW_DEFAULT_FAIL_AFTER    3 /* polls in a row: a slow pluto is not an outage */
 #define LSW_DEFAULT_IPSEC         "/usr/sbin/ipsec"
 #define LSW_DEFAULT_MAX_OUTPUT    (256u * 1024 * 1024)
 #define LSW_DEBUG_TOKENS_MAX      16
@@ -51,6 +52,7 @@ struct lsw_config {
 	unsigned ping_interval; /* seconds between AgentX pings and reconnect attempts */
 	unsigned interval_ms;   /* milliseconds between polls ("interval = 0.1") */
 	unsigned timeout;       /* seconds a poll may take (both commands) */
+	unsigned fail_after;    /* failed polls in a row that declare the collector failed */
 	char *ipsec;            /* absolute path of the ipsec program */
 	char *ctlsocket;        /* pluto's control socket, NULL = whack's default */
 	char *status_file;      /* read this instead of running whack --status */

@@ -11,7 +11,7 @@ int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, 
 
 	switch (col) {
 	case LSW_CONN_OPER_STATUS:
-		return lsw_value_int(out, c->oper);
+		return lsw_value_int(out, lsw_view_conn_oper(view, row));
 	case LSW_CONN_LOCAL_ADDR_TYPE:
 		return lsw_value_addr_type(out, &c->local_addr);
 	case LSW_CONN_LOCAL_ADDR:
@@ -60,7 +60,19 @@ int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, 
 	case LSW_CONN_OUT_OCTETS:
 		return lsw_value_u64(out, row->out_octets);
 	case LSW_CONN_LAST_CHANGE:
-		return lsw_value_typed(out, ASN_TIMETICKS, (long)row->last_change);
+		return lsw_value_timestamp(out, row->last_change, lsw_mono_cs());
+	case LSW_CONN_DISPLAY_NAME:
+		return lsw_value_string(out, row->display);
+	case LSW_CONN_NAME_TEXT:
+		return lsw_value_string(out, c->name);
+	case LSW_CONN_INSTANCE_TEXT:
+		return lsw_value_string(out, c->instance);
+	case LSW_CONN_KIND:
+		return lsw_value_int(out, c->kind);
+	case LSW_CONN_ADMIN_STATUS:
+		return lsw_value_int(out, c->admin);
+	case LSW_CONN_COUNTER_DISCONTINUITY_TIME:
+		return lsw_value_timestamp(out, row->created, lsw_mono_cs());
 	default:
 		return -1;
 	}

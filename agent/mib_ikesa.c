@@ -17,9 +17,17 @@ static const void *ikesa_lookup(const void *v, const oid *idx, size_t len, bool 
 	return lsw_view_ikesa(v, idx, len, next);
 }
 
+/* The columns that need the view: the state once the collector is
+ * declared failed, and when the SA was first seen. */
 static int ikesa_value(const void *v, const void *row, unsigned col, struct lsw_value *out)
 {
-	return lsw_ikesa_value(row, col, out);
+	const struct lsw_ike_sa *sa = row;
+
+	if (col == LSW_IKESA_STATE)
+		return lsw_value_int(out, lsw_view_sa_state(v, &sa->sa));
+	if (col == LSW_IKESA_CREATED)
+		return lsw_value_timestamp(out, lsw_view_ike_created(v, sa), lsw_mono_cs());
+	return lsw_ikesa_value(sa, col, out);
 }
 
 static const oid ikesa_entry[] = {LSW_OID_IKESA_ENTRY};

@@ -55,13 +55,20 @@ static const void *ipsecsa_lookup(const void *v, const oid *idx, size_t len, boo
  * goes down while the SA lives (view.c). */
 static int ipsecsa_value(const void *v, const void *row, unsigned col, struct lsw_value *out)
 {
+	const struct lsw_child_sa *sa = row;
 	const struct lsw_sa_octets *o;
 
-	if (col != LSW_IPSECSA_IN_OCTETS && col != LSW_IPSECSA_OUT_OCTETS)
-		return lsw_ipsecsa_value(row, col, out);
-	o = lsw_view_sa_octets(v, row);
+	if (col == LSW_IPSECSA_STATE)
+		return lsw_value_int(out, lsw_view_sa_state(v, &sa->sa));
+	if (col != LSW_IPSECSA_IN_OCTETS && col != LSW_IPSECSA_OUT_OCTETS &&
+	    col != LSW_IPSECSA_CREATED)
+		return lsw_ipsecsa_value(sa, col, out);
+	o = lsw_view_sa_octets(v, sa);
 	if (o == NULL)
-		return lsw_ipsecsa_value(row, col, out);
+		return col == LSW_IPSECSA_CREATED ? lsw_value_timestamp(out, 0, lsw_mono_cs())
+		                                  : lsw_ipsecsa_value(sa, col, out);
+	if (col == LSW_IPSECSA_CREATED)
+		return lsw_value_timestamp(out, o->created, lsw_mono_cs());
 	return lsw_value_u64(out, col == LSW_IPSECSA_IN_OCTETS ? o->in.value : o->out.value);
 }
 

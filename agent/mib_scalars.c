@@ -78,13 +78,16 @@ int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value 
 	case LSW_SC_SNAPSHOT_LINES:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->snap->lines : 0);
 	case LSW_SC_CONN_UP_COUNT:
-		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->n_conns_up : 0);
+		/* rows read unknown once the collector is declared failed */
+		return lsw_value_typed(out, ASN_GAUGE, v && !v->unknown ? (long)v->n_conns_up : 0);
 	case LSW_SC_TRAPS_SENT:
 		return lsw_value_typed(out, ASN_COUNTER, (long)(all.traps_sent & 0xffffffffu));
 	case LSW_SC_TRAPS_DROPPED:
 		return lsw_value_typed(out, ASN_COUNTER, (long)(all.traps_dropped & 0xffffffffu));
 	case LSW_SC_CONNS_NOT_SERVED:
 		return lsw_value_typed(out, ASN_GAUGE, v ? (long)v->n_not_served : 0);
+	case LSW_SC_AGENT_START_TIME:
+		return lsw_value_timestamp(out, st->started, lsw_mono_cs());
 	default:
 		return -1;
 	}

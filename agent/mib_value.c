@@ -1,4 +1,7 @@
 /* mib_value.c - typed column values and their varbinds. */
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -127,4 +130,21 @@ const struct lsw_event *lsw_next_event(const struct lsw_event *events, size_t n)
 			best = &events[i];
 	}
 	return best;
+}
+
+unsigned long lsw_timestamp_at(uint64_t at, uint64_t now, unsigned long uptime)
+{
+	uint64_t age;
+
+	if (at == 0 || at > now)
+		return at == 0 ? 0 : uptime; /* a clock read before at: age 0 */
+	age = now - at;
+	/* TimeTicks are 32 bits: sysUpTime wraps after 497 days, and so do we */
+	return age > uptime ? 0 : (unsigned long)((uptime - age) & 0xffffffffu);
+}
+
+int lsw_value_timestamp(struct lsw_value *v, uint64_t at, uint64_t now)
+{
+	return lsw_value_typed(v, ASN_TIMETICKS,
+	                       (long)lsw_timestamp_at(at, now, netsnmp_get_agent_uptime()));
 }

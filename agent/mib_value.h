@@ -42,6 +42,17 @@ int lsw_value_addr(struct lsw_value *v, const struct lsw_addr *a);
  * is LSW_ABSENT or negative: an all-zero DateAndTime (month 0) is not a
  * date. */
 int lsw_value_date(struct lsw_value *v, long long t);
+/* The TimeStamp (RFC 2579) of an event at monotonic time at (centiseconds,
+ * lsw_mono_cs()) when the clock reads now and snmpd's sysUpTime is uptime:
+ * uptime minus the event's age, 0 when the event is older than snmpd's
+ * last start (or at is 0: none). Pure, for the unit tests. */
+unsigned long lsw_timestamp_at(uint64_t at, uint64_t now, unsigned long uptime);
+/* The TimeStamp of an event at monotonic time at, now being lsw_mono_cs(),
+ * against snmpd's sysUpTime as the subagent knows it:
+ * netsnmp_get_agent_uptime(), which net-snmp resets from the master's at
+ * every AgentX response (Open, Register, each Ping: agentx_synch_input()),
+ * so it starts again with a restarted snmpd. */
+int lsw_value_timestamp(struct lsw_value *v, uint64_t at, uint64_t now);
 /* TruthValue: true(1) / false(2). */
 int lsw_value_bool(struct lsw_value *v, bool b);
 

@@ -20,10 +20,11 @@ enum lsw_collector_status {
 struct lsw_collector_stats {
 	enum lsw_collector_status status;
 	unsigned long successes, failures;
-	time_t last_good;       /* wall clock of the last good poll, 0 = none */
-	long snapshot_age;      /* seconds (monotonic), -1 = no snapshot */
-	const char *last_error; /* "" when the last poll was good; owned by the collector */
-	unsigned interval;      /* seconds, rounded up (lsPollInterval) */
+	time_t last_good;           /* wall clock of the last good poll, 0 = none */
+	long snapshot_age;          /* seconds (monotonic), -1 = no snapshot */
+	const char *last_error;     /* "" when the last poll was good; owned by the collector */
+	unsigned interval;          /* seconds, rounded up (lsPollInterval) */
+	unsigned long long started; /* lsw_mono_cs() at the agent's start (lsAgentStartTime) */
 };
 
 struct lsw_stats {

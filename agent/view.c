@@ -1,11 +1,45 @@
 /* view.c - rows in OID order and the octet counters of connections and IPsec SAs. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include "diff.h"
 #include "view.h"
+
+uint64_t lsw_mono_cs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 100 + (uint64_t)ts.tv_nsec / 10000000;
+}
+
+int lsw_view_conn_oper(const struct lsw_view *v, const struct lsw_conn_row *row)
+{
+	if (v->unknown)
+		return LSW_OPER_UNKNOWN;
+	/* A template is never up itself (its instances are): down(1) forever
+	 * would read as an outage. SAs naming the template itself (rare) do
+	 * show. */
+	if (row->conn->kind == LSW_KIND_TEMPLATE && row->conn->oper == LSW_CONN_DOWN)
+		return LSW_OPER_NOT_APPLICABLE;
+	return (int)row->conn->oper;
+}
+
+int lsw_view_sa_state(const struct lsw_view *v, const struct lsw_sa *sa)
+{
+	return v != NULL && v->unknown ? LSW_SA_STATE_UNKNOWN : (int)sa->state;
+}
+
+uint64_t lsw_view_ike_created(const struct lsw_view *v, const struct lsw_ike_sa *ike)
+{
+	if (v == NULL || ike < v->ike_sas || ike >= v->ike_sas + v->n_ike_sas)
+		return 0;
+	return v->ike_created[ike - v->ike_sas];
+}
 
 int lsw_oid_cmp(const oid *a, size_t alen, const oid *b, size_t blen)
 {
@@ -197,8 +231,9 @@ static bool sa_same(const struct lsw_child_sa *sa, const struct lsw_child_sa *ps
 	         sa->add_time != po->add_time);
 }
 
-/* The counters of every IPsec SA of v, from prev's for the same SAs. */
-static void count_sas(struct lsw_view *v, const struct lsw_view *prev)
+/* The counters of every IPsec SA of v, from prev's for the same SAs
+ * (prev NULL: none, also after a pluto restart). */
+static void count_sas(struct lsw_view *v, const struct lsw_view *prev, uint64_t now)
 {
 	for (size_t i = 0; i < v->n_child_sas; i++) {
 		const struct lsw_child_sa *sa = &v->child_sas[i];
@@ -212,11 +247,61 @@ static void count_sas(struct lsw_view *v, const struct lsw_view *prev)
 			po = NULL;
 		o->serial = sa->sa.serial;
 		o->continued = po != NULL;
+		o->created = po != NULL ? po->created : now;
 		o->add_time =
 		    sa->add_time != LSW_ABSENT || po == NULL ? sa->add_time : po->add_time;
 		sa_count(&o->in, po ? &po->in : NULL, sa->has_bytes, exact, sa->in_bytes);
 		sa_count(&o->out, po ? &po->out : NULL, sa->has_bytes, exact, sa->out_bytes);
 	}
+}
+
+/* When each IKE SA was first seen: prev's time for the same SA (same
+ * serial and connection; prev NULL after a pluto restart), else now. */
+static int date_ike_sas(struct lsw_view *v, const struct lsw_view *prev, uint64_t now)
+{
+	if (v->n_ike_sas == 0)
+		return 0;
+	v->ike_created = calloc(v->n_ike_sas, sizeof(*v->ike_created));
+	if (v->ike_created == NULL)
+		return -1;
+	for (size_t i = 0; i < v->n_ike_sas; i++) {
+		const struct lsw_ike_sa *sa = &v->ike_sas[i];
+		const struct lsw_ike_sa *psa =
+		    prev ? lsw_snapshot_find_ike_sa(prev->snap, sa->sa.serial) : NULL;
+		uint64_t was = lsw_view_ike_created(prev, psa);
+
+		v->ike_created[i] = was != 0 &&
+		                            strcmp(sa->sa.connection, psa->sa.connection) == 0 &&
+		                            strcmp(sa->sa.instance, psa->sa.instance) == 0
+		                        ? was
+		                        : now;
+	}
+	return 0;
+}
+
+/* lsConnDisplayName of every row, "name" or "name[3]", in one block. */
+static int name_rows(struct lsw_view *v)
+{
+	size_t total = 0;
+	char *p;
+
+	for (size_t i = 0; i < v->n_conns; i++)
+		total += strlen(v->conns[i].conn->name) + strlen(v->conns[i].conn->instance) + 1;
+	if (total == 0)
+		return 0;
+	p = v->display_pool = malloc(total);
+	if (p == NULL)
+		return -1;
+	for (size_t i = 0; i < v->n_conns; i++) {
+		const struct lsw_connection *c = v->conns[i].conn;
+		size_t nl = strlen(c->name), il = strlen(c->instance);
+
+		memcpy(p, c->name, nl);
+		memcpy(p + nl, c->instance, il + 1);
+		v->conns[i].display = p;
+		p += nl + il + 1;
+	}
+	return 0;
 }
 
 /*
@@ -392,9 +477,12 @@ static int build_conns(struct lsw_view *v)
 	return 0;
 }
 
-struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *prev, uint32_t now)
+struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *prev, uint64_t now)
 {
 	struct lsw_view *v = calloc(1, sizeof(*v));
+	/* SAs are matched with prev's by serial, which a new pluto reuses */
+	const struct lsw_view *prev_sas =
+	    prev && lsw_diff_pluto_restarted(prev->snap, snap) ? NULL : prev;
 	size_t skip;
 
 	if (v == NULL) {
@@ -411,10 +499,11 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 		;
 	v->child_sas = snap->child_sas + skip;
 	v->n_child_sas = snap->n_child_sas - skip;
-	if (build_conns(v) < 0 || build_children(v) < 0)
+	if (build_conns(v) < 0 || build_children(v) < 0 || name_rows(v) < 0 ||
+	    date_ike_sas(v, prev_sas, now) < 0)
 		goto fail;
 	log_too_long(v, prev);
-	count_sas(v, prev);
+	count_sas(v, prev_sas, now);
 	for (size_t i = 0; i < v->n_conns; i++) {
 		struct lsw_conn_row *row = &v->conns[i];
 		const struct lsw_conn_row *old =
@@ -426,6 +515,9 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 			row->last_change = old->last_change;
 		else
 			row->last_change = now;
+		/* The counters go on from old's (count_octets()): they restart
+		 * only with the row, in this agent's life. */
+		row->created = old != NULL ? old->created : now;
 		if (row->conn->oper == LSW_CONN_UP)
 			v->n_conns_up++;
 	}
@@ -445,5 +537,7 @@ void lsw_view_free(struct lsw_view *v)
 	free(v->too_long);
 	free(v->child_idx);
 	free(v->sa_octets);
+	free(v->ike_created);
+	free(v->display_pool);
 	free(v);
 }

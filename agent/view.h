@@ -1,7 +1,8 @@
 /* view.h - a snapshot as the SNMP tables see it: rows in OID order.
  *
  * Built once per poll from a new snapshot (and the previous view, for the
- * octet counters of connections and IPsec SAs and for lsConnLastChange),
+ * octet counters of connections and IPsec SAs and for the times of
+ * changes: lsConnLastChange, creation of rows and SAs),
  * then read by every request until the next poll replaces it. GET and GETNEXT are binary
  * searches on the encoded index, so a walk of n rows costs O(n log n).
  *
@@ -31,6 +32,7 @@ struct lsw_sa_counter {
 /* Octets of one IPsec SA (one kernel SA: same serial, same add_time). */
 struct lsw_sa_octets {
 	uint32_t serial;
+	uint64_t created;   /* monotonic cs when first seen: lsIpsecSaCreated */
 	long long add_time; /* last known, LSW_ABSENT when never printed */
 	bool continued;     /* the same SA was in the previous view */
 	struct lsw_sa_counter in, out;
@@ -44,7 +46,13 @@ struct lsw_conn_row {
 	 * deleted, pluto restarted): added so the counters never go down. */
 	uint64_t base_in, base_out;
 	uint64_t in_octets, out_octets; /* base + current SAs */
-	uint32_t last_change;           /* TimeStamp: agent uptime, centiseconds */
+	/* Times are monotonic centiseconds (lsw_mono_cs()), served as
+	 * TimeStamps against snmpd's uptime at each request
+	 * (lsw_value_timestamp()): an uptime kept here would be wrong after
+	 * snmpd restarts. */
+	uint64_t last_change;           /* lsConnOperStatus (from pluto) last changed */
+	uint64_t created;               /* first seen: lsConnCounterDiscontinuityTime */
+	const char *display;            /* "name[3]" (lsConnDisplayName), owned by the view */
 	size_t first_child, n_children; /* range in view->child_idx */
 	size_t n_ike_sas, n_child_sas;  /* SAs of this connection in the snapshot */
 };
@@ -68,13 +76,38 @@ struct lsw_view {
 	size_t n_child_sas;
 	const struct lsw_child_sa *child_sas;
 	struct lsw_sa_octets *sa_octets; /* parallel to child_sas */
+	uint64_t *ike_created;           /* parallel to ike_sas: first seen (lsIkeSaCreated) */
+	char *display_pool;
+	/* Set by the collector once it is declared failed (fail-after polls in
+	 * a row failed, lsCollectorFailed sent): the status columns then read
+	 * unknown; a new view (the next good poll) starts without it. */
+	bool unknown;
 };
+
+/* Values of lsConnOperStatus and lsIkeSaState/lsIpsecSaState beyond the
+ * parser's (enum lsw_conn_oper, enum lsw_sa_state). */
+#define LSW_OPER_NOT_APPLICABLE 4 /* a template with no SA of its own */
+#define LSW_OPER_UNKNOWN        5 /* collector declared failed */
+#define LSW_SA_STATE_UNKNOWN    4
+
+/* The lsConnOperStatus served for row of v. */
+int lsw_view_conn_oper(const struct lsw_view *v, const struct lsw_conn_row *row);
+
+/* The lsIkeSaState / lsIpsecSaState served for sa, a row of v. */
+int lsw_view_sa_state(const struct lsw_view *v, const struct lsw_sa *sa);
+
+/* When v first saw ike, a row of v (monotonic cs); 0 when not v's. */
+uint64_t lsw_view_ike_created(const struct lsw_view *v, const struct lsw_ike_sa *ike);
+
+/* The monotonic clock in centiseconds, the unit of every time in a view. */
+uint64_t lsw_mono_cs(void);
 
 /* Build the view of snap, which it takes over (freed with the view, also
  * when this fails). prev (may be NULL) is the view being replaced; it is
- * only read. now is the agent's uptime in centiseconds. NULL when out of
- * memory. */
-struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *prev, uint32_t now);
+ * only read. now is lsw_mono_cs() of the poll. NULL when out of memory.
+ * When pluto restarted between prev and snap (lsw_diff_pluto_restarted()),
+ * every SA is new: SA counters and creation times start again. */
+struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *prev, uint64_t now);
 
 /* Free the view and its snapshot; NULL is fine. */
 void lsw_view_free(struct lsw_view *v);

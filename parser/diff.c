@@ -245,14 +245,14 @@ static uint32_t max_serial(const struct lsw_snapshot *s)
  * above the old highest, or one that changed kind, means pluto started
  * over. A serial that changed connection alone is not enough: an IKEv2
  * responder switches connection during IKE_AUTH; that row is a new SA. */
-static bool pluto_restarted(const struct lsw_snapshot *old, const struct lsw_snapshot *cur)
+bool lsw_diff_pluto_restarted(const struct lsw_snapshot *old, const struct lsw_snapshot *cur)
 {
 	uint32_t old_max = max_serial(old);
 	struct sa_view v;
 	int k;
 	size_t i;
 
-	if (old_max == 0)
+	if (old_max == 0 || cur == NULL)
 		return false;
 	for (k = 0; k < 2; k++) {
 		bool ike = k == 0;
@@ -510,7 +510,7 @@ int lsw_diff(const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
 		return 0;
 	if (index_build(old, &oix) < 0 || index_build(cur, &nix) < 0)
 		goto out;
-	restarted = pluto_restarted(old, cur);
+	restarted = lsw_diff_pluto_restarted(old, cur);
 	if (restarted) {
 		struct lsw_diff_event *e = push(&restart);
 		if (!e)

@@ -84,6 +84,11 @@ int lsw_diff(const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
              struct lsw_diff_event **events, size_t *n);
 void lsw_diff_free(struct lsw_diff_event *events);
 
+/* Whether pluto started over between old and cur (the rule of the
+ * plutoRestarted event above): then every SA of cur is new, whatever its
+ * serial. false when either is NULL or old had no SA. */
+bool lsw_diff_pluto_restarted(const struct lsw_snapshot *old, const struct lsw_snapshot *cur);
+
 /* "connUp", "ipsecSaRekeyed", ... (the MIB's enum labels); "unknown" otherwise. */
 const char *lsw_diff_type_name(enum lsw_diff_type t);
 

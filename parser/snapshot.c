@@ -310,6 +310,54 @@ static void sort_sas(void *records, size_t n, size_t size, void *tmp)
 		qsort(records, n, size, cmp_sa);
 }
 
+/* Whether the '+'-separated policy has the flag word. */
+static bool policy_has(const char *policy, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	for (const char *q = policy; q && *q; q = strchr(q, '+'), q = q ? q + 1 : NULL) {
+		if (strncmp(q, flag, n) == 0 && (q[n] == '+' || q[n] == '\0' || q[n] == ';'))
+			return true;
+	}
+	return false;
+}
+
+enum lsw_conn_admin lsw_conn_admin_of(const char *policy, const char *routing)
+{
+	if (policy_has(policy, "UP"))
+		return LSW_ADMIN_START;
+	/* 5.x: +ROUTE. Before 5.0 auto=route leaves no policy bit on a
+	 * connection, only its routing while it waits for traffic; a group
+	 * (OE) that was routed says GROUTED. */
+	if (policy_has(policy, "ROUTE") || policy_has(policy, "GROUTED") ||
+	    (routing && strcmp(routing, "prospective erouted") == 0))
+		return LSW_ADMIN_ONDEMAND;
+	return LSW_ADMIN_ADD;
+}
+
+/* Kind and admin status of every connection; conns sorted by (name,
+ * instance), so a template's instances follow it. pluto makes a template
+ * of a connection whose peer is %any (road warriors) or opportunistic, and
+ * of a group (policy GROUP); any connection printed with instances is one. */
+static void classify(struct lsw_connection *conns, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct lsw_connection *c = &conns[i];
+		const char *rh = c->remote_host;
+
+		c->admin = lsw_conn_admin_of(c->policy, c->routing);
+		if (c->instance[0] != '\0')
+			c->kind = LSW_KIND_INSTANCE;
+		else if ((i + 1 < n && strcmp(conns[i + 1].name, c->name) == 0) ||
+		         (rh && (strncmp(rh, "%any", 4) == 0 ||
+		                 strncmp(rh, "%opportunistic", 14) == 0)) ||
+		         policy_has(c->policy, "GROUP"))
+			c->kind = LSW_KIND_TEMPLATE;
+		else
+			c->kind = LSW_KIND_PERMANENT;
+	}
+}
+
 struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 {
 	struct snap_priv *s = calloc(1, sizeof(*s));
@@ -343,6 +391,7 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 		qsort(s->conns, n_conns, sizeof(*s->conns), cmp_conn);
 	}
 	s->pub.connections = s->conns;
+	classify(s->conns, n_conns);
 	/* the link goes with the record when the SAs are sorted */
 	for (size_t i = 0; i < s->pub.n_ike_sas; i++)
 		link_sa(&s->pub, &s->ikes[i].sa, p->ike_conn[i], where);
@@ -434,6 +483,32 @@ const char *lsw_conn_oper_name(enum lsw_conn_oper o)
 		return "connecting";
 	case LSW_CONN_UP:
 		return "up";
+	}
+	return "unknown";
+}
+
+const char *lsw_conn_kind_name(enum lsw_conn_kind k)
+{
+	switch (k) {
+	case LSW_KIND_PERMANENT:
+		return "permanent";
+	case LSW_KIND_TEMPLATE:
+		return "template";
+	case LSW_KIND_INSTANCE:
+		return "instance";
+	}
+	return "unknown";
+}
+
+const char *lsw_conn_admin_name(enum lsw_conn_admin a)
+{
+	switch (a) {
+	case LSW_ADMIN_START:
+		return "start";
+	case LSW_ADMIN_ONDEMAND:
+		return "ondemand";
+	case LSW_ADMIN_ADD:
+		return "add";
 	}
 	return "unknown";
 }

@@ -51,6 +51,24 @@ enum lsw_conn_oper {
 	LSW_CONN_UP = 3,         /* at least one established Child SA */
 };
 
+/* What kind of connection a row is (pluto's CK_PERMANENT, CK_TEMPLATE or
+ * CK_GROUP, CK_INSTANCE), from what the status prints: see classify() in
+ * snapshot.c. */
+enum lsw_conn_kind {
+	LSW_KIND_PERMANENT = 1,
+	LSW_KIND_TEMPLATE = 2, /* instantiated per peer: never up itself */
+	LSW_KIND_INSTANCE = 3, /* "NAME"[N] */
+};
+
+/* What the configuration asks of a connection (auto=), from its policy:
+ * +UP (auto=start, every release), +ROUTE (auto=route/ondemand, 5.x),
+ * GROUTED or routing "prospective erouted" (auto=route before 5.0). */
+enum lsw_conn_admin {
+	LSW_ADMIN_START = 1,
+	LSW_ADMIN_ONDEMAND = 2,
+	LSW_ADMIN_ADD = 3,
+};
+
 /* Child SA encapsulation mode: tunnel when the SPI line has tun.0@ pairs. */
 enum lsw_mode {
 	LSW_MODE_UNKNOWN = 0,
@@ -103,9 +121,11 @@ struct lsw_connection {
 
 	/* Derived by the parser from the SAs of the snapshot: */
 	enum lsw_conn_oper oper;
-	size_t n_ike_sas;   /* IKE SAs naming this connection */
-	size_t n_child_sas; /* Child SAs naming this connection */
-	uint64_t in_bytes;  /* sum over its Child SAs (this snapshot only) */
+	enum lsw_conn_kind kind;   /* from the instance, its siblings, the remote host */
+	enum lsw_conn_admin admin; /* from the policy flags and routing */
+	size_t n_ike_sas;          /* IKE SAs naming this connection */
+	size_t n_child_sas;        /* Child SAs naming this connection */
+	uint64_t in_bytes;         /* sum over its Child SAs (this snapshot only) */
 	uint64_t out_bytes;
 };
 
@@ -201,6 +221,12 @@ const struct lsw_child_sa *lsw_snapshot_find_child_sa(const struct lsw_snapshot 
 /* Short words for enums ("established", "up", "IKEv2", "initiator", "tunnel"). Static strings. */
 const char *lsw_sa_state_name(enum lsw_sa_state s);
 const char *lsw_conn_oper_name(enum lsw_conn_oper o);
+const char *lsw_conn_kind_name(enum lsw_conn_kind k);
+const char *lsw_conn_admin_name(enum lsw_conn_admin a);
+
+/* The admin status of a policy as pluto prints it ("IKEv2+PSK+...+UP+...")
+ * and a routing state ("prospective erouted"); either may be NULL. */
+enum lsw_conn_admin lsw_conn_admin_of(const char *policy, const char *routing);
 const char *lsw_ike_version_name(enum lsw_ike_version v);
 const char *lsw_role_name(enum lsw_role r);
 const char *lsw_mode_name(enum lsw_mode m);

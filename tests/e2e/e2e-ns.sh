@@ -46,7 +46,10 @@ CTL=${SIDE_DIR[west]}/run/pluto.ctl
 # ~0.25 s a process, every LSW_E2E_INTERVAL seconds (default 1 too).
 INTERVAL=${LSW_E2E_INTERVAL:-1}
 E2E_T0=$EPOCHREALTIME E2E_MARK=0
-lsw_start_agent --ipsec "$IPSEC_BIN" --ctlsocket "$CTL" --interval "$INTERVAL" --timeout 5 --traps all
+# --fail-after 1: lsCollectorFailed at the first failed poll, as these
+# steps check (tests/integration/fail-after.sh covers the default 3)
+lsw_start_agent --ipsec "$IPSEC_BIN" --ctlsocket "$CTL" --interval "$INTERVAL" --timeout 5 --traps all \
+  --fail-after 1
 lsw_log "agent up, polling $CTL (no pluto yet)"
 lsw_ns_wait_for 10 "e2e_traps_since 0 | grep -q ' = OID: $LS.0.8'" || e2e_fail "no lsCollectorFailed without pluto"
 [ "$(e2e_get lsCollectorStatus.0)" = 3 ] || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0) before pluto ran, not failed(3)"

@@ -130,11 +130,17 @@ e2e_whack_projection() {
 		*) echo "unknown-state $serial $name $tok" ;;
 		esac
 	done <"$f"
+	# A template (printed with instances, or a %any / opportunistic peer)
+	# with no SA of its own is notApplicable(4), not a tunnel that is down.
+	local templ=" ${conns[*]} "
 	for name in "${conns[@]}"; do
 		if [ -n "${has_up[$name]:-}" ]; then
 			echo "conn $name up"
 		elif [ -n "${has_sa[$name]:-}" ]; then
 			echo "conn $name connecting"
+		elif [ "${name##* }" = - ] && { [[ $templ == *" ${name% -} ["* ]] ||
+			[[ ${peer_of[$name]:-} == %any* || ${peer_of[$name]:-} == %opportunistic* ]]; }; then
+			echo "conn $name notApplicable"
 		else
 			echo "conn $name down"
 		fi
@@ -197,7 +203,7 @@ e2e_snmp_projection() {
 		if (take(spio, spiout)) next
 	}
 	END {
-		split("down connecting up", opname, " ")
+		split("down connecting up notApplicable unknown", opname, " ")
 		for (i in connop) {
 			n = split(i, o, ".")
 			k = 1; name = ""; inst = ""

@@ -47,7 +47,12 @@ lsw_expect lsPlutoIkeSaAuthenticated.0 5
 lsw_expect lsUnparsedLines.0 0
 lsw_expect lsPlutoVersion.0 4.10
 lsw_expect 'lsConnOperStatus."v2-tunnel".""' connecting
-lsw_expect 'lsConnOperStatus."v2-rw".""' down
+# a template is not a tunnel that is down (issue 11); its instance is the tunnel
+lsw_expect 'lsConnOperStatus."v2-rw".""' notApplicable
+lsw_expect 'lsConnKind."v2-rw".""' template
+lsw_expect 'lsConnKind."v2-rw"."[1]"' instance
+lsw_expect 'lsConnDisplayName."v2-rw"."[1]"' 'v2-rw[1]'
+lsw_expect 'lsConnInstanceText."v2-rw"."[1]"' '[1]'
 lsw_expect 'lsConnNewestIkeSa."v2-rw"."[1]"' 10
 lsw_expect 'lsConnRemoteHost."v2-rw"."[1]"' 192.0.2.3
 lsw_expect 'lsConnRemoteAddrType."v6-tunnel".""' ipv6
@@ -68,16 +73,16 @@ rows=$(snmptable $SNMP_OPTS -Ci -Cf '|' -CH LIBRESWAN-STATUS-MIB::lsConnTable | 
 order=$(snmpwalk $SNMP_OPTS -Oqn LIBRESWAN-STATUS-MIB::lsConnOperStatus | wc -l)
 [ "$order" = 6 ] || lsw_fail "walk of lsConnOperStatus: $order, want 6"
 n=$(snmpbulkwalk $SNMP_OPTS -Cr25 -Oqn LIBRESWAN-STATUS-MIB::lsConnTable | wc -l)
-[ "$n" = $((6 * 25)) ] || lsw_fail "bulkwalk lsConnTable: $n varbinds, want 150"
+[ "$n" = $((6 * 31)) ] || lsw_fail "bulkwalk lsConnTable: $n varbinds, want 186"
 n=$(snmpbulkwalk $SNMP_OPTS -Cr25 -Oqn LIBRESWAN-STATUS-MIB::lsIkeSaTable | wc -l)
-# 5 rows x 15 columns, less what pluto 4.10 does not say: no lsIkeSaLastDpd
+# 5 rows x 16 columns, less what pluto 4.10 does not say: no lsIkeSaLastDpd
 # (no lastdpd= printed) in any row, no lsIkeSaRole for the 4 IKEv2 SAs
 # (STATE_V2_ESTABLISHED_IKE_SA does not tell): no instance, not a sentinel.
-[ "$n" = $((5 * 15 - 5 - 4)) ] || lsw_fail "bulkwalk lsIkeSaTable: $n varbinds, want 66"
+[ "$n" = $((5 * 16 - 5 - 4)) ] || lsw_fail "bulkwalk lsIkeSaTable: $n varbinds, want 71"
 lsw_expect_none lsIkeSaLastDpd.4
 lsw_expect_none lsIkeSaRole.2
 # The walk ends where the table does: the next OID is outside lsConnTable.
-next=$(snmpgetnext $SNMP_OPTS -On 'LIBRESWAN-STATUS-MIB::lsConnLastChange."v2-transport".""')
+next=$(snmpgetnext $SNMP_OPTS -On 'LIBRESWAN-STATUS-MIB::lsConnCounterDiscontinuityTime."v2-transport".""')
 case $next in .1.3.6.1.4.1.41286.1.1.3.*) ;; *) lsw_fail "GETNEXT after lsConnTable: $next" ;; esac
 echo "ok walks"
 

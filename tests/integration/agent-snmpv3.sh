@@ -53,7 +53,8 @@ lsw_wait_for 10 "snmpget $SNMP_OPTS SNMPv2-MIB::sysUpTime.0" || { cat "$SNMPD_LO
 
 # The agent starts with no status file: lsCollectorFailed, then the file
 # appears: lsCollectorRecovered. Both go out through the trapsess line.
-lsw_start_agent --status-file "$T/status.txt" --traffic-file "$T/traffic.txt" --interval 1
+# --fail-after 1: the first poll (no file yet) sends lsCollectorFailed
+lsw_start_agent --status-file "$T/status.txt" --traffic-file "$T/traffic.txt" --interval 1 --fail-after 1
 cp "$D/uml-03-up.west.trafficstatus.txt" "$T/traffic.txt"
 cp "$D/uml-03-up.west.status.txt" "$T/status.txt"
 lsw_wait_for 10 "[ \"\$(lsw_get lsCollectorStatus.0)\" = ok ]" || lsw_fail "the status file was not served: $(cat "$AGENT_LOG")"

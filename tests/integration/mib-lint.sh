@@ -27,6 +27,16 @@ check_oid lsIkeSaLastDpd .1.3.6.1.4.1.41286.1.1.3.1.16
 check_oid lsIpsecSaRole .1.3.6.1.4.1.41286.1.1.4.1.28
 check_oid lsCompliance .1.3.6.1.4.1.41286.1.2.1.1
 check_oid lsEventConnRemoteId .1.3.6.1.4.1.41286.1.1.5.2.1.21
+# issue 11: the new objects at the end of each table and of lsScalars
+check_oid lsAgentStartTime.0 .1.3.6.1.4.1.41286.1.1.1.28.0
+check_oid lsConnDisplayName .1.3.6.1.4.1.41286.1.1.2.1.28
+check_oid lsConnNameText .1.3.6.1.4.1.41286.1.1.2.1.29
+check_oid lsConnInstanceText .1.3.6.1.4.1.41286.1.1.2.1.30
+check_oid lsConnKind .1.3.6.1.4.1.41286.1.1.2.1.31
+check_oid lsConnAdminStatus .1.3.6.1.4.1.41286.1.1.2.1.32
+check_oid lsConnCounterDiscontinuityTime .1.3.6.1.4.1.41286.1.1.2.1.33
+check_oid lsIkeSaCreated .1.3.6.1.4.1.41286.1.1.3.1.17
+check_oid lsIpsecSaCreated .1.3.6.1.4.1.41286.1.1.4.1.29
 # The index encoding: a string index is length-prefixed (not IMPLIED).
 got=$(snmptranslate -On 'LIBRESWAN-STATUS-MIB::lsConnOperStatus."ab"."[1]"')
 [ "$got" = .1.3.6.1.4.1.41286.1.1.2.1.3.2.97.98.3.91.49.93 ] || lsw_fail "index encoding: $got"

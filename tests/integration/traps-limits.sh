@@ -34,7 +34,7 @@ EOF
 lsw_start_trapd
 lsw_start_snmpd
 # lsw_start_agent passes its own -c; a later -c on the command line wins.
-lsw_start_agent --status-file "$S" --interval 1 -c "$T/agent.conf"
+lsw_start_agent --status-file "$S" --interval 1 -c "$T/agent.conf" --fail-after 1
 
 our_traps() { grep -F ".1.3.6.1.6.3.1.1.4.1.0 = OID: $LS.0." "$TRAP_LOG"; }
 lsw_wait_for 5 "[ \$(our_traps | wc -l) -ge 1 ]" || fail "no lsCollectorFailed at start"

@@ -48,7 +48,8 @@ put "$(cat "$A")" "$(traffic 2)"
 
 lsw_start_trapd
 lsw_start_snmpd
-lsw_start_agent --status-file "$S" --traffic-file "$G" --interval $INTERVAL --traps all
+# --fail-after 1: step 5 wants lsCollectorFailed within one poll interval
+lsw_start_agent --status-file "$S" --traffic-file "$G" --interval $INTERVAL --traps all --fail-after 1
 lsw_wait_for 10 "snmpget $SNMP_OPTS -Oqv LIBRESWAN-STATUS-MIB::lsConnUpCount.0 | grep -qx 1" ||
   lsw_fail "the first snapshot was not served: $(cat "$AGENT_LOG")"
 

@@ -70,6 +70,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.interval_ms, 10000);
 	assert_int_equal(cfg.timeout, 5);
 	assert_int_equal(cfg.ping_interval, 2);
+	assert_int_equal(cfg.fail_after, 3);
 	assert_null(cfg.ipsec);
 	assert_null(cfg.agentx_socket);
 	assert_null(cfg.status_file);
@@ -94,6 +95,7 @@ static void test_file_then_command_line(void **state)
 	                     "# libreswan-agentx\n"
 	                     "interval = 30\n"
 	                     "  timeout=7  \n"
+	                     "fail-after = 5\n"
 	                     "ipsec = /opt/ipsec\n"
 	                     "ctlsocket = /run/pluto/other.ctl\n"
 	                     "status-file = /tmp/s.txt\n"
@@ -109,6 +111,7 @@ static void test_file_then_command_line(void **state)
 	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), 0);
 	assert_int_equal(cfg.interval_ms, 3000);
 	assert_int_equal(cfg.timeout, 7);
+	assert_int_equal(cfg.fail_after, 5);
 	assert_string_equal(cfg.ipsec, "/opt/ipsec");
 	assert_string_equal(cfg.ctlsocket, "/run/pluto/other.ctl");
 	assert_string_equal(cfg.status_file, "/tmp/s.txt");
@@ -148,6 +151,7 @@ static const struct bad_case bad_cases[] = {
     {"unknown trap class", "", {"--traps", "conn,bogus", NULL}, "traps: unknown word \"bogus\""},
     {"none with another class", "", {"--traps", "none,all", NULL}, "traps: none excludes"},
     {"trap class in the file", "traps = conn,bogus\n", {NULL}, "bad.conf:1: traps: unknown word"},
+    {"fail-after 0", "fail-after = 0\n", {NULL}, "fail-after: '0' is not a number"},
     {"relative ipsec", "", {"--ipsec", "ipsec", NULL}, "ipsec: 'ipsec' is not an absolute path"},
     {"traffic without status",
      "",
