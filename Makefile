@@ -6,6 +6,8 @@
 #   make check-valgrind  unit tests under valgrind
 #   make check-e2e       the real-libreswan tier inside User-Mode-Linux
 #   make check-faults    the slow fault tests
+#   make check-nms       the NMS templates in the real programs (root; installs
+#                        Zabbix 6.0 and PostgreSQL from Debian when missing)
 #   make check-stock     a debootstrap'd Debian 12 chroot, a fresh clone, no ../shared:
 #                        the README's demo and tests, install, the MIB by name (root)
 #   make bench           benchmarks (figures for the README)
@@ -72,7 +74,7 @@ AGENTX    := $(BUILD)/libreswan-agentx
 TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all check check-unit check-asan check-valgrind check-e2e check-faults check-stock \
+.PHONY: all check check-unit check-asan check-valgrind check-e2e check-faults check-stock check-nms \
         bench fuzz fuzz-long deps install uninstall clean format tests mibcheck \
         deb check-deb
 
@@ -136,6 +138,13 @@ check-e2e: all
 
 check-faults: tests
 	BUILD=$(BUILD) tests/run-tests --faults
+
+# The Zabbix 6.0 template (mibs/nms/zabbix/) imported into a real Zabbix
+# server and frontend on a private PostgreSQL cluster, polling the test
+# snmpd. Installs its own packages (zabbix-server-pgsql, zabbix-frontend-php,
+# postgresql, php-pgsql): heavy, so not in DEB_PKGS.
+check-nms: all
+	BUILD=$(BUILD) tests/nms/zabbix.sh
 
 # Not a dependency on the build: it clones the committed tree into a chroot.
 check-stock:
