@@ -92,6 +92,27 @@ cp "$D/uml-03-up.west.status.txt" "$T/status.txt"
 cp "$D/uml-03-up.west.trafficstatus.txt" "$T/traffic.txt"
 lsw_start_agent --status-file "$T/status.txt" --traffic-file "$T/traffic.txt" --interval 1 --timeout 1
 
+# The agent's notifications: snmpd sends them to 127.0.0.1:$TRAP_PORT, where
+# snmptrapd hands each to a traphandle that appends it to Zabbix's SNMP trap
+# file in the format of zabbix_trap_receiver.pl ("ZBXTRAP <address>", then
+# the trap's text), which Debian does not ship.
+cat >"$T/zbxtrap.sh" <<'HANDLER'
+#!/bin/sh
+read -r host
+read -r addr
+ip=$(printf '%s\n' "$addr" | sed -n 's/^UDP: \[\([^]]*\)\].*/\1/p')
+{ printf '%s ZBXTRAP %s\n' "$(date '+%H:%M:%S %Y/%m/%d')" "${ip:-$host}"; cat; } >>"$1"
+HANDLER
+chmod 755 "$T/zbxtrap.sh"
+mkdir -p "$T/zbx"
+printf 'disableAuthorization yes\ntraphandle default %s %s\n' "$T/zbxtrap.sh" "$T/zbx/snmptraps.log" \
+  >"$T/snmptrapd.conf"
+: >"$T/zbx/snmptraps.log"
+SNMP_PERSISTENT_DIR=$T/persist snmptrapd -f -Lf "$T/snmptrapd.log" -C -c "$T/snmptrapd.conf" \
+  -p "$T/snmptrapd.pid" "udp:127.0.0.1:$TRAP_PORT" &
+lsw_track $!
+lsw_wait_for 10 "ss -Hlun 'sport = :$TRAP_PORT' | grep -q ." || lsw_fail "snmptrapd did not start"
+
 # --- PostgreSQL: a private cluster ------------------------------------------
 lsw_log "private PostgreSQL cluster"
 PGPORT=$(tcp_free_port)
@@ -147,6 +168,8 @@ StartTimers=1
 StartReportWriters=0
 StartODBCPollers=0
 HousekeepingFrequency=0
+StartSNMPTrapper=1
+SNMPTrapperFile=$T/zbx/snmptraps.log
 CONF
 env -u MIBS -u MIBDIRS zabbix_server -f -c "$T/zabbix_server.conf" >"$T/zbx/stdout.log" 2>&1 &
 ZBX_PID=$!
@@ -230,7 +253,8 @@ HID=$(api host.create "$(jq -cn --arg port "$SNMPD_PORT" --arg g "$GID" --arg t 
   interfaces: [{type: 2, main: 1, useip: 1, ip: "127.0.0.1", dns: "", port: $port,
                 details: {version: 2, bulk: 1, community: "public"}}],
   groups: [{groupid: $g}], templates: [{templateid: $t}],
-  macros: [{macro: "{$LS.POLL.INTERVAL}", value: "5s"}]}')" | jq -r '.hostids[0]')
+  macros: [{macro: "{$LS.POLL.INTERVAL}", value: "5s"}, {macro: "{$LS.CONN.DOWN.TIME}", value: "10s"},
+           {macro: "{$LS.COLLECTOR.BAD.TIME}", value: "10s"}]}')" | jq -r '.hostids[0]')
 lsw_log "host lsw-gateway ($HID) on 127.0.0.1:$SNMPD_PORT"
 RID=$(api discoveryrule.get "{\"hostids\": [\"$HID\"], \"filter\": {\"key_\": [\"ls.conn.discovery\"]}, \"output\": [\"itemid\"]}" \
   | jq -r '.[0].itemid')
@@ -332,4 +356,45 @@ while [ $SECONDS -lt $end ]; do
 done
 [ -n "$nonzero" ] || nms_fail "Bits received of v2-tunnel stayed 0 after 1,000,000 octets more"
 echo "ok Connection v2-tunnel: Bits received = $nonzero bps in history after 1,000,000 octets (8,000,000 bits)"
+
+# --- v2-tunnel goes down: lsConnDown in the trap item, the trigger fires -----
+trigger_value() { # DESCRIPTION-PREFIX: the discovered trigger's value (1: problem)
+  api trigger.get "$(jq -cn --arg h "$HID" '{hostids: [$h], output: ["description", "value"]}')" \
+    | jq -r --arg n "$1" 'map(select(.description | startswith($n))) | .[0].value // "none"'
+}
+[ "$(trigger_value 'Libreswan: Collector stale or failed')" = 0 ] || nms_fail "the collector trigger is not OK"
+[ "$(trigger_value 'Connection v2-tunnel: should be up')" = 0 ] \
+  || nms_fail "the v2-tunnel trigger is not OK while it is up"
+lsw_log "v2-tunnel terminated (uml-05-terminated capture)"
+cp "$D/uml-05-terminated.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+cp "$D/uml-05-terminated.west.trafficstatus.txt" "$T/traffic.txt.new" && mv "$T/traffic.txt.new" "$T/traffic.txt"
+TRAPKEY='snmptrap["(lsConnUp|lsConnDown|\.1\.3\.6\.1\.4\.1\.41286\.1\.0\.[12])([^.0-9]|$)"]'
+trap_text=$(wait_value "$TRAPKEY" 60) || nms_fail "no lsConnDown in the item '$TRAPKEY' ($(cat "$T/zbx/snmptraps.log"))"
+grep -q 'lsConnDown' <<<"$trap_text" && grep -q 'v2-tunnel' <<<"$trap_text" \
+  || nms_fail "the up/down trap item holds: $trap_text"
+echo "ok trap item 'Libreswan: Connection up/down notifications' holds lsConnDown for v2-tunnel"
+end=$((SECONDS + 60))
+until [ "$(trigger_value 'Connection v2-tunnel: should be up')" = 1 ]; do
+  [ $SECONDS -lt $end ] || nms_fail "the v2-tunnel trigger did not fire"
+  sleep 2
+done
+echo "ok trigger 'Connection v2-tunnel: should be up and is not' fired (LS.CONN.DOWN.TIME 10s)"
+for c in v1-tunnel v2-transport v6-tunnel; do
+  [ "$(trigger_value "Connection $c: should be up")" = 0 ] || nms_fail "the $c trigger fired"
+done
+echo "ok the triggers of the tunnels still up stay OK"
+
+# --- pluto cannot be read: lsCollectorFailed, the collector trigger ------------
+lsw_log "status file removed: the collector fails after 3 polls"
+rm -f "$T/status.txt"
+CKEY='snmptrap["(lsCollectorFailed|lsCollectorRecovered|\.1\.3\.6\.1\.4\.1\.41286\.1\.0\.[89])([^.0-9]|$)"]'
+trap_text=$(wait_value "$CKEY" 60) || nms_fail "no lsCollectorFailed in the item '$CKEY'"
+grep -q lsCollectorFailed <<<"$trap_text" || nms_fail "the collector trap item holds: $trap_text"
+echo "ok trap item 'Libreswan: Collector failed/recovered notifications' holds lsCollectorFailed"
+end=$((SECONDS + 60))
+until [ "$(trigger_value 'Libreswan: Collector stale or failed')" = 1 ]; do
+  [ $SECONDS -lt $end ] || nms_fail "the collector trigger did not fire"
+  sleep 2
+done
+echo "ok trigger 'Libreswan: Collector stale or failed (pluto cannot be read)' fired (LS.COLLECTOR.BAD.TIME 10s)"
 lsw_log "zabbix: passed"
