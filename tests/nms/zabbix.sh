@@ -48,18 +48,19 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 getent passwd zabbix >/dev/null || lsw_fail "no user zabbix (zabbix-server-pgsql creates it)"
 
 lsw_setup
-# Stopped before lsw_cleanup: zabbix_server and PostgreSQL need their time
-# (lsw_cleanup gives a process 1 s, then SIGKILL).
-ZBX_PID="" PHP_PID=""
+# Stopped before lsw_cleanup, in order (the frontend, the server, then its
+# database), each by its PID with up to 30 s to finish: lsw_cleanup gives a
+# process 1 s, then SIGKILL. SIGTERM is a smart shutdown for the postmaster,
+# which its last client (zabbix_server) has left by then.
+ZBX_PID="" PHP_PID="" PG_PID=""
 nms_cleanup() {
   local p
-  for p in $PHP_PID $ZBX_PID; do
+  for p in $PHP_PID $ZBX_PID $PG_PID; do
     kill "$p" 2>/dev/null || continue
     for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$p" 2>/dev/null && { echo "# $p did not stop, SIGKILL"; kill -9 "$p"; }
     wait "$p" 2>/dev/null
   done
-  [ -f "$T/pg/data/postmaster.pid" ] && su postgres -s /bin/sh -c "'$PGBIN/pg_ctl' -D '$T/pg/data' -m fast -w stop" >/dev/null 2>&1
   lsw_cleanup
 }
 trap nms_cleanup EXIT
@@ -120,9 +121,12 @@ mkdir -p "$T/pg/data" "$T/pg/sock"
 chown -R postgres: "$T/pg"
 su postgres -s /bin/sh -c "'$PGBIN/initdb' -D '$T/pg/data' -A trust -U postgres -E UTF8 --locale=C.UTF-8" \
   >"$T/initdb.log" 2>&1 || { cat "$T/initdb.log"; lsw_fail "initdb failed"; }
-su postgres -s /bin/sh -c "'$PGBIN/pg_ctl' -D '$T/pg/data' -l '$T/pg/log' -w -t 60 start \
-  -o \"-p $PGPORT -k $T/pg/sock -c listen_addresses=127.0.0.1 -c fsync=off \
-      -c synchronous_commit=off -c full_page_writes=off\"" >/dev/null \
+# The postmaster as our own child (setpriv execs, no fork), stopped by its PID.
+setpriv --reuid=postgres --regid=postgres --init-groups "$PGBIN/postgres" -D "$T/pg/data" \
+  -p "$PGPORT" -k "$T/pg/sock" -c listen_addresses=127.0.0.1 -c fsync=off \
+  -c synchronous_commit=off -c full_page_writes=off >"$T/pg/log" 2>&1 &
+PG_PID=$!
+lsw_wait_for 30 "'$PGBIN/pg_isready' -q -h '$T/pg/sock' -p $PGPORT" \
   || { cat "$T/pg/log"; lsw_fail "PostgreSQL did not start"; }
 PSQL="$PGBIN/psql -X -q -v ON_ERROR_STOP=1 -h $T/pg/sock -p $PGPORT"
 $PSQL -U postgres -c "CREATE ROLE zabbix LOGIN" postgres \
