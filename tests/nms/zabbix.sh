@@ -383,6 +383,8 @@ until [ "$(trigger_value 'Connection v2-tunnel: should be up')" = 1 ]; do
   sleep 2
 done
 echo "ok trigger 'Connection v2-tunnel: should be up and is not' fired (LS.CONN.DOWN.TIME 10s)"
+problems() { api problem.get "$(jq -cn --arg h "$HID" '{hostids: [$h], output: ["name"]}')" | jq -r '.[].name'; }
+lsw_log "problems: $(problems | paste -sd'|')"
 for c in v1-tunnel v2-transport v6-tunnel; do
   [ "$(trigger_value "Connection $c: should be up")" = 0 ] || nms_fail "the $c trigger fired"
 done
@@ -401,4 +403,5 @@ until [ "$(trigger_value 'Libreswan: Collector stale or failed')" = 1 ]; do
   sleep 2
 done
 echo "ok trigger 'Libreswan: Collector stale or failed (pluto cannot be read)' fired (LS.COLLECTOR.BAD.TIME 10s)"
+lsw_log "problems: $(problems | paste -sd'|')"
 lsw_log "zabbix: passed"
