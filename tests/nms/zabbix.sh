@@ -246,6 +246,16 @@ api configuration.import "$(jq -cn --rawfile s "$TEMPLATE" --argjson r "$rules" 
 TID=$(api template.get "$(jq -cn --arg n "$TNAME" '{filter: {host: [$n]}, output: ["templateid"]}')" \
   | jq -r '.[0].templateid // empty')
 [ -n "$TID" ] || nms_fail "template '$TNAME' not there after the import"
+# The committed file is Zabbix's own export of itself: importing it and
+# exporting it again gives the same YAML (but for the date).
+api configuration.export "{\"format\": \"yaml\", \"options\": {\"templates\": [\"$TID\"]}}" \
+  | jq -j . >"$T/export.yaml"
+if ! diff -u <(grep -v '^  date: ' "$TEMPLATE") <(grep -v '^  date: ' "$T/export.yaml") >"$T/export.diff"; then
+  [ -n "${LSW_ZBX_EXPORT:-}" ] && cp "$T/export.yaml" "$LSW_ZBX_EXPORT"
+  head -40 "$T/export.diff"
+  nms_fail "configuration.export differs from $TEMPLATE (LSW_ZBX_EXPORT=FILE saves the export)"
+fi
+echo "ok configuration.export gives back the committed template (but for the date)"
 count() { api "$1" "{\"templateids\": [\"$TID\"], \"countOutput\": true}" | jq -r .; }
 echo "ok template imported: $(count item.get) items, $(count discoveryrule.get) discovery rule," \
   "$(count itemprototype.get) item prototypes, $(count triggerprototype.get) trigger prototype"
