@@ -11,7 +11,8 @@
 # the test snmpd (SNMPv2c), "check now" of the discovery rule, then asserts
 # the discovered item names, the trigger prototypes kept or dropped by the
 # overrides, and values (oper status, bits per second).
-# Exit 77 only when a package cannot be installed.
+# Exit 77 only when the packages cannot be installed (not root, or apt-get
+# fails).
 . "$(dirname "$0")/../lib.sh"
 export MIBS=LIBRESWAN-STATUS-MIB
 TEMPLATE=$LSW_TOP/mibs/nms/zabbix/template_libreswan_snmp.yaml
@@ -50,13 +51,15 @@ getent passwd zabbix >/dev/null || lsw_fail "no user zabbix (zabbix-server-pgsql
 lsw_setup
 # Stopped before lsw_cleanup, in order (the frontend, the server, then its
 # database), each by its PID with up to 30 s to finish: lsw_cleanup gives a
-# process 1 s, then SIGKILL. SIGTERM is a smart shutdown for the postmaster,
-# which its last client (zabbix_server) has left by then.
+# process 1 s, then SIGKILL (zabbix_server's children would outlive it).
+# SIGINT is the postmaster's fast shutdown.
 ZBX_PID="" PHP_PID="" PG_PID=""
 nms_cleanup() {
-  local p
+  local p sig
   for p in $PHP_PID $ZBX_PID $PG_PID; do
-    kill "$p" 2>/dev/null || continue
+    sig=TERM
+    [ "$p" = "$PG_PID" ] && sig=INT
+    kill -$sig "$p" 2>/dev/null || continue
     for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$p" 2>/dev/null && { echo "# $p did not stop, SIGKILL"; kill -9 "$p"; }
     wait "$p" 2>/dev/null
