@@ -164,7 +164,8 @@ mibcheck:
 DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
            libcmocka-dev smitools clang libclang-rt-14-dev valgrind \
            iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq \
-           git debootstrap debhelper dpkg-dev lintian systemd systemd-container
+           git debootstrap debhelper dpkg-dev lintian systemd systemd-container \
+           python3-pysmi python3-pysnmp4
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
@@ -173,6 +174,9 @@ deps:
 	  echo "installing:$$missing"; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	else echo "deps: all present"; fi
+	@# Debian 12's linux.uml panics on hosts whose XSAVE area is large (AMX):
+	@# there, Debian unstable's user-mode-linux into build/uml (tests/e2e/uml-kernel.sh).
+	tests/e2e/uml-kernel.sh deps
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MIBDIR) \

@@ -11,6 +11,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
 
 #include "agent.h"
 #include "collector.h"
@@ -117,6 +118,30 @@ static void on_snapshot(void *arg, const struct lsw_snapshot *old, const struct 
 static void on_status(void *arg, enum lsw_collector_status status, const char *reason, time_t now)
 {
 	lsw_notify_collector(arg, status, reason, now);
+}
+
+/* net-snmp's subagent (agentx/subagent.c) calls SNMPD_CALLBACK_INDEX_START
+ * when its session with the master opens, and INDEX_STOP when it is gone:
+ * the master closed the socket, or a ping went unanswered. In between,
+ * send_v2trap() has no AgentX session and drops what it is given. */
+static int on_master(int major, int minor, void *server_arg, void *client_arg)
+{
+	lsw_notify_master(client_arg, minor == SNMPD_CALLBACK_INDEX_START);
+	return 0;
+}
+
+static void follow_master(struct lsw_notify *notify, bool follow)
+{
+	static const int minors[] = {SNMPD_CALLBACK_INDEX_START, SNMPD_CALLBACK_INDEX_STOP};
+
+	for (size_t i = 0; i < sizeof(minors) / sizeof(minors[0]); i++) {
+		if (follow)
+			snmp_register_callback(SNMP_CALLBACK_APPLICATION, minors[i], on_master,
+			                       notify);
+		else
+			snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, minors[i], on_master,
+			                         notify, 1);
+	}
 }
 
 /* The tables' sources: the collector's current view and the statistics
@@ -269,6 +294,9 @@ int lsw_agent_main(int argc, char *argv[])
 		snmp_log(LOG_ERR, "registering LIBRESWAN-STATUS-MIB failed\n");
 		goto out;
 	}
+	/* Away until the session opens (init_snmp() opens it when it can). */
+	lsw_notify_master(notify, false);
+	follow_master(notify, true);
 	init_snmp(LSW_APP_NAME);
 	cloexec_snmp_fds();
 	if (lsw_collector_start(col) < 0) {
@@ -291,6 +319,8 @@ out:
 	/* Kill and reap a running ipsec before anything else goes. */
 	lsw_collector_free(col);
 	lsw_mib_unregister_all();
+	if (notify != NULL)
+		follow_master(notify, false);
 	lsw_notify_free(notify);
 	if (agent_up) {
 		snmp_shutdown(LSW_APP_NAME);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -36,7 +37,8 @@ int lsw_config_parse_traps(const char *list, unsigned *mask, char *err, size_t e
 	};
 	unsigned m = 0;
 	const char *p = list ? list : "";
-	bool any = false;
+	bool any = false, none = false;
+	size_t words_seen = 0;
 
 	for (;;) {
 		size_t len, skip = strspn(p, " \t"), i;
@@ -48,6 +50,7 @@ int lsw_config_parse_traps(const char *list, unsigned *mask, char *err, size_t e
 			if (len == strlen(words[i].word) && strncmp(p, words[i].word, len) == 0) {
 				m |= words[i].bits;
 				known = true;
+				none |= words[i].bits == 0;
 			}
 		}
 		if (!known) {
@@ -60,6 +63,7 @@ int lsw_config_parse_traps(const char *list, unsigned *mask, char *err, size_t e
 			return -1;
 		}
 		any = true;
+		words_seen++;
 		p += len;
 		p += strspn(p, " \t");
 		if (*p == '\0')
@@ -72,8 +76,17 @@ int lsw_config_parse_traps(const char *list, unsigned *mask, char *err, size_t e
 		}
 		p++;
 	}
-	if (!any)
+	if (!any) {
+		if (err && errlen)
+			snprintf(err, errlen, "traps: empty list");
 		return -1;
+	}
+	/* "none,all" says two opposite things: refuse it rather than guess. */
+	if (none && words_seen > 1) {
+		if (err && errlen)
+			snprintf(err, errlen, "traps: none excludes the other words of the list");
+		return -1;
+	}
 	*mask = m;
 	return 0;
 }
@@ -239,8 +252,9 @@ int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, c
 		unsigned mask;
 		char why[200];
 
+		/* Its messages already start with "traps: ". */
 		if (lsw_config_parse_traps(value, &mask, why, sizeof(why)) < 0) {
-			seterr(err, errlen, "traps: %s", why);
+			seterr(err, errlen, "%s", why);
 			return -1;
 		}
 		cfg->notify.traps = mask;
@@ -308,6 +322,8 @@ int lsw_config_read_file(struct lsw_config *cfg, const char *path, bool must_exi
 	size_t cap = 0;
 	unsigned lineno = 0;
 	int rc = -1;
+	ssize_t n;
+	struct stat st;
 
 	if (f == NULL) {
 		if (errno == ENOENT && !must_exist)
@@ -315,10 +331,22 @@ int lsw_config_read_file(struct lsw_config *cfg, const char *path, bool must_exi
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	/* fopen() opens a directory for reading; only getline() fails, and
+	 * "read error" would not say why. */
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		seterr(err, errlen, "%s: is a directory, not a config file", path);
+		goto out;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
 		char *key, *value, *eq, why[256];
 
 		lineno++;
+		/* A NUL ends the C string early: "interval = 5<NUL>garbage"
+		 * would read as 5. Refuse the line instead. */
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			seterr(err, errlen, "%s:%u: a NUL byte in the line", path, lineno);
+			goto out;
+		}
 		key = trim(line);
 		if (key[0] == '\0' || key[0] == '#')
 			continue;
@@ -339,7 +367,7 @@ int lsw_config_read_file(struct lsw_config *cfg, const char *path, bool must_exi
 		}
 	}
 	if (ferror(f)) {
-		seterr(err, errlen, "%s: read error", path);
+		seterr(err, errlen, "%s: read error: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = 0;

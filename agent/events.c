@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 struct lsw_events {
 	size_t cap;
 	size_t count;
@@ -77,9 +79,12 @@ int lsw_events_resize(struct lsw_events *ev, size_t cap)
 	return 0;
 }
 
+/* At most LSW_EVENT_STR_MAX octets, never inside a UTF-8 character: also
+ * drops a character that an earlier cut (the notifier's snprintf() of
+ * lsEventText) left incomplete. */
 static size_t capped_len(const char *s)
 {
-	return s ? strnlen(s, LSW_EVENT_STR_MAX) : 0;
+	return s ? lsw_utf8_cut(s, strnlen(s, LSW_EVENT_STR_MAX + 1), LSW_EVENT_STR_MAX) : 0;
 }
 
 /* Copy s into *p (advancing it) and return where it went. */
@@ -103,7 +108,8 @@ struct lsw_event_rec *lsw_events_add(struct lsw_events *ev, const struct lsw_eve
 
 	need = capped_len(rec->connection) + capped_len(rec->instance) +
 	       capped_len(rec->old_state_name) + capped_len(rec->new_state_name) +
-	       capped_len(rec->remote_id) + capped_len(rec->text) + 6;
+	       capped_len(rec->remote_id) + capped_len(rec->conn_remote_id) +
+	       capped_len(rec->text) + 7;
 	block = malloc(need);
 	if (!block)
 		return NULL;
@@ -121,6 +127,7 @@ struct lsw_event_rec *lsw_events_add(struct lsw_events *ev, const struct lsw_eve
 	r->old_state_name = put(&p, rec->old_state_name);
 	r->new_state_name = put(&p, rec->new_state_name);
 	r->remote_id = put(&p, rec->remote_id);
+	r->conn_remote_id = put(&p, rec->conn_remote_id);
 	r->text = put(&p, rec->text);
 	r->index = ++ev->last_index;
 	ev->count++;
@@ -198,6 +205,7 @@ void lsw_events_from_diff(struct lsw_event_rec *rec, const struct lsw_diff_event
 	rec->new_oper = (int)d->new_oper;
 	rec->peer_addr = d->peer_addr;
 	rec->remote_id = d->remote_id;
+	rec->conn_remote_id = d->conn ? d->conn->remote_id : NULL;
 	rec->text = NULL; /* the notifier writes a description */
 }
 

@@ -23,7 +23,8 @@ enum lsw_event_notified {
 	LSW_NOTIFIED_SENT = 1,
 	LSW_NOTIFIED_FILTERED = 2,
 	LSW_NOTIFIED_RATE_LIMITED = 3,
-	LSW_NOTIFIED_NONE = 4, /* the event has no notification */
+	LSW_NOTIFIED_NONE = 4,        /* the event has no notification */
+	LSW_NOTIFIED_MASTER_AWAY = 5, /* no AgentX session: the master never had it */
 };
 
 /* lsEventSaType */
@@ -48,6 +49,7 @@ struct lsw_event_rec {
 	int old_oper, new_oper; /* enum lsw_conn_oper, 0 = none */
 	struct lsw_addr peer_addr;
 	const char *remote_id;
+	const char *conn_remote_id; /* the connection's remote ID (lsConnRemoteId) */
 	const char *text;
 	enum lsw_event_notified notified;
 	char *strings; /* the ring's copy of all strings of a stored row */

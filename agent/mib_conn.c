@@ -33,7 +33,8 @@ int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, 
 	case LSW_CONN_REMOTE_SUBNET:
 		return lsw_value_string(out, c->remote_client);
 	case LSW_CONN_IKE_VERSION:
-		return lsw_value_int(out, c->ike_version);
+		/* Not known: no instance (no unknown(0) that looks like a value). */
+		return c->ike_version == LSW_IKE_UNKNOWN ? -1 : lsw_value_int(out, c->ike_version);
 	case LSW_CONN_ROUTING:
 		return lsw_value_string(out, c->routing);
 	case LSW_CONN_ROUTED_TUNNEL:

@@ -20,7 +20,8 @@ int lsw_event_value(const struct lsw_event_rec *r, unsigned col, struct lsw_valu
 	case LSW_EVENT_CONN_INSTANCE:
 		return lsw_value_string(out, r->instance);
 	case LSW_EVENT_SA_TYPE:
-		return lsw_value_int(out, r->sa_type);
+		/* Columns that do not apply to the event have no instance. */
+		return r->sa_type == LSW_EVENT_SA_NONE ? -1 : lsw_value_int(out, r->sa_type);
 	case LSW_EVENT_SERIAL:
 		return lsw_value_typed(out, ASN_UNSIGNED, (long)r->serial);
 	case LSW_EVENT_PARENT_SERIAL:
@@ -28,17 +29,17 @@ int lsw_event_value(const struct lsw_event_rec *r, unsigned col, struct lsw_valu
 	case LSW_EVENT_REPLACED_SERIAL:
 		return lsw_value_typed(out, ASN_UNSIGNED, (long)r->replaced);
 	case LSW_EVENT_OLD_STATE:
-		return lsw_value_int(out, r->old_state);
+		return r->old_state == 0 ? -1 : lsw_value_int(out, r->old_state);
 	case LSW_EVENT_NEW_STATE:
-		return lsw_value_int(out, r->new_state);
+		return r->new_state == 0 ? -1 : lsw_value_int(out, r->new_state);
 	case LSW_EVENT_OLD_STATE_NAME:
 		return lsw_value_string(out, r->old_state_name);
 	case LSW_EVENT_NEW_STATE_NAME:
 		return lsw_value_string(out, r->new_state_name);
 	case LSW_EVENT_OLD_OPER_STATUS:
-		return lsw_value_int(out, r->old_oper);
+		return r->old_oper == 0 ? -1 : lsw_value_int(out, r->old_oper);
 	case LSW_EVENT_NEW_OPER_STATUS:
-		return lsw_value_int(out, r->new_oper);
+		return r->new_oper == 0 ? -1 : lsw_value_int(out, r->new_oper);
 	case LSW_EVENT_PEER_ADDR_TYPE:
 		return lsw_value_addr_type(out, &r->peer_addr);
 	case LSW_EVENT_PEER_ADDR:
@@ -49,6 +50,8 @@ int lsw_event_value(const struct lsw_event_rec *r, unsigned col, struct lsw_valu
 		return lsw_value_string(out, r->text);
 	case LSW_EVENT_NOTIFIED:
 		return lsw_value_int(out, r->notified);
+	case LSW_EVENT_CONN_REMOTE_ID:
+		return lsw_value_string(out, r->conn_remote_id);
 	default:
 		return -1;
 	}

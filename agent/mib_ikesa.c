@@ -5,8 +5,10 @@
 
 int lsw_ikesa_value(const struct lsw_ike_sa *sa, unsigned col, struct lsw_value *out)
 {
+	/* pluto prints lastdpd=-1s before the first DPD exchange, and nothing
+	 * without DPD: neither is a number of seconds, so no instance. */
 	if (col == LSW_IKESA_LAST_DPD)
-		return lsw_value_int(out, sa->lastdpd >= 0 ? sa->lastdpd : -1);
+		return sa->lastdpd >= 0 ? lsw_value_int(out, sa->lastdpd) : -1;
 	return lsw_sa_value(&sa->sa, true, col, out);
 }
 

@@ -25,7 +25,7 @@ int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_va
 		return lsw_value_typed(out, ASN_UNSIGNED,
 		                       sa->ipcomp.present ? (long)sa->ipcomp.out : 0);
 	case LSW_IPSECSA_MODE:
-		return lsw_value_int(out, sa->mode);
+		return sa->mode == LSW_MODE_UNKNOWN ? -1 : lsw_value_int(out, sa->mode);
 	case LSW_IPSECSA_IN_OCTETS: /* raw; the table serves the view's (ipsecsa_value()) */
 		return lsw_value_u64(out, sa->has_bytes ? sa->in_bytes : 0);
 	case LSW_IPSECSA_OUT_OCTETS:

@@ -44,9 +44,11 @@ int lsw_sa_value(const struct lsw_sa *sa, bool ike, unsigned col, struct lsw_val
 	case LSW_IKESA_STATE:
 		return lsw_value_int(out, sa->state);
 	case LSW_IKESA_IKE_VERSION:
-		return lsw_value_int(out, sa->ike_version);
+		return sa->ike_version == LSW_IKE_UNKNOWN ? -1
+		                                          : lsw_value_int(out, sa->ike_version);
 	case LSW_IKESA_ROLE:
-		return lsw_value_int(out, sa->role);
+		/* Only when the state name tells: else no instance. */
+		return sa->role == LSW_ROLE_UNKNOWN ? -1 : lsw_value_int(out, sa->role);
 	case LSW_IKESA_NEWEST:
 		return lsw_value_bool(out, sa->newest);
 	case LSW_IKESA_NEXT_EVENT:
@@ -54,7 +56,7 @@ int lsw_sa_value(const struct lsw_sa *sa, bool ike, unsigned col, struct lsw_val
 		return lsw_value_string(out, ev ? ev->name : NULL);
 	case LSW_IKESA_NEXT_EVENT_SECONDS:
 		ev = lsw_next_event(sa->events, sa->n_events);
-		return lsw_value_int(out, ev && ev->seconds >= 0 ? ev->seconds : -1);
+		return ev && ev->seconds >= 0 ? lsw_value_int(out, ev->seconds) : -1;
 	case LSW_IKESA_STORY:
 		return lsw_value_string(out, sa->story);
 	default:

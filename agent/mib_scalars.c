@@ -8,15 +8,15 @@
 #include "mib_scalars.h"
 #include "view.h"
 
-/* pluto's totals are Integer32 with -1 for "not printed". */
+/* pluto's totals: no instance when not printed (or no snapshot yet). */
 static int total(struct lsw_value *out, const struct lsw_view *v, size_t off)
 {
 	long n;
 
 	if (v == NULL)
-		return lsw_value_int(out, -1);
+		return -1;
 	n = *(const long *)((const char *)&v->snap->totals + off);
-	return lsw_value_int(out, n < 0 ? -1 : n > INT_MAX ? INT_MAX : n);
+	return n < 0 ? -1 : lsw_value_int(out, n > INT_MAX ? INT_MAX : n);
 }
 
 #define TOTAL(field) total(out, v, offsetof(struct lsw_totals, field))
@@ -34,8 +34,9 @@ int lsw_scalar_value(const struct lsw_scalars *s, unsigned sc, struct lsw_value 
 	case LSW_SC_COLLECTOR_STATUS:
 		return lsw_value_int(out, st->status);
 	case LSW_SC_SNAPSHOT_AGE:
-		return lsw_value_typed(out, ASN_UNSIGNED,
-		                       st->snapshot_age < 0 ? (long)UINT32_MAX : st->snapshot_age);
+		/* No instance before the first snapshot. */
+		return st->snapshot_age < 0 ? -1
+		                            : lsw_value_typed(out, ASN_UNSIGNED, st->snapshot_age);
 	case LSW_SC_POLL_SUCCESSES:
 		return lsw_value_typed(out, ASN_COUNTER, (long)(st->successes & 0xffffffffu));
 	case LSW_SC_POLL_FAILURES:

@@ -47,22 +47,27 @@ int lsw_table_answer(const struct lsw_table_ops *ops, const void *data, const oi
 		return -1;
 	}
 	for (; col <= ops->max_col; col++, idx = NULL, idx_len = 0) {
-		const void *row = ops->lookup(data, idx, idx_len, next);
+		oid row_idx[MAX_OID_LEN];
+		const void *row;
 
-		if (row == NULL) {
+		/* A column may have no value in some rows (sparse): GETNEXT then
+		 * tries the next row of the same column, and only after its last
+		 * row the first row of the next column. */
+		while ((row = ops->lookup(data, idx, idx_len, next)) != NULL) {
+			if (ops->value(data, row, col, out_value) == 0) {
+				memcpy(out_name, ops->entry, ops->entry_len * sizeof(oid));
+				out_name[ops->entry_len] = col;
+				*out_len = ops->entry_len + 1 +
+				           ops->row_index(row, out_name + ops->entry_len + 1);
+				return 0;
+			}
 			if (!next)
 				return -1;
-			continue;
+			idx_len = ops->row_index(row, row_idx);
+			idx = row_idx;
 		}
-		if (ops->value(data, row, col, out_value) < 0) {
-			if (!next)
-				return -1;
-			continue;
-		}
-		memcpy(out_name, ops->entry, ops->entry_len * sizeof(oid));
-		out_name[ops->entry_len] = col;
-		*out_len = ops->entry_len + 1 + ops->row_index(row, out_name + ops->entry_len + 1);
-		return 0;
+		if (!next)
+			return -1;
 	}
 	return -1;
 }
@@ -120,6 +125,7 @@ static int scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		netsnmp_variable_list *var = r->requestvb;
 		struct lsw_value val;
+		unsigned n;
 
 		if (r->processed)
 			continue;
@@ -128,11 +134,15 @@ static int scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			continue;
 		}
 		/* The scalar (group) helper hands us NAME.N.0, GETNEXT already
-		 * turned into a GET of the next scalar. */
-		if (var->name_length < 2 ||
-		    ctx->scalar->value(ctx->arg, (unsigned)var->name[var->name_length - 2], &val) <
-		        0) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHOBJECT);
+		 * turned into a GET of the next scalar; a scalar with no value now
+		 * (lsSnapshotAge before the first poll) is noSuchInstance, and
+		 * the helper's GETNEXT then tries the next one. */
+		n = var->name_length < 2 ? 0 : (unsigned)var->name[var->name_length - 2];
+		if (var->name_length < 2 || ctx->scalar->value(ctx->arg, n, &val) < 0) {
+			netsnmp_set_request_error(reqinfo, r,
+			                          n >= 1 && n <= ctx->scalar->max
+			                              ? SNMP_NOSUCHINSTANCE
+			                              : SNMP_NOSUCHOBJECT);
 			continue;
 		}
 		lsw_value_to_varbind(&val, var);

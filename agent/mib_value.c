@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "mib_value.h"
+#include "utf8.h"
 
 int lsw_value_typed(struct lsw_value *v, u_char type, long n)
 {
@@ -34,7 +35,9 @@ int lsw_value_string(struct lsw_value *v, const char *s)
 	memset(v, 0, sizeof(*v));
 	v->type = ASN_OCTET_STR;
 	v->str = s ? s : "";
-	v->len = s ? strnlen(s, LSW_ADMIN_STRING_MAX) : 0;
+	/* the parser stores valid UTF-8: cut where no character is split */
+	v->len =
+	    s ? lsw_utf8_cut(s, strnlen(s, LSW_ADMIN_STRING_MAX + 1), LSW_ADMIN_STRING_MAX) : 0;
 	return 0;
 }
 
@@ -67,9 +70,8 @@ int lsw_value_date(struct lsw_value *v, long long t)
 	memset(v, 0, sizeof(*v));
 	v->type = ASN_OCTET_STR;
 	v->str = v->buf;
-	v->len = 8;
 	if (t < 0 || gmtime_r(&tt, &tm) == NULL)
-		return 0;
+		return -1;
 	/* DateAndTime: year (2 octets, network order), month, day, hour, min,
 	 * sec, deci-sec, then direction from UTC, hours, minutes. The 8-octet
 	 * form would mean local time (RFC 2579); ours is UTC, so say so. */

@@ -14,7 +14,8 @@
 #include "mibindex.h"
 #include "snapshot.h"
 
-/* SnmpAdminString is SIZE (0..255): longer strings are cut there. */
+/* SnmpAdminString is SIZE (0..255): longer strings are cut there, at a
+ * character boundary. */
 #define LSW_ADMIN_STRING_MAX 255
 
 struct lsw_value {
@@ -30,14 +31,16 @@ struct lsw_value {
 int lsw_value_int(struct lsw_value *v, long n);
 int lsw_value_typed(struct lsw_value *v, u_char type, long n);
 int lsw_value_u64(struct lsw_value *v, uint64_t n);
-/* SnmpAdminString: NULL is the empty string; cut at 255 octets. */
+/* SnmpAdminString: NULL is the empty string; cut at 255 octets or less,
+ * never inside a UTF-8 character (lsw_utf8_cut()). */
 int lsw_value_string(struct lsw_value *v, const char *s);
 /* InetAddressType / InetAddress of a parsed address (family 0: unknown(0), ''). */
 int lsw_value_addr_type(struct lsw_value *v, const struct lsw_addr *a);
 int lsw_value_addr(struct lsw_value *v, const struct lsw_addr *a);
 /* DateAndTime of epoch seconds: the 11-octet form in UTC (+0:0), the one
- * encoding of every DateAndTime we serve or send; '0000000000000000'H when
- * t is LSW_ABSENT or negative. */
+ * encoding of every DateAndTime we serve or send. -1 (no instance) when t
+ * is LSW_ABSENT or negative: an all-zero DateAndTime (month 0) is not a
+ * date. */
 int lsw_value_date(struct lsw_value *v, long long t);
 /* The TimeStamp (RFC 2579) of an event at monotonic time at (centiseconds,
  * lsw_mono_cs()) when the clock reads now and snmpd's sysUpTime is uptime:
@@ -57,7 +60,8 @@ int lsw_value_bool(struct lsw_value *v, bool b);
 void lsw_value_to_varbind(const struct lsw_value *v, netsnmp_variable_list *var);
 
 /* The row mapping of each table: 0 and *out set, or -1 when col is not a
- * readable column. */
+ * readable column or the row has no value for it (the column is sparse:
+ * no instance in that row, never a made-up sentinel). */
 struct lsw_view;
 struct lsw_conn_row;
 int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, unsigned col,

@@ -160,7 +160,8 @@ enum lsw_ipsecsa_col {
 	LSW_IPSECSA_COL_MAX = LSW_IPSECSA_CREATED,
 };
 
-/* lsEventEntry columns. */
+/* lsEventEntry columns. A column that does not apply to an event (the SA
+ * type of a connection event, ...) has no instance in its row. */
 enum lsw_event_col {
 	LSW_EVENT_INDEX = 1, /* index, not-accessible */
 	LSW_EVENT_DATE_AND_TIME,
@@ -182,8 +183,9 @@ enum lsw_event_col {
 	LSW_EVENT_REMOTE_ID,
 	LSW_EVENT_TEXT,
 	LSW_EVENT_NOTIFIED,
+	LSW_EVENT_CONN_REMOTE_ID, /* the connection's lsConnRemoteId, for the traps */
 	LSW_EVENT_COL_MIN = LSW_EVENT_DATE_AND_TIME,
-	LSW_EVENT_COL_MAX = LSW_EVENT_NOTIFIED,
+	LSW_EVENT_COL_MAX = LSW_EVENT_CONN_REMOTE_ID,
 };
 
 /* Size limits of the connection index (lsConnName SIZE (1..90),
@@ -192,6 +194,10 @@ enum lsw_event_col {
 #define LSW_CONN_NAME_MAX     90
 #define LSW_CONN_INSTANCE_MAX 24
 #define LSW_CONN_INDEX_MAX    (2 + LSW_CONN_NAME_MAX + LSW_CONN_INSTANCE_MAX)
+/* A connection past these limits has no lsConnTable row (lsConnsNotServed,
+ * logged once by view.c); its notifications are still complete, since
+ * their declared objects are lsEventTable columns instanced by the event
+ * index (notify.c). */
 
 /* Encode the lsConnEntry index of (name, instance) into idx (room for
  * LSW_CONN_INDEX_MAX): length-prefixed name then length-prefixed instance

@@ -21,6 +21,7 @@ struct lsw_notify {
 	struct lsw_events *events;
 	unsigned long sent, dropped;
 	bool collector_failed;
+	bool master_away; /* no AgentX session: notifications would be lost */
 };
 
 /* OIDs from mibindex.h, shared with the tables so that a varbind names
@@ -29,8 +30,6 @@ static const oid snmptrap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 static const oid ls_notifications[] = {LSW_OID_NOTIFICATIONS};
 static const oid ls_scalars[] = {LSW_OID_SCALARS};
 static const oid ls_conn_entry[] = {LSW_OID_CONN_ENTRY};
-static const oid ls_ike_sa_entry[] = {LSW_OID_IKESA_ENTRY};
-static const oid ls_ipsec_sa_entry[] = {LSW_OID_IPSECSA_ENTRY};
 static const oid ls_event_entry[] = {LSW_OID_EVENT_ENTRY};
 #define OIDLEN(a) (sizeof(a) / sizeof(a[0]))
 
@@ -72,6 +71,11 @@ void lsw_notify_reconfigure(struct lsw_notify *n, const struct lsw_notify_config
 	n->cfg.rate_limit = cfg->rate_limit;
 	if (history != n->cfg.history && lsw_events_resize(n->events, history) == 0)
 		n->cfg.history = history;
+}
+
+void lsw_notify_master(struct lsw_notify *n, bool up)
+{
+	n->master_away = !up;
 }
 
 unsigned long lsw_notify_traps_sent(const struct lsw_notify *n)
@@ -140,18 +144,6 @@ static void vb_num(struct vb *v, const struct inst *in, unsigned col, u_char typ
 
 	lsw_value_typed(&val, type, n);
 	vb_add(v, in, col, &val);
-}
-
-/* InetAddressType and InetAddress, as the tables serve them. */
-static void vb_addr(struct vb *v, const struct inst *in, unsigned col_type, unsigned col_addr,
-                    const struct lsw_addr *a)
-{
-	struct lsw_value val;
-
-	lsw_value_addr_type(&val, a);
-	vb_add(v, in, col_type, &val);
-	lsw_value_addr(&val, a);
-	vb_add(v, in, col_addr, &val);
 }
 
 /* lsEvent* columns of r, from the function that serves lsEventTable. */
@@ -236,7 +228,11 @@ static void notify_send(struct lsw_notify *n, unsigned trap, struct vb *v)
 	n->sent++;
 }
 
-/* Every notification starts with lsEventDateAndTime of its row. */
+/* Every notification starts with lsEventDateAndTime of its row, and its
+ * declared OBJECTS are lsEvent* columns of that row: instanced by the
+ * event index, one sub-identifier, they fit whatever the length of the
+ * connection name (an lsConnTable instance of a 120-octet name would pass
+ * 128 sub-identifiers and could not be sent). */
 static void trap_conn(struct lsw_notify *n, const struct lsw_event_rec *r,
                       const struct lsw_diff_event *d)
 {
@@ -244,48 +240,36 @@ static void trap_conn(struct lsw_notify *n, const struct lsw_event_rec *r,
 	struct inst ci;
 
 	VB_EVENT(&v, r, LSW_EVENT_DATE_AND_TIME, LSW_EVENT_CONN_NAME, LSW_EVENT_CONN_INSTANCE,
-	         LSW_EVENT_OLD_OPER_STATUS);
-	if (conn_inst(&ci, r)) {
+	         LSW_EVENT_OLD_OPER_STATUS, LSW_EVENT_NEW_OPER_STATUS, LSW_EVENT_PEER_ADDR_TYPE,
+	         LSW_EVENT_PEER_ADDR, LSW_EVENT_CONN_REMOTE_ID);
+	/* Beyond the declared OBJECTS, the row's own instance when it exists
+	 * and can be indexed, so a receiver knows which row to read. */
+	if (d->conn != NULL && conn_inst(&ci, r))
 		vb_num(&v, &ci, LSW_CONN_OPER_STATUS, ASN_INTEGER, r->new_oper);
-		vb_addr(&v, &ci, LSW_CONN_REMOTE_ADDR_TYPE, LSW_CONN_REMOTE_ADDR, &r->peer_addr);
-		vb_str(&v, &ci, LSW_CONN_REMOTE_ID, d->conn ? d->conn->remote_id : NULL);
-	}
 	notify_send(n, d->type, &v);
 }
 
-/* The SA's own row (gone when deleted: its last values), then its
- * connection's remote ID. */
+/* An SA's notification: what the event row recorded of it (the SA's last
+ * values when it is gone), the state before a deletion, after anything
+ * else. */
 static void trap_sa(struct lsw_notify *n, const struct lsw_event_rec *r,
                     const struct lsw_diff_event *d)
 {
 	struct vb v = {0};
-	struct inst si = {d->ike ? ls_ike_sa_entry : ls_ipsec_sa_entry,
-	                  d->ike ? OIDLEN(ls_ike_sa_entry) : OIDLEN(ls_ipsec_sa_entry),
-	                  {r->serial},
-	                  1};
-	struct inst ci;
 	bool deleted = d->type == LSW_EV_IKE_SA_DELETED || d->type == LSW_EV_IPSEC_SA_DELETED;
-	const char *state_name = deleted ? r->old_state_name : r->new_state_name;
-	long state = deleted ? r->old_state : r->new_state;
 
-	VB_EVENT(&v, r, LSW_EVENT_DATE_AND_TIME);
-	if (d->ike) {
-		vb_str(&v, &si, LSW_IKESA_CONN_NAME, r->connection);
-		vb_str(&v, &si, LSW_IKESA_CONN_INSTANCE, r->instance);
-		vb_addr(&v, &si, LSW_IKESA_PEER_ADDR_TYPE, LSW_IKESA_PEER_ADDR, &r->peer_addr);
-		vb_str(&v, &si, LSW_IKESA_STATE_NAME, state_name);
-		vb_num(&v, &si, LSW_IKESA_STATE, ASN_INTEGER, state);
-	} else {
-		vb_str(&v, &si, LSW_IPSECSA_CONN_NAME, r->connection);
-		vb_str(&v, &si, LSW_IPSECSA_CONN_INSTANCE, r->instance);
-		vb_num(&v, &si, LSW_IPSECSA_IKESA, ASN_UNSIGNED, (long)r->parent);
-		vb_addr(&v, &si, LSW_IPSECSA_PEER_ADDR_TYPE, LSW_IPSECSA_PEER_ADDR, &r->peer_addr);
-		vb_str(&v, &si, LSW_IPSECSA_STATE_NAME, state_name);
-		vb_num(&v, &si, LSW_IPSECSA_STATE, ASN_INTEGER, state);
-		vb_str(&v, &si, LSW_IPSECSA_REMOTE_ID, d->child_sa ? d->child_sa->remote_id : NULL);
-	}
-	if (conn_inst(&ci, r))
-		vb_str(&v, &ci, LSW_CONN_REMOTE_ID, d->conn ? d->conn->remote_id : NULL);
+	VB_EVENT(&v, r, LSW_EVENT_DATE_AND_TIME, LSW_EVENT_CONN_NAME, LSW_EVENT_CONN_INSTANCE,
+	         LSW_EVENT_SERIAL);
+	if (!d->ike)
+		VB_EVENT(&v, r, LSW_EVENT_PARENT_SERIAL);
+	VB_EVENT(&v, r, LSW_EVENT_PEER_ADDR_TYPE, LSW_EVENT_PEER_ADDR);
+	if (deleted)
+		VB_EVENT(&v, r, LSW_EVENT_OLD_STATE_NAME, LSW_EVENT_OLD_STATE);
+	else
+		VB_EVENT(&v, r, LSW_EVENT_NEW_STATE_NAME, LSW_EVENT_NEW_STATE);
+	if (!d->ike)
+		VB_EVENT(&v, r, LSW_EVENT_REMOTE_ID);
+	VB_EVENT(&v, r, LSW_EVENT_CONN_REMOTE_ID);
 	if (d->type == LSW_EV_IKE_SA_REKEYED || d->type == LSW_EV_IPSEC_SA_REKEYED)
 		VB_EVENT(&v, r, LSW_EVENT_REPLACED_SERIAL);
 	notify_send(n, d->type, &v);
@@ -348,6 +332,8 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 			rec.notified = LSW_NOTIFIED_NONE;
 		else if (!(n->cfg.traps & cls))
 			rec.notified = LSW_NOTIFIED_FILTERED;
+		else if (n->master_away)
+			rec.notified = LSW_NOTIFIED_MASTER_AWAY;
 		else if (budget == 0)
 			rec.notified = LSW_NOTIFIED_RATE_LIMITED;
 		else
@@ -410,8 +396,9 @@ void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status
 	snprintf(text, sizeof(text), "%s",
 	         failed ? (reason && *reason ? reason : "polling failed") : "polling works again");
 	rec.text = text;
-	rec.notified =
-	    (n->cfg.traps & LSW_TRAP_COLLECTOR) ? LSW_NOTIFIED_SENT : LSW_NOTIFIED_FILTERED;
+	rec.notified = !(n->cfg.traps & LSW_TRAP_COLLECTOR) ? LSW_NOTIFIED_FILTERED
+	               : n->master_away                     ? LSW_NOTIFIED_MASTER_AWAY
+	                                                    : LSW_NOTIFIED_SENT;
 	r = lsw_events_add(n->events, &rec);
 	if (!r) {
 		snmp_log(LOG_ERR, "notify: out of memory recording an event\n");

@@ -39,6 +39,12 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status,
                           const char *reason, time_t now);
 
+/* Whether the AgentX session with the master is open (agent.c follows
+ * net-snmp's subagent callbacks). While it is not, a notification would be
+ * dropped by net-snmp: it is not sent, and its event says masterAway. A
+ * new notifier assumes the session is open. */
+void lsw_notify_master(struct lsw_notify *n, bool up);
+
 /* Counters for scalars: events recorded, traps sent, traps dropped by the rate limit. */
 unsigned long lsw_notify_traps_sent(const struct lsw_notify *n);
 unsigned long lsw_notify_traps_dropped(const struct lsw_notify *n);

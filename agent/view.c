@@ -3,6 +3,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
 #include "diff.h"
 #include "view.h"
 
@@ -401,6 +404,37 @@ out:
 	return rc;
 }
 
+/* Connections by name, then instance (strcmp: only for finding them). */
+static int conn_name_cmp(const void *a, const void *b)
+{
+	const struct lsw_connection *x = *(const struct lsw_connection *const *)a,
+	                            *y = *(const struct lsw_connection *const *)b;
+	int c = strcmp(x->name ? x->name : "", y->name ? y->name : "");
+
+	return c ? c : strcmp(x->instance ? x->instance : "", y->instance ? y->instance : "");
+}
+
+/* A connection that cannot be a row is only counted in lsConnsNotServed:
+ * say which, once (not at every poll while it stays). */
+static void log_too_long(const struct lsw_view *v, const struct lsw_view *prev)
+{
+	for (size_t i = 0; i < v->n_too_long; i++) {
+		const struct lsw_connection *c = v->too_long[i];
+
+		if (prev != NULL && prev->n_too_long > 0 &&
+		    bsearch(&c, prev->too_long, prev->n_too_long, sizeof(*prev->too_long),
+		            conn_name_cmp) != NULL)
+			continue;
+		snmp_log(LOG_WARNING,
+		         "connection \"%.255s\"%.64s not served in lsConnTable: name (%zu octets) "
+		         "and instance (%zu) exceed the index limits (%d and %d); its events are "
+		         "in lsEventTable\n",
+		         c->name ? c->name : "", c->instance ? c->instance : "",
+		         c->name ? strlen(c->name) : 0, c->instance ? strlen(c->instance) : 0,
+		         LSW_CONN_NAME_MAX, LSW_CONN_INSTANCE_MAX);
+	}
+}
+
 static int build_conns(struct lsw_view *v)
 {
 	const struct lsw_snapshot *s = v->snap;
@@ -410,7 +444,8 @@ static int build_conns(struct lsw_view *v)
 		return 0;
 	v->conns = calloc(s->n_connections, sizeof(*v->conns));
 	v->idx_pool = calloc(s->n_connections, LSW_CONN_INDEX_MAX * sizeof(oid));
-	if (v->conns == NULL || v->idx_pool == NULL)
+	v->too_long = calloc(s->n_connections, sizeof(*v->too_long));
+	if (v->conns == NULL || v->idx_pool == NULL || v->too_long == NULL)
 		return -1;
 	for (size_t i = 0; i < s->n_connections; i++) {
 		oid *idx = v->idx_pool + n * LSW_CONN_INDEX_MAX;
@@ -418,6 +453,7 @@ static int build_conns(struct lsw_view *v)
 		    lsw_mib_conn_index(idx, s->connections[i].name, s->connections[i].instance);
 
 		if (len < 0) {
+			v->too_long[v->n_too_long++] = &s->connections[i];
 			v->n_not_served++;
 			continue;
 		}
@@ -427,6 +463,7 @@ static int build_conns(struct lsw_view *v)
 		n++;
 	}
 	qsort(v->conns, n, sizeof(*v->conns), conn_row_cmp);
+	qsort(v->too_long, v->n_too_long, sizeof(*v->too_long), conn_name_cmp);
 	/* The parser merges by (name, instance); drop any duplicate anyway,
 	 * two rows with one index would break GETNEXT. */
 	v->n_conns = 0;
@@ -465,6 +502,7 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 	if (build_conns(v) < 0 || build_children(v) < 0 || name_rows(v) < 0 ||
 	    date_ike_sas(v, prev_sas, now) < 0)
 		goto fail;
+	log_too_long(v, prev);
 	count_sas(v, prev_sas, now);
 	for (size_t i = 0; i < v->n_conns; i++) {
 		struct lsw_conn_row *row = &v->conns[i];
@@ -496,6 +534,7 @@ void lsw_view_free(struct lsw_view *v)
 	lsw_snapshot_free(v->snap);
 	free(v->conns);
 	free(v->idx_pool);
+	free(v->too_long);
 	free(v->child_idx);
 	free(v->sa_octets);
 	free(v->ike_created);

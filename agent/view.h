@@ -66,6 +66,10 @@ struct lsw_view {
 	size_t *child_idx; /* per connection row (by serial): index into sa_octets */
 	size_t n_conns_up;
 	size_t n_not_served; /* connections whose name/instance is too long */
+	/* Those too long for an index, sorted by name and instance: each is
+	 * logged once, by the first view that has it and its prev not. */
+	const struct lsw_connection **too_long;
+	size_t n_too_long;
 	/* SA tables: the snapshot's arrays (sorted by serial) minus serial 0. */
 	size_t n_ike_sas;
 	const struct lsw_ike_sa *ike_sas;

@@ -119,12 +119,47 @@ id:
 	}
 }
 
-/* Where "===", "---" and "..." split a topology, outside [ID] and <NAME>,
- * found in one pass (first lines are the longest lines of a status). */
+/* Where "===", "---" and "..." split a topology. */
 struct topo {
 	const char *left_eq, *left_nh, *dots, *right_nh, *right_eq;
 };
 
+/* The right end: [NEXTHOP---]HOST[<NAME>][ID][:PROTO/PORT][===CLIENT], with
+ * HOST at s. Its ID is the remote peer's (an instance takes the ID the
+ * peer sent) and pluto prints it as it is, "[", "]" and "===" included:
+ * so the end is split by its structure, never by the ID's content. The
+ * nexthop is an address, before any "[", "<" or "="; the ID runs to the
+ * last "]" of the end, since nothing pluto prints after it holds one
+ * (flags, protocol/port, client); the client follows the first "==="
+ * after that "]". */
+static void scan_right(const char *s, const char *e, struct topo *t)
+{
+	const char *rb = NULL;
+
+	for (const char *p = s; p + 3 <= e; p++) {
+		if (*p == '[' || *p == '<' || *p == '=')
+			break;
+		if (p[0] == '-' && p[1] == '-' && p[2] == '-') {
+			t->right_nh = p;
+			s = p + 3;
+			break;
+		}
+	}
+	for (const char *p = e; p > s; p--)
+		if (p[-1] == ']') {
+			rb = p - 1;
+			break;
+		}
+	for (const char *p = rb ? rb + 1 : s; p + 3 <= e; p++)
+		if (p[0] == '=' && p[1] == '=' && p[2] == '=') {
+			t->right_eq = p;
+			break;
+		}
+}
+
+/* The left end is the local one (the config's own IDs): "===", "---" and
+ * the "..." that ends it are looked for outside [ID] and <NAME>, in one
+ * pass (first lines are the longest lines of a status). */
 static const char *scan_topology(const char *s, const char *e, struct topo *t)
 {
 	int depth = 0;
@@ -147,22 +182,19 @@ static const char *scan_topology(const char *s, const char *e, struct topo *t)
 			depth--;
 		} else if (depth > 0 || p[1] != ch || p[2] != ch) {
 			continue;
-		} else if (ch == '.' && !t->dots) {
+		} else if (ch == '.') {
 			t->dots = p;
-			p += 2;
+			scan_right(p + 3, e, t);
+			break;
 		} else if (ch == '=') {
-			if (!t->dots && !t->left_eq) {
+			if (!t->left_eq) {
 				t->left_eq = p;
 				t->left_nh = NULL; /* a nexthop only follows the client */
-			} else if (t->dots && !t->right_eq) {
-				t->right_eq = p;
 			}
 			p += 2;
 		} else if (ch == '-') {
-			if (!t->dots && !t->left_nh)
+			if (!t->left_nh)
 				t->left_nh = p;
-			else if (t->dots && !t->right_eq && !t->right_nh)
-				t->right_nh = p;
 			p += 2;
 		}
 	}

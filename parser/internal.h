@@ -4,7 +4,7 @@
  *   lines.c (the parser object, split into lines, dispatch)
  *     -> conn.c, state.c, traffic.c, other.c (one kind of line each)
  *       -> records.c (find or make a record by key, intern strings)
- *         -> arena.c, maps.c, util.c
+ *         -> arena.c, maps.c, util.c, utf8.c (valid UTF-8 for what is stored)
  *   lines.c -> snapshot.c (records -> snapshot) -> arena.c, maps.c
  */
 #ifndef LSW_PARSER_INTERNAL_H
@@ -81,11 +81,14 @@ struct lsw_parser {
 	struct lsw_intern intern[LSW_INTERN_SLOTS];
 	bool oom;
 
-	char *carry; /* the unfinished last line of the previous feed */
-	size_t carry_len, carry_cap;
-	char *scratch; /* NUL-terminated copy of the current line */
+	char *carry;                 /* the unfinished last line of the previous feed */
+	size_t carry_len, carry_cap; /* carry_cap <= LSW_LINE_MAX + 1 */
+	bool skipping;               /* in a line past LSW_LINE_MAX: its bytes are dropped */
+	char *scratch; /* NUL-terminated copy of the current line (<= LSW_LINE_MAX + 1) */
 	size_t scratch_cap;
 	const char *line_end; /* the NUL of that copy (after trailing blanks are cut) */
+	char *name_buf;       /* a connection name escaped for lookup (records.c) */
+	size_t name_buf_cap;
 
 	size_t lines, unparsed;
 	size_t unparsed_line[LSW_UNPARSED_LINES_KEPT];

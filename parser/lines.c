@@ -31,6 +31,7 @@ void lsw_parser_free(struct lsw_parser *p)
 	lsw_arena_free(&p->arena);
 	free(p->carry);
 	free(p->scratch);
+	free(p->name_buf);
 	free(p->conn_prefix);
 	free(p->ike_conn);
 	free(p->child_conn);
@@ -84,6 +85,12 @@ enum lsw_line_result lsw_line_sa(struct lsw_parser *p, const char *s)
 				traffic = true;
 				break;
 			}
+	}
+	/* a SPI line's username (peer-controlled, at its end) may hold
+	 * ", type=": its " Traffic:" comes first */
+	if (limit && lsw_find_traffic(q, limit)) {
+		limit = NULL;
+		traffic = false;
 	}
 	if (!limit)
 		limit = lsw_find_traffic(q, end);
@@ -141,6 +148,8 @@ static void parse_line(struct lsw_parser *p, const char *line, size_t n, int nul
 
 		while (cap < n + 1)
 			cap *= 2;
+		if (cap > LSW_LINE_MAX + 1)
+			cap = LSW_LINE_MAX + 1;
 		char *s = realloc(p->scratch, cap);
 
 		if (!s) {
@@ -177,6 +186,14 @@ static void parse_line(struct lsw_parser *p, const char *line, size_t n, int nul
 		count_unparsed(p);
 }
 
+/* A line longer than LSW_LINE_MAX: one line, not understood, and none of
+ * its bytes kept (a peer or a broken pluto must not make memory grow). */
+static void overlong_line(struct lsw_parser *p)
+{
+	p->lines++;
+	count_unparsed(p);
+}
+
 /* Append n bytes to the line carried over from an earlier feed (room is
  * kept for a terminating NUL). -1 and p->oom when out of memory. */
 static int carry_append(struct lsw_parser *p, const char *buf, size_t n)
@@ -186,6 +203,8 @@ static int carry_append(struct lsw_parser *p, const char *buf, size_t n)
 
 		while (cap < p->carry_len + n + 1)
 			cap *= 2;
+		if (cap > LSW_LINE_MAX + 1)
+			cap = LSW_LINE_MAX + 1; /* the most a line may take */
 		char *c = realloc(p->carry, cap);
 
 		if (!c) {
@@ -210,20 +229,33 @@ int lsw_parser_feed(struct lsw_parser *p, const char *buf, size_t len)
 
 	while (buf < end) {
 		const char *nl = memchr(buf, '\n', (size_t)(end - buf));
+		size_t n = nl ? (size_t)(nl - buf) : (size_t)(end - buf);
 
 		if (!nl) {
-			if (carry_append(p, buf, (size_t)(end - buf)) < 0)
+			if (p->skipping)
+				break;
+			if (p->carry_len + n > LSW_LINE_MAX) {
+				/* too long already: drop it up to its newline */
+				p->carry_len = 0;
+				p->skipping = true;
+				break;
+			}
+			if (carry_append(p, buf, n) < 0)
 				return -1;
 			break;
 		}
-		if (p->carry_len) {
+		if (p->skipping || p->carry_len + n > LSW_LINE_MAX) {
+			p->skipping = false;
+			p->carry_len = 0;
+			overlong_line(p);
+		} else if (p->carry_len) {
 			/* finish the line begun in an earlier feed */
-			if (carry_append(p, buf, (size_t)(nl - buf)) < 0)
+			if (carry_append(p, buf, n) < 0)
 				return -1;
 			parse_line(p, p->carry, p->carry_len, -1);
 			p->carry_len = 0;
 		} else {
-			parse_line(p, buf, (size_t)(nl - buf), nul && nul < nl);
+			parse_line(p, buf, n, nul && nul < nl);
 		}
 		if (nul && nul < nl)
 			nul = memchr(nl + 1, '\0', (size_t)(end - nl - 1));
@@ -238,7 +270,10 @@ int lsw_parser_end_input(struct lsw_parser *p)
 {
 	if (p->oom)
 		return -1;
-	if (p->carry_len) {
+	if (p->skipping) {
+		p->skipping = false;
+		overlong_line(p);
+	} else if (p->carry_len) {
 		parse_line(p, p->carry, p->carry_len, -1);
 		p->carry_len = 0;
 	}

@@ -17,6 +17,11 @@
 
 struct lsw_parser;
 
+/* The longest line read, in bytes without its newline. A longer line is
+ * counted in the snapshot's unparsed lines and none of it is kept: the
+ * parser's memory for a line stays bounded whatever the input. */
+#define LSW_LINE_MAX 65536
+
 /* A new parser; NULL when out of memory. */
 struct lsw_parser *lsw_parser_new(void);
 

@@ -5,6 +5,23 @@
 #include <string.h>
 
 #include "internal.h"
+#include "utf8.h"
+
+/* s[0..n) escaped (utf8.h) into the arena; not interned: such text is
+ * rare, and the intern table compares the bytes of the line. */
+static const char *strdup_escaped(struct lsw_parser *p, const char *s, size_t n)
+{
+	size_t m = lsw_utf8_escape(NULL, s, n);
+	char *r = lsw_arena_alloc(&p->arena, m + 1);
+
+	if (!r) {
+		p->oom = true;
+		return NULL;
+	}
+	lsw_utf8_escape(r, s, n);
+	r[m] = '\0';
+	return r;
+}
 
 const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n)
 {
@@ -18,6 +35,10 @@ const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n)
 	/* snapshot strings are never written to: equal ones may be one */
 	if (slot->s && slot->n == n && lsw_eq_words(slot->s, s, n))
 		return slot->s;
+	/* peer-controlled text (IDs, usernames) is served as SnmpAdminString:
+	 * valid UTF-8, no controls; checked once, here, where it is stored */
+	if (!lsw_utf8_clean(s, n))
+		return strdup_escaped(p, s, n);
 	char *r = lsw_arena_strndup(&p->arena, s, n);
 
 	if (!r) {
@@ -27,6 +48,33 @@ const char *lsw_strdup(struct lsw_parser *p, const char *s, size_t n)
 	slot->s = r;
 	slot->n = n;
 	return r;
+}
+
+/* ref, or its copy in *tmp with the name escaped as lsw_strdup() stores
+ * it, so that names are looked up as they are kept; NULL when out of
+ * memory. The escaped name lives in p->name_buf until the next call. */
+static const struct lsw_conn_ref *stored_ref(struct lsw_parser *p, const struct lsw_conn_ref *ref,
+                                             struct lsw_conn_ref *tmp)
+{
+	if (lsw_utf8_clean(ref->name, ref->name_len))
+		return ref;
+	size_t m = lsw_utf8_escape(NULL, ref->name, ref->name_len);
+
+	if (m > p->name_buf_cap) {
+		char *b = realloc(p->name_buf, m);
+
+		if (!b) {
+			p->oom = true;
+			return NULL;
+		}
+		p->name_buf = b;
+		p->name_buf_cap = m;
+	}
+	lsw_utf8_escape(p->name_buf, ref->name, ref->name_len);
+	*tmp = *ref;
+	tmp->name = p->name_buf;
+	tmp->name_len = m;
+	return tmp;
 }
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -50,7 +98,11 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 
 struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_ref *ref)
 {
+	struct lsw_conn_ref esc;
 	long i = p->last_conn;
+
+	if (!(ref = stored_ref(p, ref, &esc)))
+		return NULL;
 
 	if (i >= 0) {
 		const struct lsw_connection *c = &p->conns[i];
@@ -104,7 +156,11 @@ static bool conn_is(const struct lsw_connection *c, const char *name, size_t nam
 static int sa_names(struct lsw_parser *p, const struct lsw_conn_ref *ref, const char **name,
                     const char **inst, uint32_t *conn)
 {
+	struct lsw_conn_ref esc;
 	long i = p->sa_conn;
+
+	if (!(ref = stored_ref(p, ref, &esc)))
+		return -1;
 
 	if (!(i >= 0 && ref->name_len == p->sa_name_len && ref->inst_len == p->sa_inst_len &&
 	      lsw_mem_eq(p->conns[i].name, ref->name, ref->name_len) &&

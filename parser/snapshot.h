@@ -6,6 +6,10 @@
  * lsw_snapshot_free(). A snapshot is never edited after the parser hands it
  * out, so any number of threads may read it at once.
  *
+ * Every string is valid UTF-8 without control characters, ready for an
+ * SnmpAdminString: text that was not (a peer's ID or XAUTH username, most
+ * often) holds \xNN for each such byte (utf8.h, VIOLATIONS.md).
+ *
  * Words are libreswan's: a "state" is an IKE SA or a Child SA, each with a
  * serial number (#N, 0 = none); a connection has a name and, for instances
  * of a template, an instance suffix ("[1]", "[1][2]").

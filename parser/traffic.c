@@ -193,6 +193,19 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 	return p->oom ? LSW_LINE_UNKNOWN : LSW_LINE_KNOWN;
 }
 
+/* The last n bytes lit in s..end, or NULL. */
+static const char *find_last(const char *s, const char *end, const char *lit, size_t n)
+{
+	if (end - s < (ptrdiff_t)n)
+		return NULL;
+	for (const char *q = end - n;; q--) {
+		if (*q == lit[0] && memcmp(q, lit, n) == 0)
+			return q;
+		if (q == s)
+			return NULL;
+	}
+}
+
 enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
                                       const struct lsw_conn_ref *ref, const char *rest)
 {
@@ -219,30 +232,37 @@ enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
 		else
 			lsw_parse_addr(a, n, &c->sa.peer_addr);
 	}
-	/* One pass over the ", key=value" list. Values end at the next ", ",
-	 * except id='...' (DNs hold ", ", and a "'" is not escaped: it runs to
-	 * the last quote of the line) and username= (runs to ", type="). */
-	bool hin = false, hout = false;
+	/* pluto prints (jam_state_traffic() 3.x/4.x, jam_child_sa_traffic() 5.x)
+	 *   , username=U, type=T, add_time=N[, inBytes=N][, outBytes=N[, maxBytes=M]][, lease=L]
+	 * or, without a username,
+	 *   , type=T, add_time=N[, inBytes=N][, outBytes=N[, maxBytes=M]], id='ID'[, lease=L]
+	 * U and ID come from the peer and pluto escapes neither ", " nor "'" in
+	 * them: they are found from pluto's own text around them, never by
+	 * what they hold. A username runs to the last ", type=" of the line
+	 * (nothing pluto prints after it holds one); without a username,
+	 * pluto's fields are read from the left up to ", id='", and the ID
+	 * runs to the last quote of the line (a lease holds none). */
+	bool hin = false, hout = false, user = false;
 	uint64_t in = 0, out = 0;
+	const char *seg = kv;
 
-	for (const char *seg = kv; seg && *seg;) {
+	if ((v = lsw_skip_prefix(kv + 2, "username="))) {
+		const char *t = find_last(v, end, ", type=", 7);
+
+		c->username = lsw_strdup(p, v, (size_t)((t ? t : end) - v));
+		seg = t;
+		user = true;
+	}
+	while (seg && *seg) {
 		const char *k = seg + 2, *next;
 
-		if ((v = lsw_skip_prefix(k, "id='"))) {
+		if (!user && (v = lsw_skip_prefix(k, "id='"))) {
 			const char *q = memrchr(v, '\'', (size_t)(end - v));
 
 			if (!q)
 				break; /* cut before the closing quote: the ID is not known */
 			c->remote_id = lsw_strdup(p, v, (size_t)(q - v));
 			seg = lsw_find_sep(q, end);
-			continue;
-		}
-		if ((v = lsw_skip_prefix(k, "username="))) {
-			next = memmem(v, (size_t)(end - v), ", type=", 7);
-			if (!next)
-				next = lsw_find_sep(v, end);
-			c->username = lsw_strdup(p, v, (size_t)((next ? next : end) - v));
-			seg = next;
 			continue;
 		}
 		next = lsw_find_sep(k, end);

@@ -42,6 +42,16 @@ lsw_expect() {
   [ "$got" = "$2" ] || lsw_fail "$1: got '$got', want '$2'"
   echo "ok $1 = $got"
 }
+# lsw_expect_none OBJECT: fail unless a GET finds no instance (a value
+# that is not known is left out, never a sentinel).
+lsw_expect_none() {
+  local got
+  got=$(snmpget $SNMP_OPTS -OqvU "LIBRESWAN-STATUS-MIB::$1" 2>&1)
+  case $got in
+  "No Such Instance"*) echo "ok $1 has no instance" ;;
+  *) lsw_fail "$1: got '$got', want no instance" ;;
+  esac
+}
 
 # lsw_conn_index NAME INSTANCE: the lsConnTable index, each string
 # length-prefixed, one sub-identifier per character ("ab" "" -> 2.97.98.0).

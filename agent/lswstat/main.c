@@ -23,9 +23,13 @@
 #define EXIT_USAGE         2
 #define DEFAULT_IPSEC      "/usr/sbin/ipsec"
 #define DEFAULT_TIMEOUT_MS 10000
-/* pluto prints ~2 KB per connection; far beyond any real host. */
-#define MAX_WHACK_OUTPUT ((size_t)1 << 30)
-#define MAX_FILES        64
+/* The most read from one input (a file, or one whack command's output):
+ * the agent's max-output default (agent/config.h). pluto prints ~2 KB per
+ * connection, so this is ~100k tunnels; /dev/zero stops here. */
+#define DEFAULT_MAX_OUTPUT ((size_t)256 * 1024 * 1024)
+#define MIN_MAX_OUTPUT     ((size_t)4096)
+#define MAX_MAX_OUTPUT     ((size_t)1 << 31)
+#define MAX_FILES          64
 
 enum output { OUT_TABLE, OUT_JSON, OUT_SUMMARY };
 
@@ -33,6 +37,7 @@ struct options {
 	const char *ipsec;
 	const char *ctlsocket;
 	int timeout_ms;
+	size_t max_output;  /* bytes of one input, at most */
 	bool whack_options; /* --ipsec/--ctlsocket/--timeout given */
 	const char *files[MAX_FILES];
 	size_t n_files;
@@ -41,8 +46,9 @@ struct options {
 
 static const char usage_text[] =
     "Usage: lswstat [--json | --summary] [--ipsec PATH] [--ctlsocket PATH]\n"
-    "               [--timeout SECONDS]\n"
-    "       lswstat [--json | --summary] --status FILE [--traffic FILE] ...\n"
+    "               [--timeout SECONDS] [--max-output BYTES]\n"
+    "       lswstat [--json | --summary] [--max-output BYTES]\n"
+    "               --status FILE [--traffic FILE] ...\n"
     "       lswstat --help | --version\n";
 
 static const char help_text[] =
@@ -68,13 +74,21 @@ static const char help_text[] =
     "  --status FILE       read saved output from FILE; - is standard input\n"
     "  --traffic FILE      the same (a second name for readability); both may be\n"
     "                      given several times, files are read in order\n"
+    "  --max-output BYTES  read at most this much of each file or whack command\n"
+    "                      (4096..2147483648, default 268435456 = 256 MiB, as\n"
+    "                      the agent's max-output); more is an error. One line\n"
+    "                      longer than 64 KiB is counted as not understood\n"
     "\n"
     "Output (one of):\n"
     "  (default)           a table of connections (state up / connecting / down,\n"
     "                      peer, IKE version, newest IKE SA and Child SA, bytes in\n"
     "                      and out, uptime of the newest Child SA), then tables of\n"
     "                      IKE SAs and Child SAs (* marks the newest; ~ a byte count\n"
-    "                      rounded by pluto), then the counts\n"
+    "                      rounded by pluto), then the counts. Control\n"
+    "                      characters (C0, DEL, C1), bidi overrides and embeddings\n"
+    "                      (U+202A..U+202E, U+2066..U+2069) and invalid UTF-8 show\n"
+    "                      as ?; the parser already writes every byte of a control\n"
+    "                      or of invalid UTF-8 (names, IDs, usernames) as \\xNN\n"
     "  -j, --json          one JSON object: connections, ike_sas, child_sas, totals\n"
     "                      (pluto's own), counts, lines, unparsed, unparsed_lines.\n"
     "                      Numbers are numbers; what the text did not say is null\n"
@@ -87,8 +101,9 @@ static const char help_text[] =
     "\n"
     "Exit status:\n"
     "  0  the status was read and printed (also when some lines were not understood)\n"
-    "  1  a file could not be read, or ipsec could not run, failed, timed out or\n"
-    "     printed nothing but errors\n"
+    "  1  a file could not be read or was larger than --max-output, or ipsec could\n"
+    "     not run, failed, timed out, printed more than --max-output or nothing\n"
+    "     but errors\n"
     "  2  usage error\n"
     "\n"
     "Examples:\n"
@@ -126,20 +141,44 @@ static int parse_timeout(const char *s, int *ms)
 	return 0;
 }
 
+/* A number of bytes in MIN_MAX_OUTPUT..MAX_MAX_OUTPUT, decimal digits only. */
+static int parse_max_output(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < MIN_MAX_OUTPUT || v > MAX_MAX_OUTPUT)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
 /* Returns -1 to continue, else the exit code. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-	    {"ipsec", required_argument, NULL, 'i'},   {"ctlsocket", required_argument, NULL, 'c'},
-	    {"timeout", required_argument, NULL, 't'}, {"status", required_argument, NULL, 'S'},
-	    {"traffic", required_argument, NULL, 'T'}, {"json", no_argument, NULL, 'j'},
-	    {"summary", no_argument, NULL, 's'},       {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+	    {"ipsec", required_argument, NULL, 'i'},
+	    {"ctlsocket", required_argument, NULL, 'c'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"status", required_argument, NULL, 'S'},
+	    {"traffic", required_argument, NULL, 'T'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"summary", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"max-output", required_argument, NULL, 'm'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false, summary = false;
 	int c;
 
-	*o = (struct options){.ipsec = DEFAULT_IPSEC, .timeout_ms = DEFAULT_TIMEOUT_MS};
+	*o = (struct options){.ipsec = DEFAULT_IPSEC,
+	                      .timeout_ms = DEFAULT_TIMEOUT_MS,
+	                      .max_output = DEFAULT_MAX_OUTPUT};
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jshV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -161,6 +200,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 				    "'%s'",
 				    optarg);
 			o->whack_options = true;
+			break;
+		case 'm':
+			if (parse_max_output(optarg, &o->max_output) < 0)
+				return usage_error(
+				    "--max-output: not a number of bytes in %zu..%zu: "
+				    "'%s'",
+				    MIN_MAX_OUTPUT, MAX_MAX_OUTPUT, optarg);
 			break;
 		case 'S':
 		case 'T':
@@ -205,12 +251,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 /* Files and commands are concatenated for the parser: each ends with
  * lsw_parser_end_input() so that the last line of one does not run into
  * the first of the next. */
-static int read_file(struct lsw_parser *p, const char *path)
+static int read_file(struct lsw_parser *p, const char *path, size_t max_output)
 {
 	static char buf[65536];
 	bool is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "standard input" : path;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	size_t total = 0;
 	int rc = -1;
 
 	if (fd < 0) {
@@ -228,6 +275,13 @@ static int read_file(struct lsw_parser *p, const char *path)
 		}
 		if (n == 0)
 			break;
+		if ((size_t)n > max_output - total) {
+			/* /dev/zero, a runaway writer: stop instead of reading forever */
+			fprintf(stderr, "lswstat: %s: larger than --max-output (%zu bytes)\n", name,
+			        max_output);
+			goto out;
+		}
+		total += (size_t)n;
 		if (lsw_parser_feed(p, buf, (size_t)n) < 0) {
 			fprintf(stderr, "lswstat: %s: out of memory\n", name);
 			goto out;
@@ -283,7 +337,7 @@ static int run_whack(struct lsw_parser *p, const struct options *o, enum lsw_wha
 		fprintf(stderr, "lswstat: %s whack %s: timed out (--timeout)\n", o->ipsec, what);
 		return -1;
 	}
-	if (lsw_proc_run(argv, (int)left, MAX_WHACK_OUTPUT, &proc, err, sizeof(err)) < 0) {
+	if (lsw_proc_run(argv, (int)left, o->max_output, &proc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "lswstat: whack %s: %s\n", what, err);
 		return -1;
 	}
@@ -301,8 +355,9 @@ static int run_whack(struct lsw_parser *p, const struct options *o, enum lsw_wha
 		goto out;
 	}
 	if (lsw_proc_truncated(proc)) {
-		fprintf(stderr, "lswstat: %s whack %s: output larger than %zu bytes\n", o->ipsec,
-		        what, MAX_WHACK_OUTPUT);
+		fprintf(stderr,
+		        "lswstat: %s whack %s: output larger than --max-output (%zu bytes)\n",
+		        o->ipsec, what, o->max_output);
 		goto out;
 	}
 	if (said[0] != '\0')
@@ -328,7 +383,7 @@ static struct lsw_snapshot *collect(const struct options *o)
 	}
 	if (o->n_files > 0) {
 		for (size_t i = 0; i < o->n_files; i++)
-			if (read_file(p, o->files[i]) < 0)
+			if (read_file(p, o->files[i], o->max_output) < 0)
 				goto fail;
 	} else {
 		long long deadline = now_ms() + o->timeout_ms;

@@ -2,8 +2,9 @@
  *
  * Columns are sized to their widest cell, so every cell is built first and
  * printed after. Text from pluto's output (names, IDs) is shown with
- * control characters and invalid UTF-8 replaced by '?', so a hostile
- * connection name cannot drive the terminal.
+ * control characters (C0, DEL, C1), bidi controls and invalid UTF-8
+ * replaced by '?', so a hostile peer ID cannot drive the terminal or
+ * reorder what it shows.
  */
 #include "lswstat/print.h"
 
@@ -38,6 +39,22 @@ static size_t display_width(const char *s)
 	return w;
 }
 
+/* The character at s (n bytes, valid UTF-8) must not reach a terminal as
+ * it is: C0 and DEL; C1 (U+0080..U+009F, "C2 9B" is a CSI); the bidi
+ * embeddings, overrides and isolates U+202A..U+202E and U+2066..U+2069,
+ * which reorder what follows on the screen (CVE-2021-42574). */
+static bool unsafe(const unsigned char *s, size_t n)
+{
+	if (n == 1)
+		return s[0] < 0x20 || s[0] == 0x7f;
+	if (n == 2)
+		return s[0] == 0xc2 && s[1] < 0xa0;
+	if (n == 3 && s[0] == 0xe2)
+		return (s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) ||
+		       (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9);
+	return false;
+}
+
 static char *sanitize(const char *s)
 {
 	size_t len = strlen(s), o = 0;
@@ -48,9 +65,10 @@ static char *sanitize(const char *s)
 	while (*s != '\0') {
 		size_t n = lswstat_utf8_len((const unsigned char *)s);
 
-		if (n == 0 || (n == 1 && ((unsigned char)*s < 0x20 || *s == 0x7f))) {
+		if (n == 0 || unsafe((const unsigned char *)s, n)) {
+			/* one '?' per byte that is not UTF-8, per unsafe character */
 			out[o++] = '?';
-			s++;
+			s += n ? n : 1;
 			continue;
 		}
 		memcpy(out + o, s, n);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The full tier: boots User-Mode-Linux (Debian's linux.uml) on the host's
+# The full tier: boots User-Mode-Linux (Debian's linux.uml, or Debian
+# unstable's on a host where that cannot boot: see lib-uml.sh) on the host's
 # root, read-only, with ESP modules loaded, and runs the namespace test
 # tests/e2e/e2e-ns.sh inside it. There real Child SAs come up, so it also
 # checks traffic counters, IPsec SA rekeys, lsConnDown/lsIpsecSaDeleted and
-# lsConnUp. Skips (77) when linux.uml is missing. Run by `make check-e2e`.
+# lsConnUp. Skips (77) when linux.uml is missing, or when this host needs
+# the newer kernel and it cannot be downloaded. Run by `make check-e2e`.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-uml.sh"
 START=$EPOCHREALTIME

@@ -27,5 +27,5 @@ lsw_log "events of the outage (index type notified): $(echo $ev)"
 down=$(echo "$ev" | awk '$2 == 2' | grep -c .)
 [ "$down" = 10 ] || lsw_fail "$down connDown(2) events of the outage in lsEventTable, want 10"
 notified=$(echo "$ev" | awk '$2 == 2 { print $3 }' | sort | uniq -c | tr -s ' ')
-lsw_log "lsEventNotified of those connDown events (1 sent, 2 filtered, 3 rateLimited, 4 none): $notified"
+lsw_log "lsEventNotified of those connDown events (1 sent, 2 filtered, 3 rateLimited, 4 none, 5 masterAway): $notified"
 echo "PASS"

@@ -2,7 +2,8 @@
  *
  * Parses the input whole, then again in two pieces cut at a place taken from
  * the input itself, and checks both give the same counts; walks the
- * snapshot so every string and array is touched (ASan sees bad pointers). */
+ * snapshot so every string and array is touched (ASan sees bad pointers),
+ * and checks every string is valid UTF-8 without controls (utf8.h). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,8 +11,21 @@
 #include <string.h>
 
 #include "parser.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* strlen() of a stored string, which must be clean; NULL is 0. */
+static size_t len(const char *str)
+{
+	if (!str)
+		return 0;
+	size_t n = strlen(str);
+
+	if (!lsw_utf8_clean(str, n))
+		abort();
+	return n;
+}
 
 static size_t walk(const struct lsw_snapshot *s)
 {
@@ -20,13 +34,10 @@ static size_t walk(const struct lsw_snapshot *s)
 	for (size_t i = 0; i < s->n_connections; i++) {
 		const struct lsw_connection *c = &s->connections[i];
 
-		sum += strlen(c->name) + strlen(c->instance);
-		if (c->local_host)
-			sum += strlen(c->local_host);
-		if (c->remote_id)
-			sum += strlen(c->remote_id);
-		if (c->routing)
-			sum += strlen(c->routing);
+		sum += len(c->name) + len(c->instance) + len(c->local_host) + len(c->remote_host);
+		sum += len(c->local_id) + len(c->remote_id) + len(c->local_client);
+		sum += len(c->remote_client) + len(c->routing) + len(c->policy);
+		sum += len(c->ike_alg_newest) + len(c->esp_alg_newest);
 		if (lsw_snapshot_find_connection(s, c->name, c->instance) == NULL)
 			abort();
 		if (i > 0 && strcmp(s->connections[i - 1].name, c->name) > 0)
@@ -40,19 +51,18 @@ static size_t walk(const struct lsw_snapshot *s)
 		const void *found = ike ? (const void *)lsw_snapshot_find_ike_sa(s, a->serial)
 		                        : (const void *)lsw_snapshot_find_child_sa(s, a->serial);
 
-		sum += strlen(a->connection) + strlen(a->instance);
-		if (a->state_name)
-			sum += strlen(a->state_name);
-		if (a->peer)
-			sum += strlen(a->peer);
+		sum += len(a->connection) + len(a->instance) + len(a->state_name) + len(a->story);
+		sum += len(a->peer);
 		for (size_t e = 0; e < a->n_events; e++)
-			sum += strlen(a->events[e].name);
-		if (ch && ch->remote_id)
-			sum += strlen(ch->remote_id);
+			sum += len(a->events[e].name);
+		if (ch)
+			sum +=
+			    len(ch->remote_id) + len(ch->username) + len(ch->type) + len(ch->lease);
 		if (found != (const void *)a ||
 		    a->conn != lsw_snapshot_find_connection(s, a->connection, a->instance))
 			abort();
 	}
+	sum += len(s->pluto_version);
 	if (s->unparsed > s->lines)
 		abort();
 	return sum;

@@ -14,7 +14,14 @@ printf 'whack: Pluto is not running (no "/run/pluto/pluto.ctl")\n' >"$T/status.t
 lsw_start_agent --status-file "$T/status.txt" --interval 1
 lsw_expect lsCollectorStatus.0 failed
 lsw_expect lsConnCount.0 0
-lsw_expect lsSnapshotAge.0 4294967295
+lsw_expect_none lsSnapshotAge.0   # not 4294967295
+lsw_expect_none lsLastPollTime.0  # not a DateAndTime of month 0
+# A walk of the scalars goes past the holes: no lsSnapshotAge (.3) and no
+# lsLastPollTime (.21), but lsPollSuccesses (.4) and lsPollInterval (.22).
+out=$(snmpwalk $SNMP_OPTS -On LIBRESWAN-STATUS-MIB::lsScalars)
+for n in 3 21; do grep -q "^\.1\.3\.6\.1\.4\.1\.41286\.1\.1\.1\.$n\.0 = " <<<"$out" && lsw_fail "walk: lsScalars.$n.0 served: $out"; done
+for n in 2 4 22 27; do grep -q "^\.1\.3\.6\.1\.4\.1\.41286\.1\.1\.1\.$n\.0 = " <<<"$out" || lsw_fail "walk: lsScalars.$n.0 missing: $out"; done
+echo "ok the scalar walk skips the scalars without a value"
 n=$(snmpwalk $SNMP_OPTS -On LIBRESWAN-STATUS-MIB::lsConnTable | grep -c '^\.1\.3\.6\.1\.4\.1\.41286\.1\.1\.2\.')
 [ "$n" = 0 ] || lsw_fail "rows without a snapshot: $n"
 
@@ -22,7 +29,7 @@ lsw_log "an empty pluto: ok, zero rows"
 cp "$D/v5.4-ikev1-cryptoload-01__west__1.status.txt" "$T/status.txt"
 lsw_wait_for 5 "[ \"\$(lsw_get lsCollectorStatus.0)\" = ok ]" || lsw_fail "empty pluto is not ok: $(lsw_get lsLastError.0)"
 lsw_expect lsPlutoConnsLoaded.0 0
-lsw_expect lsPlutoIkeSaTotal.0 -1       # not printed by this file
+lsw_expect_none lsPlutoIkeSaTotal.0  # not printed by this file (not -1)
 lsw_expect lsConnCount.0 0
 lsw_expect lsIkeSaCount.0 0
 for t in lsConnTable lsIkeSaTable lsIpsecSaTable; do

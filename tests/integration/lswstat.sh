@@ -89,19 +89,52 @@ jq_is "$J" '[.child_sas[0].ike_sa, .child_sas[0].state_name, .totals.ike_sas.tot
 
 # --- JSON escaping: a hand-made trafficstatus line whose name holds a
 # backslash, a tab, a control character, an invalid byte and UTF-8, and an
-# id with a quote; also a 5 GiB counter (past 32 bits).
+# id with a quote; also a 5 GiB counter (past 32 bits). The parser stores
+# the tab, the control and the invalid byte as \xNN (parser/utf8.h), the
+# backslash as it is; JSON then escapes the backslashes and the quote.
 lsw_log "json escaping"
 printf '006 #7: "a\\b\tc\001\377\303\251", type=ESP, add_time=1234567890, inBytes=5368709120, outBytes=2, id='"'"'@x"y'"'"'\n' >"$T/weird.txt"
 run weird --json --status "$T/weird.txt"
 rc_is weird 0
 jq -e . "$T/weird.out" >/dev/null || fail "weird: not valid JSON: $(cat "$T/weird.out")"
 # Compared inside jq, whose string literal reads the escapes.
-jq_is "$T/weird.out" '.child_sas[0].connection == "a\\b\tc\u0001\ufffd\u00e9"' true
+jq_is "$T/weird.out" '.child_sas[0].connection == "a\\b\\x09c\\x01\\xff\u00e9"' true
 jq_is "$T/weird.out" '.child_sas[0] | [.remote_id, .in_bytes]' '["@x\"y",5368709120]'
-grep -qF '"a\\b\tc\u0001' "$T/weird.out" || fail "weird: control characters not escaped as expected"
+grep -qF '"a\\b\\x09c\\x01\\xff' "$T/weird.out" || fail "weird: control characters not escaped as expected"
 run weird-table --status "$T/weird.txt"
-out_has weird-table '^#7 .* a\\b\?c\?\?é '
+out_has weird-table '^#7 .* a\\b\\x09c\\x01\\xffé '
 LC_ALL=C grep -q "$(printf '\001')" "$T/weird-table.out" && fail "weird-table: raw control character in the table"
+
+# --- terminal controls from the peer (issue 11): a C1 CSI (C2 9B), an ESC,
+# bidi overrides and isolates (U+202E, U+2066) in a connection name and in
+# the peer's ID and username. The table shows none of them raw: C0/C1 come
+# escaped by the parser, the bidi controls as "?".
+lsw_log "table: C1 controls and bidi overrides"
+printf '#3: "rw\302\2332J\342\200\256evil\342\201\246x\033[31m"[1] 192.1.2.254, username=u\302\233\342\200\256, type=ESP, add_time=1234567890, inBytes=1, outBytes=2, lease=10.0.0.1/32\n' >"$T/bidi.txt"
+printf '#4: "rw"[2] 192.1.2.253, type=ESP, add_time=1234567890, inBytes=1, outBytes=2, id='"'"'@a\302\233\342\200\252b\342\201\251'"'"'\n' >>"$T/bidi.txt"
+run bidi-table --status "$T/bidi.txt"
+rc_is bidi-table 0
+for bytes in '\302\233' '\342\200\256' '\342\201\246' '\033'; do
+  LC_ALL=C grep -q "$(printf "$bytes")" "$T/bidi-table.out" && fail "bidi-table: raw $bytes in the table"
+done
+out_has bidi-table '^#3 .* rw\\xc2\\x9b2J\?evil\?x\\x1b\[31m\[1\] '
+run bidi-json --json --status "$T/bidi.txt"
+jq_is "$T/bidi-json.out" '.child_sas | map(.username, .remote_id) == ["u\\xc2\\x9b\u202e",null,null,"@a\\xc2\\x9b\u202ab\u2069"]' true
+
+# --- --max-output: an input that never ends stops with an error ----------
+lsw_log "max-output"
+run zero --status /dev/zero
+rc_is zero 1
+err_has zero "lswstat: /dev/zero: larger than --max-output (268435456 bytes)"
+head -c 5000 "$D/v4.10-ikev2-delete-01.status" >"$T/5000.txt"
+run max-small --max-output 4096 --status "$T/5000.txt"
+rc_is max-small 1
+err_has max-small "larger than --max-output (4096 bytes)"
+run max-ok --max-output 5000 --json --status "$T/5000.txt"
+rc_is max-ok 0
+run max-bad --max-output 4095 --status "$T/5000.txt"
+rc_is max-bad 2
+err_has max-bad "--max-output: not a number of bytes in 4096..2147483648: '4095'"
 
 # --- --summary ------------------------------------------------------------
 lsw_log "summary"
@@ -192,10 +225,13 @@ ctl-with-file --ctlsocket /run/pluto/pluto.ctl --status $D/v4.10-ikev2-delete-01
 badtimeout --timeout soon
 zerotimeout --timeout 0
 relipsec --ipsec ipsec
+maxneg --max-output -1 --status /dev/null
+maxsuffix --max-output 256M --status /dev/null
+maxbig --max-output 2147483649 --status /dev/null
 EOF
 run help --help
 rc_is help 0
-for w in --ipsec --ctlsocket --timeout --status --traffic --json --summary 'Exit status'; do
+for w in --ipsec --ctlsocket --timeout --status --traffic --max-output --json --summary 'Exit status'; do
   grep -qF -- "$w" "$T/help.out" || fail "--help does not mention $w"
 done
 run version --version
@@ -234,6 +270,12 @@ echo 'mode=fail' >"$CTL"
 run failing --ipsec "$FAKE" --ctlsocket "$CTL"
 rc_is failing 1
 err_has failing 'exited with status 3: whack: failed'
+
+# More than --max-output from whack: an error, not a partial status.
+printf 'mode=ok\nfixture=v4.10-ikev2-delete-01\n' >"$CTL"
+run whack-max --ipsec "$FAKE" --ctlsocket "$CTL" --max-output 4096
+rc_is whack-max 1
+err_has whack-max 'whack --status: output larger than --max-output (4096 bytes)'
 
 run noipsec --ipsec /nonexistent/sbin/ipsec
 rc_is noipsec 1

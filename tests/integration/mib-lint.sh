@@ -26,6 +26,7 @@ check_oid lsConnLastChange .1.3.6.1.4.1.41286.1.1.2.1.27
 check_oid lsIkeSaLastDpd .1.3.6.1.4.1.41286.1.1.3.1.16
 check_oid lsIpsecSaRole .1.3.6.1.4.1.41286.1.1.4.1.28
 check_oid lsCompliance .1.3.6.1.4.1.41286.1.2.1.1
+check_oid lsEventConnRemoteId .1.3.6.1.4.1.41286.1.1.5.2.1.21
 # issue 11: the new objects at the end of each table and of lsScalars
 check_oid lsAgentStartTime.0 .1.3.6.1.4.1.41286.1.1.1.28.0
 check_oid lsConnDisplayName .1.3.6.1.4.1.41286.1.1.2.1.28

@@ -88,7 +88,7 @@ lsEventType.7 $LS.1.5.2.1.4.4
 lsEventType.4294967295 $LS.1.5.2.1.4.4
 lsEventLastIndex.0 $LS.1.5.2.1.2.4
 EOF
-last=$(getnext lsEventNotified.7)
+last=$(getnext lsEventConnRemoteId.7)
 case "$last" in
 $LS.1.5.2.*) fail "GETNEXT past the table stays in it: $last" ;;
 esac

@@ -2,7 +2,8 @@
 # What lsEventTable is for: a tunnel goes down while snmpd is away. The
 # notification is lost (net-snmp drops it without a master), but when snmpd
 # is back and the agent has reconnected, a receiver reads the event from
-# lsEventTable, with lsEventLastIndex telling it how far to read.
+# lsEventTable, with lsEventLastIndex telling it how far to read, and
+# lsEventNotified masterAway(5) marking what no receiver got.
 . "$(dirname "$0")/../lib.sh"
 lsw_require snmpd snmptrapd snmpwalk snmpget
 [ -x "$AGENTX_BIN" ] || lsw_fail "$AGENTX_BIN not built"
@@ -47,11 +48,16 @@ n=$(our_traps | wc -l)
 [ "$(get lsEventOldOperStatus.2)" = up ] || fail "lsEventOldOperStatus.2 = $(get lsEventOldOperStatus.2)"
 [ "$(get lsEventNewOperStatus.2)" = connecting ] || fail "lsEventNewOperStatus.2 = $(get lsEventNewOperStatus.2)"
 [ "$(get lsEventRemoteId.2)" = @east ] || fail "lsEventRemoteId.2 = $(get lsEventRemoteId.2)"
+# The connDown was due while the AgentX session was down: masterAway, not
+# sent(1), and not counted as handed over.
+[ "$(get lsEventNotified.2)" = masterAway ] || fail "lsEventNotified.2 = $(get lsEventNotified.2), want masterAway"
+[ "$(get lsTrapsSent.0)" = 0 ] || fail "lsTrapsSent = $(get lsTrapsSent.0): nothing was handed to a master"
 
 # And a change after the reconnect is notified again.
 put "$(cat "$A")"
 lsw_wait_for 5 "our_traps | grep -qF 'OID: $LS.0.1	'" || fail "no lsConnUp after the reconnect"
 [ "$(get lsEventLastIndex.0)" = 4 ] || fail "lsEventLastIndex = $(get lsEventLastIndex.0), expected 4"
+[ "$(get lsEventNotified.4)" = sent ] || fail "lsEventNotified.4 = $(get lsEventNotified.4), want sent"
 
 [ "$failures" = 0 ] || { cat "$AGENT_LOG"; lsw_fail "$failures checks failed"; }
 echo "traps-missed: all checks passed"

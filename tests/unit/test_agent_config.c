@@ -148,8 +148,10 @@ static const struct bad_case bad_cases[] = {
      "interval: 'ten' is not a number of seconds from 0.05 to 86400"},
     {"interval 0", "interval = 0\n", {NULL}, "interval: '0' is not a number"},
     {"negative timeout", "", {"--timeout", "-1", NULL}, "timeout: '-1' is not a number"},
+    {"unknown trap class", "", {"--traps", "conn,bogus", NULL}, "traps: unknown word \"bogus\""},
+    {"none with another class", "", {"--traps", "none,all", NULL}, "traps: none excludes"},
+    {"trap class in the file", "traps = conn,bogus\n", {NULL}, "bad.conf:1: traps: unknown word"},
     {"fail-after 0", "fail-after = 0\n", {NULL}, "fail-after: '0' is not a number"},
-    {"unknown trap class", "", {"--traps", "conn,bogus", NULL}, "traps:"},
     {"relative ipsec", "", {"--ipsec", "ipsec", NULL}, "ipsec: 'ipsec' is not an absolute path"},
     {"traffic without status",
      "",
@@ -161,6 +163,56 @@ static const struct bad_case bad_cases[] = {
     {"config key in the file", "config = /etc/x\n", {NULL}, "'config' is a command-line option"},
     {"yes/no", "foreground = maybe\n", {NULL}, "foreground: 'maybe' is not yes or no"},
 };
+
+/* Errors whose message must not be doubled: "traps: traps: ..." */
+static void test_no_doubled_prefix(void **state)
+{
+	const char *args[] = {"agent", "-c", "/dev/null", "--traps", "conn,bogus", NULL};
+	char err[512] = "";
+	struct lsw_config cfg;
+	enum lsw_config_action action;
+
+	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), -1);
+	assert_null(strstr(err, "traps: traps:"));
+	assert_non_null(strstr(err, "traps: unknown word"));
+	lsw_config_free(&cfg);
+}
+
+/* "interval = 5<NUL>garbage" was read as 5: a line with a NUL byte is an
+ * error naming the file and line. */
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "timeout = 3\ninterval = 5\0garbage\n";
+	char path[512], err[512] = "";
+	const char *args[] = {"agent", "-c", path, NULL};
+	struct lsw_config cfg;
+	enum lsw_config_action action;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/nul.conf", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	fclose(f);
+	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), -1);
+	if (strstr(err, "nul.conf:2: a NUL byte in the line") == NULL)
+		fail_msg("got '%s'", err);
+	lsw_config_free(&cfg);
+}
+
+/* -c DIR said "read error": say it is a directory. */
+static void test_config_is_directory(void **state)
+{
+	const char *args[] = {"agent", "-c", tmpdir, NULL};
+	char err[512] = "";
+	struct lsw_config cfg;
+	enum lsw_config_action action;
+
+	assert_int_equal(load(&cfg, args, &action, err, sizeof(err)), -1);
+	if (strstr(err, "is a directory") == NULL || strstr(err, tmpdir) == NULL)
+		fail_msg("got '%s'", err);
+	lsw_config_free(&cfg);
+}
 
 static void test_errors(void **state)
 {
@@ -312,6 +364,11 @@ static const struct {
     {"", -1, 0, "unknown word"},
     {"Conn", -1, 0, "\"Conn\""},
     {"conn ikesa", -1, 0, "comma"},
+    /* Regression (issue 11): "none,all" was accepted. */
+    {"none,all", -1, 0, "traps: none excludes the other words"},
+    {"conn,none", -1, 0, "traps: none excludes the other words"},
+    {"none,none", -1, 0, "traps: none excludes"},
+    {" , ", -1, 0, "traps: unknown word"},
 };
 
 static void test_parse_traps(void **state)
@@ -338,6 +395,9 @@ int main(void)
 	    cmocka_unit_test(test_parse_traps),
 	    cmocka_unit_test(test_file_then_command_line),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_no_doubled_prefix),
+	    cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_config_is_directory),
 	    cmocka_unit_test(test_missing_config_file),
 	    cmocka_unit_test(test_help_version),
 	    cmocka_unit_test(test_reparse_same_argv),

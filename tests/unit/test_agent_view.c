@@ -157,34 +157,151 @@ static void test_sa_lookup(void **state)
 	lsw_view_free(v);
 }
 
-/* A walk with GETNEXT from the table OID visits every column of every row
- * once, in strictly increasing OID order, then stops. */
-static void walk(const struct lsw_table_ops *ops, const struct lsw_view *v, size_t rows)
+/* A walk with GETNEXT from the table OID visits, in strictly increasing
+ * OID order, exactly the instances a GET of every (row, column) finds:
+ * a column with no value in some rows (sparse) skips only those rows.
+ * Returns the number of instances walked. */
+static size_t walk(const struct lsw_table_ops *ops, const void *data, size_t rows)
 {
-	oid name[MAX_OID_LEN], prev[MAX_OID_LEN];
-	size_t len = ops->entry_len - 1, plen = 0, n = 0;
+	oid name[MAX_OID_LEN], prev[MAX_OID_LEN], idx[MAX_OID_LEN];
+	size_t len = ops->entry_len - 1, plen = 0, n = 0, want = 0, idx_len = 0;
 	struct lsw_value val;
 
 	memcpy(name, ops->entry, len * sizeof(oid));
 	for (;;) {
-		oid out[MAX_OID_LEN];
-		size_t olen;
+		oid out[MAX_OID_LEN], get_out[MAX_OID_LEN];
+		size_t olen, glen;
 		unsigned col = len > ops->entry_len ? (unsigned)name[ops->entry_len] : ops->min_col;
 
 		if (col < ops->min_col)
 			col = ops->min_col;
-		if (lsw_table_answer(ops, v, name, len, col, true, out, &olen, &val) < 0)
+		if (lsw_table_answer(ops, data, name, len, col, true, out, &olen, &val) < 0)
 			break;
 		if (plen > 0)
 			assert_true(lsw_oid_cmp(prev, plen, out, olen) < 0);
 		assert_true(olen <= MAX_OID_LEN);
+		/* What GETNEXT returned, a GET finds. */
+		assert_int_equal(lsw_table_answer(ops, data, out, olen,
+		                                  (unsigned)out[ops->entry_len], false, get_out,
+		                                  &glen, &val),
+		                 0);
 		memcpy(prev, out, olen * sizeof(oid));
 		plen = olen;
 		memcpy(name, out, olen * sizeof(oid));
 		len = olen;
 		n++;
 	}
-	assert_int_equal(n, rows * (ops->max_col - ops->min_col + 1));
+	/* And every instance a GET finds was walked: count them row by row. */
+	for (const void *row = ops->lookup(data, NULL, 0, true); row != NULL;
+	     row = ops->lookup(data, idx, idx_len, true)) {
+		idx_len = ops->row_index(row, idx);
+		for (unsigned c = ops->min_col; c <= ops->max_col; c++) {
+			oid out[MAX_OID_LEN];
+			size_t olen;
+			int k =
+			    lsw_mib_instance_oid(name, ops->entry, ops->entry_len, c, idx, idx_len);
+
+			assert_true(k > 0);
+			if (lsw_table_answer(ops, data, name, (size_t)k, c, false, out, &olen,
+			                     &val) == 0)
+				want++;
+		}
+		rows--;
+	}
+	assert_int_equal(rows, 0);
+	assert_int_equal(n, want);
+	return n;
+}
+
+/* A table of 5 rows (index 1..5) whose columns 2..5 are sparse: column c
+ * has a value in row r when the bit r of sparse_cols[c] is set. */
+static const unsigned sparse_cols[] = {0, 0x3e, 0x14, 0x20, 0x00, 0x02};
+static const unsigned sparse_rows[] = {1, 2, 3, 4, 5};
+
+static const void *sparse_lookup(const void *data, const oid *idx, size_t len, bool next)
+{
+	for (size_t i = 0; i < 5; i++) {
+		if (!next && len == 1 && idx[0] == sparse_rows[i])
+			return &sparse_rows[i];
+		if (next && (len == 0 || sparse_rows[i] > idx[0]))
+			return &sparse_rows[i];
+	}
+	return NULL;
+}
+
+static size_t sparse_row_index(const void *row, oid *idx)
+{
+	idx[0] = *(const unsigned *)row;
+	return 1;
+}
+
+static int sparse_value(const void *data, const void *row, unsigned col, struct lsw_value *out)
+{
+	unsigned r = *(const unsigned *)row;
+
+	if (col >= sizeof(sparse_cols) / sizeof(sparse_cols[0]) || !(sparse_cols[col] & (1u << r)))
+		return -1;
+	return lsw_value_int(out, (long)(col * 10 + r));
+}
+
+static const oid sparse_entry[] = {1, 3, 6, 1, 4, 1, 99999, 1, 1};
+
+static const struct lsw_table_ops sparse_ops = {
+    .name = "sparse",
+    .entry = sparse_entry,
+    .entry_len = OID_LENGTH(sparse_entry),
+    .min_col = 1,
+    .max_col = 5,
+    .index_types = {ASN_UNSIGNED},
+    .n_index = 1,
+    .lookup = sparse_lookup,
+    .row_index = sparse_row_index,
+    .value = sparse_value,
+};
+
+/* The regression: GETNEXT from column 2, row 2 (rows 3 and 5 have no
+ * value) went to column 3 and skipped row 4 of column 2. */
+static void test_sparse_column(void **state)
+{
+	static const struct {
+		unsigned col, row;           /* GETNEXT from entry.col.row (row 0: entry.col) */
+		unsigned want_col, want_row; /* 0: end of table */
+	} cases[] = {
+	    {1, 0, 1, 1}, {1, 5, 2, 2}, {2, 0, 2, 2}, {2, 2, 2, 4}, {2, 3, 2, 4},
+	    {2, 4, 3, 5}, {3, 0, 3, 5}, {3, 5, 5, 1}, {4, 0, 5, 1}, {5, 1, 0, 0},
+	};
+	struct lsw_value val;
+	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+	size_t olen, el = sparse_ops.entry_len;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		memcpy(name, sparse_entry, el * sizeof(oid));
+		name[el] = cases[i].col;
+		name[el + 1] = cases[i].row;
+		rc = lsw_table_answer(&sparse_ops, NULL, name, el + 1 + (cases[i].row ? 1 : 0),
+		                      cases[i].col, true, out, &olen, &val);
+		if (cases[i].want_col == 0) {
+			if (rc != -1)
+				fail_msg("case %zu: got .%lu.%lu, want the end", i,
+				         (unsigned long)out[el], (unsigned long)out[el + 1]);
+			continue;
+		}
+		if (rc != 0 || olen != el + 2 || out[el] != cases[i].want_col ||
+		    out[el + 1] != cases[i].want_row)
+			fail_msg("case %zu: got rc %d .%lu.%lu, want .%u.%u", i, rc,
+			         (unsigned long)out[el], (unsigned long)out[el + 1],
+			         cases[i].want_col, cases[i].want_row);
+		assert_int_equal(val.num, cases[i].want_col * 10 + cases[i].want_row);
+	}
+	/* GET of a hole is no instance. */
+	name[el] = 2;
+	name[el + 1] = 3;
+	assert_int_equal(
+	    lsw_table_answer(&sparse_ops, NULL, name, el + 2, 2, false, out, &olen, &val), -1);
+	/* The whole walk: 5 + 2 + 1 + 0 + 1 instances. */
+	assert_int_equal(walk(&sparse_ops, NULL, 5), 9);
 }
 
 static void test_walk(void **state)
@@ -261,10 +378,51 @@ static void test_values(void **state)
 	assert_memory_equal(val.str, "STATE_QUICK_I1", val.len);
 	lsw_ipsecsa_value(child, LSW_IPSECSA_STATE, &val);
 	assert_int_equal(val.num, LSW_SA_NEGOTIATING);
-	lsw_ipsecsa_value(child, LSW_IPSECSA_ADD_TIME, &val);
-	assert_int_equal(val.len, 8);
-	assert_memory_equal(val.str, "\0\0\0\0\0\0\0\0", 8); /* unknown */
+	/* Unknown: no instance, never an all-zero DateAndTime (month 0). */
+	assert_int_equal(lsw_ipsecsa_value(child, LSW_IPSECSA_ADD_TIME, &val), -1);
 	lsw_view_free(v);
+}
+
+/* A value that is not known has no instance: no unknown(0), -1 or
+ * all-zero DateAndTime that an NMS would read as a value (issue 11). */
+static void test_no_sentinels(void **state)
+{
+	static const struct lsw_event ev = {.name = "EVENT_SA_REPLACE", .seconds = LSW_ABSENT};
+	const struct lsw_ike_sa ike = {
+	    .sa = {.serial = 1,
+	           .ike_version = LSW_IKE_UNKNOWN,
+	           .role = LSW_ROLE_UNKNOWN,
+	           .n_events = 1,
+	           .events = &ev},
+	    .lastdpd = -1, /* "lastdpd=-1s": no DPD exchange yet */
+	};
+	const struct lsw_ike_sa ike_dpd = {
+	    .sa = {.serial = 2, .ike_version = LSW_IKEV2, .role = LSW_ROLE_RESPONDER},
+	    .lastdpd = 30,
+	};
+	const struct lsw_child_sa child = {
+	    .sa = {.serial = 3, .role = LSW_ROLE_UNKNOWN},
+	    .mode = LSW_MODE_UNKNOWN,
+	    .add_time = LSW_ABSENT,
+	};
+	struct lsw_value val;
+
+	assert_int_equal(lsw_ikesa_value(&ike, LSW_IKESA_LAST_DPD, &val), -1);
+	assert_int_equal(lsw_ikesa_value(&ike, LSW_IKESA_IKE_VERSION, &val), -1);
+	assert_int_equal(lsw_ikesa_value(&ike, LSW_IKESA_ROLE, &val), -1);
+	assert_int_equal(lsw_ikesa_value(&ike, LSW_IKESA_NEXT_EVENT_SECONDS, &val), -1);
+	assert_int_equal(lsw_ikesa_value(&ike_dpd, LSW_IKESA_LAST_DPD, &val), 0);
+	assert_int_equal(val.num, 30);
+	assert_int_equal(lsw_ikesa_value(&ike_dpd, LSW_IKESA_IKE_VERSION, &val), 0);
+	assert_int_equal(val.num, 2);
+	assert_int_equal(lsw_ikesa_value(&ike_dpd, LSW_IKESA_ROLE, &val), 0);
+	assert_int_equal(val.num, 2);
+	assert_int_equal(lsw_ipsecsa_value(&child, LSW_IPSECSA_ROLE, &val), -1);
+	assert_int_equal(lsw_ipsecsa_value(&child, LSW_IPSECSA_MODE, &val), -1);
+	assert_int_equal(lsw_ipsecsa_value(&child, LSW_IPSECSA_ADD_TIME, &val), -1);
+	assert_int_equal(lsw_value_date(&val, 0), 0); /* 1970 is a date */
+	assert_int_equal(val.len, 11);
+	assert_int_equal(val.buf[2], 1); /* January, never month 0 */
 }
 
 /* Exact trafficstatus bytes win over the status line; a connection with an
@@ -616,6 +774,17 @@ static void test_long_names(void **state)
 	assert_true(
 	    lsw_mib_instance_oid(full, lsw_conn_table_ops.entry, 11, 3, r->idx, r->idx_len) <= 128);
 	assert_int_equal(lsw_mib_conn_index(idx, name91, ""), -1);
+	/* The connection left out is listed by name, for the one log line
+	 * (view.c logs it when the previous view did not have it). */
+	assert_int_equal(v->n_too_long, 1);
+	assert_string_equal(v->too_long[0]->name, name91);
+	{
+		struct lsw_view *w = lsw_view_new(parse2(s90, NULL), v, 2);
+
+		assert_non_null(w);
+		assert_int_equal(w->n_too_long, 1);
+		lsw_view_free(w);
+	}
 	lsw_view_free(v);
 	free(status);
 	free(s90);
@@ -715,6 +884,7 @@ int main(void)
 	    cmocka_unit_test(test_octets_monotonic), cmocka_unit_test(test_octets_real_polls),
 	    cmocka_unit_test(test_octets_wrap),      cmocka_unit_test(test_long_names),
 	    cmocka_unit_test(test_failure_rules),    cmocka_unit_test(test_read_file),
+	    cmocka_unit_test(test_sparse_column),    cmocka_unit_test(test_no_sentinels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

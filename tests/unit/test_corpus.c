@@ -326,7 +326,8 @@ int main(void)
 	 * tests/run-tests reports as SKIP. */
 	snprintf(base, sizeof(base), "%s/corpus", shared && *shared ? shared : "../shared");
 	if (!(d = opendir(base))) {
-		printf("SKIPPED: no corpus at %s (../shared is only on the project's machines)\n", base);
+		printf("SKIPPED: no corpus at %s (../shared is only on the project's machines)\n",
+		       base);
 		return 77;
 	}
 	closedir(d);

@@ -90,7 +90,8 @@ static void test_event_table(void **state)
 	    {LSW_EVENT_TYPE, {3}, 1, true, 0, LSW_EVENT_TYPE, 4},
 	    {LSW_EVENT_TYPE, {4, 9}, 2, true, 0, LSW_EVENT_TYPE, 5},
 	    {LSW_EVENT_TYPE, {5}, 1, true, 0, LSW_EVENT_CONN_NAME, 3},
-	    {LSW_EVENT_NOTIFIED, {5}, 1, true, -1, 0, 0},
+	    {LSW_EVENT_NOTIFIED, {5}, 1, true, 0, LSW_EVENT_CONN_REMOTE_ID, 3},
+	    {LSW_EVENT_CONN_REMOTE_ID, {5}, 1, true, -1, 0, 0},
 	};
 	(void)state;
 
@@ -135,6 +136,21 @@ static void test_event_date(void **state)
 	assert_int_equal(val.len, 11);
 	assert_memory_equal(val.str, want, 11);
 	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_INDEX, &val), -1);
+	/* A collector event: the SA and connection columns do not apply and
+	 * have no instance (no none(0)). */
+	rec.type = LSW_EV_COLLECTOR_FAILED;
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_SA_TYPE, &val), -1);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_OLD_STATE, &val), -1);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_NEW_STATE, &val), -1);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_OLD_OPER_STATUS, &val), -1);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_NEW_OPER_STATUS, &val), -1);
+	rec.sa_type = LSW_EVENT_SA_IPSEC;
+	rec.old_state = LSW_SA_ESTABLISHED;
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_SA_TYPE, &val), 0);
+	assert_int_equal(val.num, 2);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_OLD_STATE, &val), 0);
+	assert_int_equal(val.num, 2);
+	assert_int_equal(lsw_event_value(&rec, LSW_EVENT_NEW_STATE, &val), -1);
 }
 
 /* n connections, each up with IKE SA #2i+1 and Child SA #2i+2 (or none). */
@@ -207,6 +223,38 @@ static void test_rate_limit(void **state)
 
 /* The default classes: conn and collector. SA events are recorded as
  * filtered, connection events sent. */
+/* Without an AgentX session a notification is not handed over (net-snmp
+ * would drop it): its event says masterAway, lsTrapsSent does not count
+ * it; filtered events stay filtered. Back with the session: sent. */
+static void test_master_away(void **state)
+{
+	struct lsw_notify *n = notifier("conn,collector", 100, 10);
+	struct lsw_snapshot *up = tunnels(1), *down = tunnels(0);
+	const struct lsw_events *ev = lsw_notify_events(n);
+	(void)state;
+
+	lsw_notify_snapshot(n, NULL, up, 1000);
+	lsw_notify_master(n, false);
+	lsw_notify_snapshot(n, up, down, 1001);
+	assert_int_equal(lsw_notify_traps_sent(n), 0);
+	assert_int_equal(lsw_events_last_index(ev), 3);
+	assert_int_equal(lsw_events_get(ev, 1)->notified, LSW_NOTIFIED_FILTERED); /* ipsecsa */
+	assert_int_equal(lsw_events_get(ev, 3)->type, LSW_EV_CONN_DOWN);
+	assert_int_equal(lsw_events_get(ev, 3)->notified, LSW_NOTIFIED_MASTER_AWAY);
+	lsw_notify_collector(n, LSW_COLLECTOR_STALE, "pluto is gone", 1002);
+	assert_int_equal(lsw_events_get(ev, 4)->notified, LSW_NOTIFIED_MASTER_AWAY);
+	lsw_notify_master(n, true);
+	lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, 1003);
+	assert_int_equal(lsw_events_get(ev, 5)->notified, LSW_NOTIFIED_SENT);
+	lsw_notify_snapshot(n, down, up, 1004);
+	assert_int_equal(lsw_events_get(ev, 8)->type, LSW_EV_CONN_UP);
+	assert_int_equal(lsw_events_get(ev, 8)->notified, LSW_NOTIFIED_SENT);
+	assert_int_equal(lsw_notify_traps_sent(n), 2);
+	lsw_snapshot_free(up);
+	lsw_snapshot_free(down);
+	lsw_notify_free(n);
+}
+
 static void test_filter(void **state)
 {
 	struct lsw_notify *n = notifier("conn,collector", 100, 10);
@@ -288,7 +336,7 @@ int main(void)
 	    cmocka_unit_test(test_ring),        cmocka_unit_test(test_event_table),
 	    cmocka_unit_test(test_event_date),  cmocka_unit_test(test_rate_limit),
 	    cmocka_unit_test(test_filter),      cmocka_unit_test(test_collector_storm),
-	    cmocka_unit_test(test_reconfigure),
+	    cmocka_unit_test(test_reconfigure), cmocka_unit_test(test_master_away),
 	};
 	/* The notifier logs each connection event; not wanted in the test log. */
 	snmp_disable_log();
