@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# nms-prometheus: the Prometheus files of mibs/nms/prometheus/ in the real
+# programs of Debian 12 (prometheus-snmp-exporter 0.21, promtool of
+# prometheus 2.42): prometheus-snmp-generator regenerates snmp.yml from
+# generator.yml with our MIBs only (mibs/ietf, mibs; no network) and it
+# must equal the committed one; promtool checks rules.yml and runs its unit
+# tests (rules.test.yml); the exporter, with the committed snmp.yml as it
+# is, scrapes a private snmpd over SNMPv3 authPriv (the user of
+# init/snmpd.conf.snippet and snmp.yml, with their placeholder passphrases)
+# serving a real capture (uml-03-up: 6 connections, a template and its
+# instance, real byte counts), and the series are checked value by value.
+. "$(dirname "$0")/../lib.sh"
+P=$LSW_TOP/mibs/nms/prometheus
+D=$LSW_TOP/tests/data/agent
+for c in prometheus-snmp-exporter prometheus-snmp-generator promtool curl; do
+  command -v "$c" >/dev/null 2>&1 ||
+    lsw_skip "$c not installed (make deps: prometheus-snmp-exporter, prometheus, curl)"
+done
+lsw_require snmpd snmpget
+[ -x "$AGENTX_BIN" ] || lsw_fail "$AGENTX_BIN not built"
+lsw_setup
+
+lsw_log "generator: snmp.yml from generator.yml equals the committed one"
+mkdir "$T/gen"
+cp "$P/generator.yml" "$T/gen/"
+# Only our MIBs (and no net-snmp defaults): what the committed file was made with.
+(cd "$T/gen" && MIBDIRS="$LSW_TOP/mibs/ietf:$LSW_TOP/mibs" MIBS= \
+  prometheus-snmp-generator --fail-on-parse-errors generate) >"$T/gen.log" 2>&1 ||
+  { cat "$T/gen.log"; lsw_fail "prometheus-snmp-generator failed"; }
+grep -q 'level=warn' "$T/gen.log" && { cat "$T/gen.log"; lsw_fail "generator warnings"; }
+diff -u "$P/snmp.yml" "$T/gen/snmp.yml" ||
+  lsw_fail "mibs/nms/prometheus/snmp.yml is not what generator.yml makes: regenerate it (README)"
+grep 'Generated metrics' "$T/gen.log" | sed 's/^.*module=/ok generated module=/'
+prometheus-snmp-exporter --dry-run --config.file="$P/snmp.yml" >"$T/dry.log" 2>&1 ||
+  { cat "$T/dry.log"; lsw_fail "exporter --dry-run rejects snmp.yml"; }
+echo "ok exporter --dry-run accepts snmp.yml"
+
+lsw_log "promtool: rules.yml"
+promtool check rules "$P/rules.yml" || lsw_fail "promtool check rules"
+(cd "$P" && promtool test rules rules.test.yml) || lsw_fail "promtool test rules"
+
+lsw_log "a private snmpd with the SNMPv3 user of snmp.yml, the agent on uml-03-up"
+SNMPD_PORT=$(lsw_free_port)
+TRAP_PORT=$(lsw_free_port)
+AGENTX_SOCK=$T/agentx.sock
+mkdir -p "$T/persist"
+# The credentials are snmp.yml's own (the snippet's placeholders).
+user=$(sed -n '/^libreswan:/,/^[a-z]/s/^ *username: //p' "$P/snmp.yml" | head -1)
+auth=$(sed -n '/^libreswan:/,/^[a-z]/s/^ *password: //p' "$P/snmp.yml" | head -1)
+priv=$(sed -n '/^libreswan:/,/^[a-z]/s/^ *priv_password: //p' "$P/snmp.yml" | head -1)
+[ "$user/$auth/$priv" = nms/AUTH-PASSPHRASE/PRIV-PASSPHRASE ] || lsw_fail "snmp.yml auth: $user/$auth/$priv"
+cat >"$T/snmpd.conf" <<EOF2
+master agentx
+agentXSocket $AGENTX_SOCK
+agentXPerms 0660 0770
+agentXTimeout 1
+agentXRetries 1
+createUser $user SHA-256 "$auth" AES "$priv"
+rouser -s usm $user authpriv
+EOF2
+SNMPD_LOG=$T/snmpd.log
+SNMP_PERSISTENT_DIR=$T/persist MIBS= snmpd -f -Lf "$SNMPD_LOG" -C -c "$T/snmpd.conf" \
+  -p "$T/snmpd.pid" "udp:127.0.0.1:$SNMPD_PORT" &
+lsw_track $!
+SNMP_OPTS="-v3 -l authPriv -u $user -a SHA-256 -A $auth -x AES -X $priv -t 3 -r 1 127.0.0.1:$SNMPD_PORT"
+lsw_wait_for 10 "snmpget $SNMP_OPTS SNMPv2-MIB::sysUpTime.0" || { cat "$SNMPD_LOG"; lsw_fail "snmpd does not answer"; }
+cp "$D/uml-03-up.west.status.txt" "$T/status.txt"
+cp "$D/uml-03-up.west.trafficstatus.txt" "$T/traffic.txt"
+lsw_start_agent --status-file "$T/status.txt" --traffic-file "$T/traffic.txt" --interval 1
+lsw_wait_for 10 "[ \"\$(lsw_get lsConnUpCount.0)\" = 5 ]" || lsw_fail "capture not served"
+
+lsw_log "the exporter, with the committed snmp.yml"
+while :; do
+  HTTP_PORT=$((20000 + RANDOM % 40000))
+  ss -Hltn "sport = :$HTTP_PORT" 2>/dev/null | grep -q . || break
+done
+prometheus-snmp-exporter --config.file="$P/snmp.yml" --web.listen-address="127.0.0.1:$HTTP_PORT" \
+  >"$T/exporter.log" 2>&1 &
+lsw_track $!
+lsw_wait_for 10 "curl -sf http://127.0.0.1:$HTTP_PORT/metrics" || { cat "$T/exporter.log"; lsw_fail "exporter did not start"; }
+scrape() {
+  curl -sf -o "$T/$1.prom" "http://127.0.0.1:$HTTP_PORT/snmp?target=127.0.0.1:$SNMPD_PORT&module=$1" ||
+    { cat "$T/exporter.log"; lsw_fail "scrape of module $1 failed"; }
+}
+t0=$EPOCHREALTIME
+scrape libreswan
+echo "ok scraped module libreswan in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s: $(grep -vc '^#' "$T/libreswan.prom") samples"
+# expect FILE 'SERIES' VALUE: that exact series with that value.
+expect() {
+  local got
+  got=$(grep -F -- "$2 " "$T/$1.prom" | grep -vF '#' | awk '{ print $NF }')
+  [ "$got" = "$3" ] || { grep -F "${2%%\{*}" "$T/$1.prom" >&2; lsw_fail "$2: got '$got', want '$3'"; }
+  echo "ok $2 $got"
+}
+# series METRIC CONN INSTANCE ['label="value"'...]: a connection's series as
+# the exporter prints it: labels name, instance, display name and the
+# others, sorted.
+series() {
+  local metric=$1 c=$2 i=$3
+  shift 3
+  echo "$metric{$(printf '%s\n' "lsConnName=\"$c\"" "lsConnInstance=\"$i\"" \
+    "lsConnDisplayName=\"$c$i\"" "$@" | LC_ALL=C sort | paste -sd,)}"
+}
+expect libreswan 'lsCollectorStatus{lsCollectorStatus="ok"}' 1
+expect libreswan 'lsCollectorStatus{lsCollectorStatus="stale"}' 0
+expect libreswan 'lsCollectorStatus{lsCollectorStatus="failed"}' 0
+expect libreswan 'lsConnCount' 6
+expect libreswan 'lsConnUpCount' 5
+expect libreswan 'lsLastError{lsLastError=""}' 1
+expect libreswan 'lsPlutoVersion{lsPlutoVersion="4.10"}' 1
+expect libreswan "$(series lsConnOperStatus v2-tunnel '' 'lsConnOperStatus="up"')" 1
+expect libreswan "$(series lsConnOperStatus v2-tunnel '' 'lsConnOperStatus="down"')" 0
+expect libreswan "$(series lsConnOperStatus v2-rw '' 'lsConnOperStatus="notApplicable"')" 1
+expect libreswan "$(series lsConnOperStatus v2-rw '' 'lsConnOperStatus="up"')" 0
+expect libreswan "$(series lsConnOperStatus v2-rw '[1]' 'lsConnOperStatus="up"')" 1
+expect libreswan "$(series lsConnKind_info v2-rw '' 'lsConnKind="template"')" 1
+expect libreswan "$(series lsConnKind_info v2-rw '[1]' 'lsConnKind="instance"')" 1
+expect libreswan "$(series lsConnAdminStatus_info v2-tunnel '' 'lsConnAdminStatus="start"')" 1
+expect libreswan "$(series lsConnAdminStatus_info v2-rw '' 'lsConnAdminStatus="add"')" 1
+expect libreswan "$(series lsConnRemoteId v2-tunnel '' 'lsConnRemoteId="@east"')" 1
+expect libreswan "$(series lsConnRemoteAddr v6-tunnel '' 'lsConnRemoteAddr="2001:0DB8:0000:0001:0000:0000:0000:0002"')" 1
+# Every connection's octets equal its trafficstatus line (inBytes/outBytes).
+n=0
+while read -r line; do
+  [[ $line =~ \"([^\"]+)\"(\[[0-9]+\])?.*inBytes=([0-9]+),\ outBytes=([0-9]+) ]] || continue
+  name=${BASH_REMATCH[1]} inst=${BASH_REMATCH[2]} in=${BASH_REMATCH[3]} out=${BASH_REMATCH[4]}
+  expect libreswan "$(series lsConnInOctets "$name" "$inst")" "$in"
+  expect libreswan "$(series lsConnOutOctets "$name" "$inst")" "$out"
+  n=$((n + 1))
+done <"$D/uml-03-up.west.trafficstatus.txt"
+[ "$n" = 5 ] || lsw_fail "$n trafficstatus lines checked, want 5"
+# One series per connection and state: 6 x 5.
+n=$(grep -c '^lsConnOperStatus{' "$T/libreswan.prom")
+[ "$n" = 30 ] || lsw_fail "lsConnOperStatus: $n series, want 30"
+grep -q '^snmp_error\|^lsConnNameText\|^lsConnDisplayName' "$T/libreswan.prom" && lsw_fail "unexpected series"
+echo "ok 30 lsConnOperStatus series, no snmp_error"
+
+lsw_log "the opt-in SA module"
+scrape libreswan_sa
+expect libreswan_sa 'lsIpsecSaInOctets{lsIpsecSaConnInstance="",lsIpsecSaConnName="v2-tunnel",lsIpsecSaSerial="3"}' 252
+expect libreswan_sa 'lsIpsecSaState{lsIpsecSaConnInstance="[1]",lsIpsecSaConnName="v2-rw",lsIpsecSaSerial="11",lsIpsecSaState="established"}' 1
+expect libreswan_sa 'lsIkeSaState{lsIkeSaConnInstance="",lsIkeSaConnName="v2-tunnel",lsIkeSaSerial="2",lsIkeSaState="established"}' 1
+grep -q '^lsConn' "$T/libreswan_sa.prom" && lsw_fail "lsConnTable in the SA module"
+echo "ok the SA module has only SA series"
+
+lsw_log "collector stale (the status file is gone): the state set moves"
+rm "$T/status.txt"
+lsw_wait_for 10 "[ \"\$(lsw_get lsCollectorStatus.0)\" = stale ]" || lsw_fail "not stale"
+scrape libreswan
+expect libreswan 'lsCollectorStatus{lsCollectorStatus="ok"}' 0
+expect libreswan 'lsCollectorStatus{lsCollectorStatus="stale"}' 1
+# the last good snapshot is still served
+expect libreswan "$(series lsConnOperStatus v2-tunnel '' 'lsConnOperStatus="up"')" 1
+grep '^lsLastError{lsLastError=".*status.txt' "$T/libreswan.prom" || lsw_fail "lsLastError: $(grep ^lsLastError "$T/libreswan.prom")"
+echo PASS
