@@ -143,13 +143,85 @@ expect libreswan_sa 'lsIkeSaState{lsIkeSaConnInstance="",lsIkeSaConnName="v2-tun
 grep -q '^lsConn' "$T/libreswan_sa.prom" && lsw_fail "lsConnTable in the SA module"
 echo "ok the SA module has only SA series"
 
+lsw_log "rules.yml on the real series: LibreswanTunnelDown"
+# promtool test rules with the scraped samples as input series, constant
+# for 20 minutes, labelled as a scrape job "libreswan" would (an empty
+# label value is no label in Prometheus).
+as_series() {
+  awk -v q="'" '
+    /^#/ { next }
+    {
+      v = $NF; s = substr($0, 1, length($0) - length(v) - 1)
+      i = index(s, "{"); name = s; body = ""
+      if (i) { name = substr(s, 1, i - 1); body = substr(s, i + 1, length(s) - i - 1) }
+      out = ""
+      while (match(body, /^[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"/)) {
+        l = substr(body, 1, RLENGTH); body = substr(body, RLENGTH + 1); sub(/^,/, "", body)
+        if (l !~ /=""$/) out = out l ","
+      }
+      ser = name "{" out "instance=\"gw\",job=\"libreswan\"}"
+      gsub(q, q q, ser)
+      printf "      - series: %s%s%s\n        values: %s%sx20%s\n", q, ser, q, q, v, q
+    }' "$T/$1.prom"
+}
+rules_test() {   # NAME SCRAPE EXPECTED-ALERTS-YAML
+  { echo "rule_files: [$P/rules.yml]"
+    echo "evaluation_interval: 1m"
+    echo "tests:"
+    echo "  - interval: 1m"
+    echo "    input_series:"
+    as_series "$2"
+    echo "    alert_rule_test:"
+    echo "      - eval_time: 10m"
+    echo "        alertname: LibreswanTunnelDown"
+    echo "        exp_alerts: $3"
+  } >"$T/$1.test.yml"
+  promtool test rules "$T/$1.test.yml" || { cat "$T/$1.test.yml"; lsw_fail "rules on the $2 scrape"; }
+}
+rules_test up libreswan '[]'
+echo "ok uml-03-up: no LibreswanTunnelDown, every auto=start connection is up"
+# uml-05: v2-tunnel terminated by "ipsec down", which also clears its +UP
+# policy: no longer start but ondemand, so no alert either.
+cp "$D/uml-05-terminated.west.trafficstatus.txt" "$T/traffic.txt"
+cp "$D/uml-05-terminated.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+lsw_wait_for 10 "[ \"\$(lsw_get 'lsConnOperStatus.\"v2-tunnel\".\"\"')\" = down ]" || lsw_fail "terminate not seen"
+scrape libreswan
+cp "$T/libreswan.prom" "$T/terminated.prom"
+expect terminated "$(series lsConnOperStatus v2-tunnel '' 'lsConnOperStatus="down"')" 1
+expect terminated "$(series lsConnAdminStatus_info v2-tunnel '' 'lsConnAdminStatus="ondemand"')" 1
+# its SA is gone; the counter keeps the last count, it does not go down
+expect terminated "$(series lsConnInOctets v2-tunnel '')" 252
+rules_test terminated terminated '[]'
+echo "ok uml-05-terminated: v2-tunnel down after ipsec down (ondemand): no LibreswanTunnelDown"
+# ns-03: IKE SAs up, no IPsec SA established: the four auto=start
+# connections are connecting and alert; v2-rw and v2-rw[1] (auto=add) not.
+cp "$D/ns-03-up.west.status.txt" "$T/status.txt.new" && mv "$T/status.txt.new" "$T/status.txt"
+: >"$T/traffic.txt"
+lsw_wait_for 10 "[ \"\$(lsw_get lsConnUpCount.0)\" = 0 ]" || lsw_fail "ns-03 not served"
+scrape libreswan
+cp "$T/libreswan.prom" "$T/connecting.prom"
+expect connecting "$(series lsConnOperStatus v2-tunnel '' 'lsConnOperStatus="connecting"')" 1
+exp=
+for c in v1-tunnel v2-transport v2-tunnel v6-tunnel; do
+  exp+="
+          - exp_labels: { severity: critical, instance: gw, job: libreswan, lsConnName: $c, lsConnDisplayName: $c, lsConnOperStatus: up }
+            exp_annotations:
+              summary: \"IPsec tunnel $c on gw is not up\"
+              description: \"Connection $c is auto=start but has had no established IPsec SA for 5 minutes (lsConnOperStatus != up) while the agent polls pluto fine.\""
+done
+rules_test connecting connecting "$exp"
+echo "ok ns-03-up: LibreswanTunnelDown for v1-tunnel, v2-transport, v2-tunnel, v6-tunnel only"
+
 lsw_log "collector stale (the status file is gone): the state set moves"
 rm "$T/status.txt"
 lsw_wait_for 10 "[ \"\$(lsw_get lsCollectorStatus.0)\" = stale ]" || lsw_fail "not stale"
 scrape libreswan
 expect libreswan 'lsCollectorStatus{lsCollectorStatus="ok"}' 0
 expect libreswan 'lsCollectorStatus{lsCollectorStatus="stale"}' 1
-# the last good snapshot is still served
-expect libreswan "$(series lsConnOperStatus v2-tunnel '' 'lsConnOperStatus="up"')" 1
+# the last good snapshot (ns-03) is still served
+expect libreswan "$(series lsConnOperStatus v2-tunnel '' 'lsConnOperStatus="connecting"')" 1
 grep '^lsLastError{lsLastError=".*status.txt' "$T/libreswan.prom" || lsw_fail "lsLastError: $(grep ^lsLastError "$T/libreswan.prom")"
+# the same four connecting tunnels, but the data is not fresh: no alert
+rules_test stale libreswan '[]'
+echo "ok stale: no LibreswanTunnelDown while the collector is not ok"
 echo PASS
