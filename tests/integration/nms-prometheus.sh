@@ -4,11 +4,14 @@
 # prometheus 2.42): prometheus-snmp-generator regenerates snmp.yml from
 # generator.yml with our MIBs only (mibs/ietf, mibs; no network) and it
 # must equal the committed one; promtool checks rules.yml and runs its unit
-# tests (rules.test.yml); the exporter, with the committed snmp.yml as it
+# tests (rules.test.yml), and the README's scrape config with rules.yml
+# passes promtool check config; the exporter, with the committed snmp.yml as it
 # is, scrapes a private snmpd over SNMPv3 authPriv (the user of
 # init/snmpd.conf.snippet and snmp.yml, with their placeholder passphrases)
 # serving a real capture (uml-03-up: 6 connections, a template and its
 # instance, real byte counts), and the series are checked value by value.
+# Each scrape is then fed to promtool test rules as input series, so the
+# rules are proved on the exporter's real labels.
 . "$(dirname "$0")/../lib.sh"
 P=$LSW_TOP/mibs/nms/prometheus
 D=$LSW_TOP/tests/data/agent
@@ -38,6 +41,14 @@ echo "ok exporter --dry-run accepts snmp.yml"
 lsw_log "promtool: rules.yml"
 promtool check rules "$P/rules.yml" || lsw_fail "promtool check rules"
 (cd "$P" && promtool test rules rules.test.yml) || lsw_fail "promtool test rules"
+# The README's scrape config, with rules.yml, is a valid prometheus.yml.
+mkdir "$T/prom"
+cp "$P/rules.yml" "$T/prom/libreswan.yml"
+{ printf 'rule_files: [libreswan.yml]\n'
+  awk '/^        scrape_configs:$/ { on = 1 } on && /^$/ { exit } on { print substr($0, 9) }' "$LSW_TOP/README.md"
+} >"$T/prom/prometheus.yml"
+grep -q 'module: \[libreswan\]' "$T/prom/prometheus.yml" || lsw_fail "no scrape config in README.md"
+promtool check config "$T/prom/prometheus.yml" || { cat "$T/prom/prometheus.yml"; lsw_fail "README's scrape config"; }
 
 lsw_log "a private snmpd with the SNMPv3 user of snmp.yml, the agent on uml-03-up"
 SNMPD_PORT=$(lsw_free_port)
