@@ -165,7 +165,7 @@ DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
            libcmocka-dev smitools clang libclang-rt-14-dev valgrind \
            iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq \
            git debootstrap debhelper dpkg-dev lintian systemd systemd-container \
-           python3-pysmi python3-pysnmp4
+           python3-pysmi python3-pysnmp4 snmpsim python3-jsonschema python3-yaml
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
