@@ -110,6 +110,11 @@ lsw_wait_for 10 "[ \"\$(lsw_get lsCollectorStatus.0)\" = ok ]" || lsw_fail "no s
 # lsSnapshotAge (.3), lsPollSuccesses (.4), lsLastPollTime (.21).
 mask() { sed -E -e 's/^([0-9.]+)\|67\|[0-9]+$/\1|67|T/' \
   -e 's/^(1\.3\.6\.1\.4\.1\.41286\.1\.1\.1\.(3|4|21)\.0)\|([^|]+)\|.*/\1|\3|T/' "$1"; }
+# LibreNMS's Test-Units.md: sysDescr and sysObjectID at least; net-snmp's
+# sysObjectID makes the recording os "linux".
+head -2 "$REC" | cut -d'|' -f1,2 | tr '\n' ' ' | grep -qxF '1.3.6.1.2.1.1.1.0|4 1.3.6.1.2.1.1.2.0|6 ' ||
+  fail "the recording does not start with sysDescr and sysObjectID"
+grep -qxF '1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072.3.2.10' "$REC" || fail "sysObjectID is not net-snmp's linux"
 mask "$REC" >"$T/rec.masked"
 mask "$T/fresh.snmprec" >"$T/fresh.masked"
 diff -u "$T/rec.masked" "$T/fresh.masked" >"$T/rec.diff" ||
