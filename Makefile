@@ -165,15 +165,14 @@ DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
            libcmocka-dev smitools clang libclang-rt-14-dev valgrind \
            iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq \
            git debootstrap debhelper dpkg-dev lintian systemd systemd-container \
-           python3-pysmi python3-pysnmp4 prometheus-snmp-exporter prometheus curl
+           python3-pysmi python3-pysnmp4
+# The NMS programs the tests drive (tests/integration/nms-*.sh). Installed
+# with services kept from starting: `prometheus` would otherwise start a
+# Prometheus server (port 9090) and an exporter (9116) on this machine, and
+# snmpsim is only a tool here.
+DEB_PKGS_NMS = prometheus-snmp-exporter prometheus curl snmpsim python3-jsonschema python3-yaml
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
-	    || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
-	else echo "deps: all present"; fi
+	DEB_PKGS="$(DEB_PKGS)" DEB_PKGS_NMS="$(DEB_PKGS_NMS)" tests/deps.sh
 	@# Debian 12's linux.uml panics on hosts whose XSAVE area is large (AMX):
 	@# there, Debian unstable's user-mode-linux into build/uml (tests/e2e/uml-kernel.sh).
 	tests/e2e/uml-kernel.sh deps
