@@ -6,7 +6,7 @@
 #   make check-valgrind  unit tests under valgrind
 #   make check-e2e       the real-libreswan tier inside User-Mode-Linux
 #   make check-faults    the slow fault tests
-#   make check-nms       the NMS templates in the real programs (root; installs
+#   make check-nms       the Zabbix 6.0 template in a real Zabbix (root; installs
 #                        Zabbix 6.0 and PostgreSQL from Debian when missing)
 #   make check-stock     a debootstrap'd Debian 12 chroot, a fresh clone, no ../shared:
 #                        the README's demo and tests, install, the MIB by name (root)
@@ -175,14 +175,13 @@ DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
            iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq \
            git debootstrap debhelper dpkg-dev lintian systemd systemd-container \
            python3-pysmi python3-pysnmp4
+# The NMS programs the tests drive (tests/integration/nms-*.sh). Installed
+# with services kept from starting: `prometheus` would otherwise start a
+# Prometheus server (port 9090) and an exporter (9116) on this machine, and
+# snmpsim is only a tool here.
+DEB_PKGS_NMS = prometheus-snmp-exporter prometheus curl snmpsim python3-jsonschema python3-yaml
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
-	    || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
-	else echo "deps: all present"; fi
+	DEB_PKGS="$(DEB_PKGS)" DEB_PKGS_NMS="$(DEB_PKGS_NMS)" tests/deps.sh
 	@# Debian 12's linux.uml panics on hosts whose XSAVE area is large (AMX):
 	@# there, Debian unstable's user-mode-linux into build/uml (tests/e2e/uml-kernel.sh).
 	tests/e2e/uml-kernel.sh deps
