@@ -731,7 +731,8 @@ static void test_octets_wrap(void **state)
 			    (unsigned long long)sa_octets_col(v, p->serial, LSW_IPSECSA_OUT_OCTETS),
 			    (unsigned long long)p->sa_in, (unsigned long long)p->sa_out);
 		if (r->last_change != 100)
-			fail_msg("%s: lsConnLastChange %u, want 100", p->what, r->last_change);
+			fail_msg("%s: lsConnLastChange %llu, want 100", p->what,
+			         (unsigned long long)r->last_change);
 		lsw_view_free(prev);
 		prev = v;
 		free(status);
