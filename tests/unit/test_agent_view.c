@@ -24,23 +24,12 @@
 #include "view.h"
 #include "testlib.h"
 
-static struct lsw_snapshot *parse2(const char *status, const char *traffic)
-{
-	char err[256];
-	struct lsw_snapshot *s = NULL;
-
-	if (lsw_feed_parse(status, strlen(status), traffic, traffic ? strlen(traffic) : 0, &s, err,
-	                   sizeof(err)) < 0)
-		fail_msg("parse: %s", err);
-	return s;
-}
-
 static struct lsw_view *load_view(const char *status_file, const char *traffic_file)
 {
 	size_t n;
 	char *st = testlib_slurp_data("agent", status_file, &n),
 	     *tr = traffic_file ? testlib_slurp_data("agent", traffic_file, &n) : NULL;
-	struct lsw_view *v = lsw_view_new(parse2(st, tr), NULL, 100);
+	struct lsw_view *v = lsw_view_new(testlib_feed(st, tr), NULL, 100);
 
 	free(st);
 	free(tr);
@@ -502,21 +491,21 @@ static void test_octets_monotonic(void **state)
 	nostates = strdup(status);
 	for (char *p = strstr(nostates, "000 #"); p; p = strstr(p, "000 #"))
 		memcpy(p, "000 .", 5); /* an ignored line now: no SA left */
-	v1 = lsw_view_new(parse2(status, t1), NULL, 100);
+	v1 = lsw_view_new(testlib_feed(status, t1), NULL, 100);
 	r = lsw_view_conn(v1, idx, il, false);
 	assert_int_equal(r->conn->oper, LSW_CONN_UP);
 	assert_int_equal(r->in_octets, 1000);
 	assert_int_equal(r->out_octets, 2000);
 	assert_int_equal(r->last_change, 100);
 
-	v2 = lsw_view_new(parse2(rekeyed, t2), v1, 200);
+	v2 = lsw_view_new(testlib_feed(rekeyed, t2), v1, 200);
 	r = lsw_view_conn(v2, idx, il, false);
 	assert_int_equal(r->in_octets, 1010);
 	assert_int_equal(r->out_octets, 2020);
 	assert_int_equal(r->last_change, 100); /* still up: no change */
 	lsw_view_free(v1);
 
-	v3 = lsw_view_new(parse2(rekeyed, NULL), v2, 300);
+	v3 = lsw_view_new(testlib_feed(rekeyed, NULL), v2, 300);
 	r = lsw_view_conn(v3, idx, il, false);
 	/* #4 now only from the status line (ESPin=168B): the same SA, so its
 	 * count is max(168, 10) and the connection never goes back. */
@@ -524,7 +513,7 @@ static void test_octets_monotonic(void **state)
 	assert_true(r->out_octets >= 2020);
 	lsw_view_free(v2);
 
-	v4 = lsw_view_new(parse2(nostates, NULL), v3, 400);
+	v4 = lsw_view_new(testlib_feed(nostates, NULL), v3, 400);
 	r = lsw_view_conn(v4, idx, il, false);
 	assert_int_equal(r->conn->oper, LSW_CONN_DOWN);
 	assert_int_equal(r->in_octets, 1168);
@@ -563,14 +552,14 @@ static void test_octets_real_polls(void **state)
 	assert_int_equal(r->out_octets, 252);
 	assert_int_equal(v3->n_conns_up, 5);
 
-	v4 = lsw_view_new(parse2(s4, t4), v3, 200);
+	v4 = lsw_view_new(testlib_feed(s4, t4), v3, 200);
 	r = lsw_view_conn(v4, idx, il, false);
 	assert_int_equal(r->n_children, 2);
 	assert_int_equal(r->in_octets, 252 + 168);
 	assert_int_equal(r->last_change, 100);
 	lsw_view_free(v3);
 
-	v5 = lsw_view_new(parse2(s5, t5), v4, 300);
+	v5 = lsw_view_new(testlib_feed(s5, t5), v4, 300);
 	r = lsw_view_conn(v5, idx, il, false);
 	assert_int_equal(r->conn->oper, LSW_CONN_DOWN);
 	assert_int_equal(r->n_children, 0);
@@ -711,7 +700,7 @@ static void test_octets_wrap(void **state)
 			         p->serial, p->add_time, (unsigned long long)p->in,
 			         (unsigned long long)p->out);
 		}
-		v = lsw_view_new(parse2(status, p->rounded ? NULL : traffic), prev,
+		v = lsw_view_new(testlib_feed(status, p->rounded ? NULL : traffic), prev,
 		                 (uint32_t)(100 * (i + 1)));
 		assert_non_null(v);
 		r = lsw_view_conn(v, idx, il, false);
@@ -765,7 +754,7 @@ static void test_long_names(void **state)
 		s91 = replace(status, "\"road-east-x509-ipv4\":", q91);
 		s90 = replace(s91, "\"road-east-x509-ipv4\"[", q90);
 	}
-	v = lsw_view_new(parse2(s90, NULL), NULL, 1);
+	v = lsw_view_new(testlib_feed(s90, NULL), NULL, 1);
 	assert_int_equal(v->n_not_served, 1);
 	assert_int_equal(v->n_conns, 1);
 	r = lsw_view_conn(v, idx, (size_t)conn_idx(idx, name90, "[1]"), false);
@@ -780,7 +769,7 @@ static void test_long_names(void **state)
 	assert_int_equal(v->n_too_long, 1);
 	assert_string_equal(v->too_long[0]->name, name91);
 	{
-		struct lsw_view *w = lsw_view_new(parse2(s90, NULL), v, 2);
+		struct lsw_view *w = lsw_view_new(testlib_feed(s90, NULL), v, 2);
 
 		assert_non_null(w);
 		assert_int_equal(w->n_too_long, 1);

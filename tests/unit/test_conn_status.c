@@ -163,17 +163,6 @@ static void test_timestamp(void **state)
 	}
 }
 
-static struct lsw_snapshot *parse2(const char *status, const char *traffic)
-{
-	char err[256];
-	struct lsw_snapshot *s = NULL;
-
-	if (lsw_feed_parse(status, strlen(status), traffic, traffic ? strlen(traffic) : 0, &s, err,
-	                   sizeof(err)) < 0)
-		fail_msg("parse: %s", err);
-	return s;
-}
-
 static const struct lsw_conn_row *row_of(const struct lsw_view *v, const char *name,
                                          const char *inst)
 {
@@ -221,7 +210,7 @@ static void str_col(const struct lsw_view *v, const struct lsw_conn_row *r, unsi
 
 static void test_template_and_unknown(void **state)
 {
-	struct lsw_view *v = lsw_view_new(parse2(RW_STATUS, RW_TRAFFIC), NULL, 100);
+	struct lsw_view *v = lsw_view_new(testlib_feed(RW_STATUS, RW_TRAFFIC), NULL, 100);
 	const struct lsw_conn_row *t, *inst;
 	struct lsw_value val;
 
@@ -271,7 +260,7 @@ static void test_created(void **state)
 
 	(void)state;
 	memcpy(strstr(restarted, "1700000000"), "1700000500", 10);
-	v1 = lsw_view_new(parse2(RW_STATUS, RW_TRAFFIC), NULL, 100);
+	v1 = lsw_view_new(testlib_feed(RW_STATUS, RW_TRAFFIC), NULL, 100);
 	r = row_of(v1, "road-east-x509-ipv4", "[1]");
 	assert_int_equal(r->created, 100);
 	assert_int_equal(r->last_change, 100);
@@ -279,7 +268,7 @@ static void test_created(void **state)
 	assert_int_equal(v1->sa_octets[0].created, 100);
 
 	/* the same SAs a poll later */
-	v2 = lsw_view_new(parse2(RW_STATUS, RW_TRAFFIC), v1, 200);
+	v2 = lsw_view_new(testlib_feed(RW_STATUS, RW_TRAFFIC), v1, 200);
 	r = row_of(v2, "road-east-x509-ipv4", "[1]");
 	assert_int_equal(r->created, 100);
 	assert_int_equal(lsw_view_ike_created(v2, &v2->ike_sas[0]), 100);
@@ -289,7 +278,7 @@ static void test_created(void **state)
 	/* the Child SA #2 has another add_time: a new SA under the same
 	 * serial, its counters and creation start again; the connection's
 	 * counters go on */
-	v3 = lsw_view_new(parse2(RW_STATUS, restarted), v2, 300);
+	v3 = lsw_view_new(testlib_feed(RW_STATUS, restarted), v2, 300);
 	r = row_of(v3, "road-east-x509-ipv4", "[1]");
 	assert_int_equal(r->created, 100);
 	assert_int_equal(v3->sa_octets[0].created, 300);
@@ -298,10 +287,10 @@ static void test_created(void **state)
 
 	/* only the IKE SA's serial reused, after a restart seen by a serial
 	 * below the old highest (#2 now an IKE SA) */
-	v4 = lsw_view_new(parse2("000 Total IPsec connections: loaded 2, active 1\n"
-	                         "000 #2: \"road-east-x509-ipv4\"[1] 192.1.2.23:500 "
-	                         "STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); idle;\n",
-	                         NULL),
+	v4 = lsw_view_new(testlib_feed("000 Total IPsec connections: loaded 2, active 1\n"
+	                               "000 #2: \"road-east-x509-ipv4\"[1] 192.1.2.23:500 "
+	                               "STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); idle;\n",
+	                               NULL),
 	                  v3, 400);
 	assert_int_equal(v4->n_ike_sas, 1);
 	assert_int_equal(lsw_view_ike_created(v4, &v4->ike_sas[0]), 400);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed.h"
 #include "parser.h"
 #include "testlib.h"
 
@@ -80,4 +81,15 @@ void testlib_str_eq(const char *what, const char *got, const char *want)
 	if (!want || !got || strcmp(got, want) != 0)
 		fail_msg("%s: got \"%s\", want \"%s\"", what, got ? got : "(null)",
 		         want ? want : "(null)");
+}
+
+struct lsw_snapshot *testlib_feed(const char *status, const char *traffic)
+{
+	char err[256];
+	struct lsw_snapshot *s = NULL;
+
+	if (lsw_feed_parse(status, strlen(status), traffic, traffic ? strlen(traffic) : 0, &s, err,
+	                   sizeof(err)) < 0)
+		fail_msg("parse: %s", err);
+	return s;
 }

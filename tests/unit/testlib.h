@@ -23,6 +23,11 @@ struct lsw_snapshot *testlib_parse_str(const char *text);
 /* lsw_parse() of the file tests/data/<dir>/<name>, never NULL. */
 struct lsw_snapshot *testlib_parse_data(const char *dir, const char *name);
 
+/* status (and traffic, may be NULL) through the agent's feed
+ * (lsw_feed_parse(): the parse and failure rules of a poll); fails the test
+ * when the feed refuses it, else never NULL. */
+struct lsw_snapshot *testlib_feed(const char *status, const char *traffic);
+
 /* got is want, both possibly NULL; what names the field in the failure. */
 void testlib_str_eq(const char *what, const char *got, const char *want);
 
