@@ -101,10 +101,7 @@ lsw_log "sandbox: read-only, no capabilities, seccomp filter on"
 
 # ---- a real pluto ------------------------------------------------------------
 lsw_ns_setup
-lsw_ns_start_pluto west
-lsw_ns_start_pluto east
-lsw_ns_add_conns west
-lsw_ns_add_conns east
+lsw_ns_start_both
 CTL=${SIDE_DIR[west]}/run/pluto.ctl
 for c in $LSW_CONNS; do lsw_whack west --initiate --asynchronous --name "$c" >/dev/null; done
 lsw_ns_wait_showstates west 30 4 "$LSW_RE_IKE_UP" || lsw_fail "IKE SAs did not come up: $(lsw_whack west --showstates)"

@@ -56,10 +56,7 @@ lsw_ns_wait_for 10 "e2e_traps_since 0 | grep -q ' = OID: $LS.0.8'" || e2e_fail "
 e2e_get lsLastError.0 | grep -q 'Pluto is not running' || e2e_fail "lsLastError: $(e2e_get lsLastError.0)"
 
 e2e_now_mark
-lsw_ns_start_pluto west
-lsw_ns_start_pluto east
-lsw_ns_add_conns west
-lsw_ns_add_conns east
+lsw_ns_start_both
 lsw_ns_wait_for 10 "e2e_traps_since $E2E_MARK | grep -q ' = OID: $LS.0.9'" || e2e_fail "no lsCollectorRecovered when pluto started"
 got=$(e2e_traps_since 0 | e2e_trap_names)
 [ "$got" = "lsCollectorFailed lsCollectorRecovered" ] || e2e_fail "traps while pluto started: [$got]"

@@ -162,6 +162,15 @@ lsw_ns_add_conns() {
 	done
 }
 
+# Both plutos started and every connection of each side added: the start
+# of every test that wants west and east talking.
+lsw_ns_start_both() {
+	lsw_ns_start_pluto west
+	lsw_ns_start_pluto east
+	lsw_ns_add_conns west
+	lsw_ns_add_conns east
+}
+
 # lsw_ns_up_count SIDE: number of established IKE SAs in --showstates.
 lsw_ns_established_ike() {
 	lsw_whack "$1" --showstates 2>/dev/null | grep -cE 'STATE_(V2_ESTABLISHED_IKE_SA|MAIN_I4|MAIN_R3)'

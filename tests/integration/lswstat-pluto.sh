@@ -12,10 +12,7 @@ lsw_require jq
 [ -x "$LSWSTAT_BIN" ] || lsw_fail "$LSWSTAT_BIN not built"
 lsw_setup
 lsw_ns_setup
-lsw_ns_start_pluto west
-lsw_ns_start_pluto east
-lsw_ns_add_conns west
-lsw_ns_add_conns east
+lsw_ns_start_both
 CTL=${SIDE_DIR[west]}/run/pluto.ctl
 L=$LSWSTAT_BIN
 failures=0
