@@ -379,6 +379,13 @@ trigger_value() { # DESCRIPTION-PREFIX: the discovered trigger's value (1: probl
   api trigger.get "$(jq -cn --arg h "$HID" '{hostids: [$h], output: ["description", "value"]}')" \
     | jq -r --arg n "$1" 'map(select(.description | startswith($n))) | .[0].value // "none"'
 }
+wait_trigger() { # DESCRIPTION-PREFIX: up to 60 s for it to fire
+  local end=$((SECONDS + 60))
+  until [ "$(trigger_value "$1")" = 1 ]; do
+    [ $SECONDS -lt $end ] || nms_fail "the trigger '$1' did not fire"
+    sleep 2
+  done
+}
 [ "$(trigger_value 'Libreswan: Collector stale or failed')" = 0 ] || nms_fail "the collector trigger is not OK"
 [ "$(trigger_value 'Connection v2-tunnel: should be up')" = 0 ] \
   || nms_fail "the v2-tunnel trigger is not OK while it is up"
@@ -390,11 +397,7 @@ trap_text=$(wait_value "$TRAPKEY" 60) || nms_fail "no lsConnDown in the item '$T
 grep -q 'lsConnDown' <<<"$trap_text" && grep -q 'v2-tunnel' <<<"$trap_text" \
   || nms_fail "the up/down trap item holds: $trap_text"
 echo "ok trap item 'Libreswan: Connection up/down notifications' holds lsConnDown for v2-tunnel"
-end=$((SECONDS + 60))
-until [ "$(trigger_value 'Connection v2-tunnel: should be up')" = 1 ]; do
-  [ $SECONDS -lt $end ] || nms_fail "the v2-tunnel trigger did not fire"
-  sleep 2
-done
+wait_trigger 'Connection v2-tunnel: should be up'
 echo "ok trigger 'Connection v2-tunnel: should be up and is not' fired (LS.CONN.DOWN.TIME 10s)"
 problems() { api problem.get "$(jq -cn --arg h "$HID" '{hostids: [$h], output: ["name"]}')" | jq -r '.[].name'; }
 lsw_log "problems: $(problems | paste -sd'|')"
@@ -410,11 +413,7 @@ CKEY='snmptrap["(lsCollectorFailed|lsCollectorRecovered|\.1\.3\.6\.1\.4\.1\.4128
 trap_text=$(wait_value "$CKEY" 60) || nms_fail "no lsCollectorFailed in the item '$CKEY'"
 grep -q lsCollectorFailed <<<"$trap_text" || nms_fail "the collector trap item holds: $trap_text"
 echo "ok trap item 'Libreswan: Collector failed/recovered notifications' holds lsCollectorFailed"
-end=$((SECONDS + 60))
-until [ "$(trigger_value 'Libreswan: Collector stale or failed')" = 1 ]; do
-  [ $SECONDS -lt $end ] || nms_fail "the collector trigger did not fire"
-  sleep 2
-done
+wait_trigger 'Libreswan: Collector stale or failed'
 echo "ok trigger 'Libreswan: Collector stale or failed (pluto cannot be read)' fired (LS.COLLECTOR.BAD.TIME 10s)"
 lsw_log "problems: $(problems | paste -sd'|')"
 lsw_log "zabbix: passed"
