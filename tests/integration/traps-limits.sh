@@ -45,6 +45,9 @@ our_traps | sed -n 1p | grep -qF "$LS.1.1.20.0 = STRING: none of the" || fail "t
 put "$(cat "$A")"$'\n'"$RW"
 lsw_wait_for 10 "snmpget $SNMP_OPTS -Oqv LIBRESWAN-STATUS-MIB::lsIpsecSaCount.0 | grep -qx 2" ||
   lsw_fail "the first snapshot was not served: $(cat "$AGENT_LOG")"
+# The table can be served before snmptrapd has written the trap sent in the
+# same poll (CI saw that race): wait for the trap itself.
+lsw_wait_for 5 "[ \$(our_traps | wc -l) -ge 2 ]" || fail "no second trap"
 our_traps | sed -n 2p | grep -qF "OID: $LS.0.9	" || fail "trap 2 is not lsCollectorRecovered: $(our_traps)"
 our_traps | sed -n 2p | grep -qF "$LS.1.1.2.0 = INTEGER: ok(1)" || fail "trap 2: not ok(1): $(our_traps)"
 
