@@ -314,6 +314,23 @@ static uint32_t serial_after_n(const char *s, const char *end, const char *key, 
 }
 #define serial_after(s, lit) serial_after_n((s), p->line_end, (lit), sizeof(lit) - 1)
 
+/* The seconds "Ns;" after the first key (n bytes) in s..end; LSW_ABSENT
+ * when the key is not there or its value is not a plain count of seconds. */
+static long seconds_after_n(const char *s, const char *end, const char *key, size_t n)
+{
+	const char *q = lsw_find(s, end, key, n);
+	uint64_t v;
+
+	if (!q)
+		return LSW_ABSENT;
+	q += n;
+	/* the line is NUL-terminated: q[1] is there when q[0] is 's' */
+	if (!lsw_parse_u64(&q, &v) || v > (uint64_t)LONG_MAX || q[0] != 's' || q[1] != ';')
+		return LSW_ABSENT;
+	return (long)v;
+}
+#define seconds_after(s, lit) seconds_after_n((s), p->line_end, (lit), sizeof(lit) - 1)
+
 /* Lines only one IKE version prints; a shunt (never-negotiate) has none. */
 static void ike_version_hint(struct lsw_parser *p, struct lsw_connection *c, enum lsw_ike_version v)
 {
@@ -397,6 +414,15 @@ static void detail_line(struct lsw_parser *p, struct lsw_connection *c, const ch
 		if ((q = skip_lit(p, s, "ESP algorithm newest: ")))
 			set_str(p, &c->esp_alg_newest, q, (size_t)(p->line_end - q));
 		break;
+	case 'i':
+		/* ike_life: 3600s; ipsec_life: 28800s; [ipsec_max_bytes: 2^63B; ...]
+		 * replay_window: 32; rekey_margin: 540s; ... (3.x to 5.x alike) */
+		if (starts(s, p->line_end, "ike_life: ")) {
+			c->ike_life = seconds_after(s, "ike_life: ");
+			c->ipsec_life = seconds_after(s, "; ipsec_life: ");
+			c->rekey_margin = seconds_after(s, "; rekey_margin: ");
+		}
+		break;
 	case 'v':
 	case 'l':
 		if (starts(s, p->line_end, "v2-auth-hash-policy:") ||
@@ -456,6 +482,8 @@ bool lsw_conn_detail_skip(const struct lsw_parser *p, const char *s, const char 
 		       !starts(q, end, "IKEv2 algorithm newest: ");
 	case 'E':
 		return !starts(q, end, "ESP algorithm newest: ");
+	case 'i':
+		return !starts(q, end, "ike_life: ");
 	case 'v':
 		return !starts(q, end, "v2-auth-hash-policy:");
 	case 'l':

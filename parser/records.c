@@ -131,6 +131,7 @@ struct lsw_connection *lsw_get_conn(struct lsw_parser *p, const struct lsw_conn_
 	if (!c->name || !c->instance)
 		goto oom;
 	c->oper = LSW_CONN_DOWN;
+	c->ike_life = c->ipsec_life = c->rekey_margin = LSW_ABSENT;
 	if (lsw_conn_map_put(&p->conn_map, p->conns, p->n_conns) < 0)
 		goto oom;
 	p->last_conn = (long)p->n_conns;

@@ -118,6 +118,10 @@ struct lsw_connection {
 	uint32_t eroute_owner;    /* serial owning the kernel policy, 0 = none */
 	const char *ike_alg_newest; /* "IKEv2 algorithm newest: ..." value, NULL when absent */
 	const char *esp_alg_newest; /* "ESP algorithm newest: ..." value, NULL when absent */
+	/* The configured lifetimes of the "ike_life: Ns; ipsec_life: Ns; ...
+	 * rekey_margin: Ns;" line (ikelifetime=, salifetime=, rekeymargin=),
+	 * in seconds; LSW_ABSENT when not printed. */
+	long ike_life, ipsec_life, rekey_margin;
 
 	/* Derived by the parser from the SAs of the snapshot: */
 	enum lsw_conn_oper oper;

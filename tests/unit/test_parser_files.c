@@ -525,6 +525,82 @@ static void test_names(void **state)
 	assert_string_equal(lsw_mode_name(LSW_MODE_TRANSPORT), "transport");
 }
 
+/* The "ike_life: ...; ipsec_life: ...; rekey_margin: ..." detail line
+ * (issue 13): 3.32 prints no ipsec_max_bytes/packets, 5.4 ends in clones:
+ * the values are found by key, not by position. */
+struct life_case {
+	const char *file, *conn, *inst;
+	long ike_life, ipsec_life, rekey_margin;
+};
+
+static const struct life_case lives[] = {
+    /* ikelifetime=90s rekeymargin=10s in ikev2-41-rw-replace's road.conf */
+    {"v3.32/ikev2-41-rw-replace__road__2.txt", "road-east-x509-ipv4", NULL, 90, 28800, 10},
+    {"v3.32/ikev2-41-rw-replace__road__2.txt", "road-east-x509-ipv4", "[1]", 90, 28800, 10},
+    {"v4.10/ikev2-41-rw-replace__road__2.txt", "road-east-x509-ipv4", NULL, 90, 28800, 10},
+    {"v4.10/ikev2-41-rw-replace__road__2.txt", "road-east-x509-ipv4", "[1]", 90, 28800, 10},
+    {"v5.4/ikev2-41-rw-replace__road__2.txt", "road-east-x509-ipv4", NULL, 90, 28800, 10},
+    {"v5.4/ikev2-41-rw-replace__road__2.txt", "road-east-x509-ipv4", "[1]", 90, 28800, 10},
+    /* the defaults: IKE SA lifetime 3600s before 4.0, 28800s since */
+    {"v3.32/ikev2-delete-01__west__2.txt", "westnet-eastnet-ipv4-psk-ikev2", NULL, 3600, 28800,
+     540},
+    {"v4.10/ikev2-delete-01__west__2.txt", "westnet-eastnet-ipv4-psk-ikev2", NULL, 28800, 28800,
+     540},
+    {"v5.4/ikev2-delete-01__west__2.txt", "westnet-eastnet-ipv4-psk-ikev2", NULL, 28800, 28800,
+     540},
+    {"v4.10/interop-ikev2-strongswan-15-child-sa-responder__west__2.txt", "westnet-eastnet-ikev2b",
+     NULL, 45, 28800, 15},
+};
+
+static void test_lifetimes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(lives) / sizeof(lives[0]); i++) {
+		const struct life_case *lc = &lives[i];
+		struct lsw_snapshot *snap = testlib_parse_data("corpus", lc->file);
+		const struct lsw_connection *c =
+		    lsw_snapshot_find_connection(snap, lc->conn, lc->inst);
+
+		print_message("%s %s%s\n", lc->file, lc->conn, lc->inst ? lc->inst : "");
+		assert_int_equal(snap->unparsed, 0);
+		assert_non_null(c);
+		assert_int_equal(c->ike_life, lc->ike_life);
+		assert_int_equal(c->ipsec_life, lc->ipsec_life);
+		assert_int_equal(c->rekey_margin, lc->rekey_margin);
+		lsw_snapshot_free(snap);
+	}
+}
+
+/* Not printed, sanitized or broken: LSW_ABSENT, and the line still known. */
+static void test_lifetimes_absent(void **state)
+{
+	(void)state;
+	struct lsw_snapshot *snap = testlib_parse_str(
+	    /* a first line and no detail lines (a grep) */
+	    "\"a\": 192.0.1.0/24===192.1.2.45...192.1.2.23===192.0.2.0/24; unrouted; eroute "
+	    "owner: #0\n"
+	    "\"b\":   ike_life: XXs; ipsec_life: 60s; replay_window: 32; rekey_margin: 5;\n"
+	    "\"c\":   ike_life: 99999999999999999999s; ipsec_life: -1s; rekey_margin: 0s;\n");
+	const struct lsw_connection *a = lsw_snapshot_find_connection(snap, "a", NULL);
+	const struct lsw_connection *b = lsw_snapshot_find_connection(snap, "b", NULL);
+	const struct lsw_connection *c = lsw_snapshot_find_connection(snap, "c", NULL);
+
+	assert_int_equal(snap->unparsed, 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_int_equal(a->ike_life, LSW_ABSENT);
+	assert_int_equal(a->ipsec_life, LSW_ABSENT);
+	assert_int_equal(a->rekey_margin, LSW_ABSENT);
+	assert_int_equal(b->ike_life, LSW_ABSENT);
+	assert_int_equal(b->ipsec_life, 60);
+	assert_int_equal(b->rekey_margin, LSW_ABSENT); /* no "s;" */
+	assert_int_equal(c->ike_life, LSW_ABSENT);     /* overflow */
+	assert_int_equal(c->ipsec_life, LSW_ABSENT);
+	assert_int_equal(c->rekey_margin, 0);
+	lsw_snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -540,6 +616,8 @@ int main(void)
 	    cmocka_unit_test(test_huge_line),
 	    cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_lifetimes),
+	    cmocka_unit_test(test_lifetimes_absent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
