@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "globalstatus.h"
-#include "internal.h"
 
 struct span {
 	const char *name;
@@ -34,16 +33,19 @@ static bool good_name(const char *s, const char *e)
 static bool parse_item(const char *s, const char *e, struct span *out)
 {
 	const char *eq = memchr(s, '=', (size_t)(e - s));
-	const char *d;
-	uint64_t v;
+	uint64_t v = 0;
 
-	if (!eq || !good_name(s, eq))
+	if (!eq || !good_name(s, eq) || eq + 1 == e)
 		return false;
-	/* the digits must be the whole rest: no sign, blank, unit or hex;
-	 * false on overflow */
-	d = eq + 1;
-	if (!lsw_parse_u64(&d, &v) || d != e)
-		return false;
+	/* the digits must be the whole rest: no sign, blank, unit or hex. Not
+	 * lsw_parse_u64(): the text has no NUL after its last line */
+	for (const char *d = eq + 1; d < e; d++) {
+		unsigned dig = (unsigned)(*d - '0');
+
+		if (*d < '0' || *d > '9' || v > (UINT64_MAX - dig) / 10)
+			return false; /* not a digit, or v * 10 + dig > UINT64_MAX */
+		v = v * 10 + dig;
+	}
 	out->name = s;
 	out->name_len = (size_t)(eq - s);
 	out->value = v;

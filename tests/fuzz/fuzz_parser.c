@@ -3,13 +3,16 @@
  * Parses the input whole, then again in two pieces cut at a place taken from
  * the input itself, and checks both give the same counts; walks the
  * snapshot so every string and array is touched (ASan sees bad pointers),
- * and checks every string is valid UTF-8 without controls (utf8.h). */
+ * and checks every string is valid UTF-8 without controls (utf8.h). The
+ * same bytes as `ipsec whack --globalstatus` text: sorted names, each
+ * found by lsw_globalstatus_get(), none longer than allowed. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "globalstatus.h"
 #include "parser.h"
 #include "utf8.h"
 
@@ -68,9 +71,36 @@ static size_t walk(const struct lsw_snapshot *s)
 	return sum;
 }
 
+static void globalstatus(const char *text, size_t size)
+{
+	struct lsw_globalstatus *g;
+	char err[128];
+
+	if (lsw_globalstatus_parse(text, size, &g, err, sizeof(err)) < 0) {
+		if (g || strlen(err) == 0)
+			abort();
+		return;
+	}
+	if (g->n == 0 || g->n > g->lines || g->unparsed > g->lines)
+		abort();
+	for (size_t i = 0; i < g->n; i++) {
+		const char *name = g->items[i].name;
+		size_t n = strlen(name);
+		uint64_t v;
+
+		if (n == 0 || n > LSW_GSTAT_NAME_MAX || !lsw_utf8_clean(name, n) ||
+		    (i > 0 && strcmp(g->items[i - 1].name, name) >= 0) ||
+		    !lsw_globalstatus_get(g, name, &v) || v != g->items[i].value)
+			abort();
+	}
+	lsw_globalstatus_free(g);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
+
+	globalstatus(text, size);
 	struct lsw_snapshot *whole = lsw_parse(text, size);
 
 	if (!whole)

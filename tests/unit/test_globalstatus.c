@@ -307,6 +307,30 @@ static void test_bad_lines(void **state)
 	free(huge);
 }
 
+/* The text ends where len says, not at a NUL: fuzz_parser found the value
+ * of a last line without newline read past the buffer (crash-4e2fd34d,
+ * ending in "current.states.enumerate.STATE_MODE_CFG_R2="). */
+static void test_no_nul_after_text(void **state)
+{
+	(void)state;
+	static const char line[] = "total.ike.ikev2.established=1234";
+	char *buf = malloc(sizeof(line) - 1); /* exactly the bytes, ASan guards the end */
+	uint64_t v;
+
+	assert_non_null(buf);
+	memcpy(buf, line, sizeof(line) - 1);
+	struct lsw_globalstatus *g = parse_ok(buf, sizeof(line) - 1);
+
+	assert_true(lsw_globalstatus_get(g, "total.ike.ikev2.established", &v) && v == 1234);
+	lsw_globalstatus_free(g);
+	g = parse_ok(buf, sizeof(line) - 3); /* "...=12" */
+	assert_true(lsw_globalstatus_get(g, "total.ike.ikev2.established", &v) && v == 12);
+	lsw_globalstatus_free(g);
+	/* the case of the crash: "total.ike.ikev2.established=" at the very end */
+	assert_int_equal(lsw_globalstatus_parse(buf, sizeof(line) - 5, &g, NULL, 0), -1);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +338,7 @@ int main(void)
 	    cmocka_unit_test(test_prefixes),
 	    cmocka_unit_test(test_nothing_understood),
 	    cmocka_unit_test(test_bad_lines),
+	    cmocka_unit_test(test_no_nul_after_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
