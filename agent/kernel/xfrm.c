@@ -1,0 +1,359 @@
+/* xfrm.c - decode XFRM netlink messages into lsw_xfrm_sa records.
+ *
+ * Pure: bytes in, records out, no socket (that is xfrm_nl.c), so the unit
+ * tests feed it datagrams recorded from a real kernel (tests/data/xfrm/).
+ * The input comes from the kernel, but the decoder trusts no length in
+ * it: a netlink message that runs past the datagram ends the dump with an
+ * error (the stream cannot be resynchronised), an SA message malformed
+ * within its own length is skipped and counted.
+ *
+ * Key material (XFRMA_ALG_AUTH, _CRYPT, _AEAD, _AUTH_TRUNC, _COMP) passes
+ * through the buffers we are given: its attributes are walked over for
+ * their framing only, their payload is never read nor copied.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/xfrm.h>
+
+#include "kernel/xfrm.h"
+
+struct lsw_xfrm_decoder {
+	struct lsw_xfrm_sa *sas;
+	size_t n, cap;
+	size_t skipped;
+};
+
+struct lsw_xfrm_decoder *lsw_xfrm_decoder_new(void)
+{
+	return calloc(1, sizeof(struct lsw_xfrm_decoder));
+}
+
+void lsw_xfrm_decoder_free(struct lsw_xfrm_decoder *d)
+{
+	if (d == NULL)
+		return;
+	free(d->sas);
+	free(d);
+}
+
+/* Fixed-size attributes: shorter than this is malformed. Those not listed
+ * (the XFRMA_ALG_* among them) are checked for their framing only. */
+static size_t attr_min_len(uint16_t type)
+{
+	switch (type) {
+	case XFRMA_LASTUSED:
+		return sizeof(uint64_t);
+	case XFRMA_SA_EXTRA_FLAGS:
+	case XFRMA_TFCPAD:
+		return sizeof(uint32_t);
+	case XFRMA_REPLAY_VAL:
+		return sizeof(struct xfrm_replay_state);
+	case XFRMA_REPLAY_ESN_VAL:
+		return sizeof(struct xfrm_replay_state_esn);
+	case XFRMA_ENCAP:
+		return sizeof(struct xfrm_encap_tmpl);
+	case XFRMA_MARK:
+		return sizeof(struct xfrm_mark);
+	case XFRMA_SRCADDR:
+	case XFRMA_COADDR:
+		return sizeof(xfrm_address_t);
+	default:
+		return 0;
+	}
+}
+
+struct attr_walk {
+	const char *end; /* where the last well-formed attribute ended */
+	int bad;
+};
+
+static int attr_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_walk *w = data;
+	size_t min = attr_min_len(mnl_attr_get_type(attr));
+
+	if (min > 0 && mnl_attr_validate2(attr, MNL_TYPE_UNSPEC, min) < 0) {
+		w->bad = 1;
+		return MNL_CB_ERROR;
+	}
+	w->end = (const char *)attr + MNL_ALIGN(attr->nla_len);
+	return MNL_CB_OK;
+}
+
+/* The attributes after the fixed header: every one well-framed (libmnl's
+ * walk silently stops at the first that is not: we check it reached the
+ * end) and the fixed-size ones long enough. 0 or -1. */
+static int check_attrs(const struct nlmsghdr *nlh, size_t hdrlen)
+{
+	struct attr_walk w = {.end = (const char *)mnl_nlmsg_get_payload_offset(nlh, hdrlen)};
+	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+
+	if (mnl_attr_parse(nlh, (unsigned)hdrlen, attr_cb, &w) != MNL_CB_OK || w.bad)
+		return -1;
+	/* MNL_ALIGN of the last attribute may pass an unpadded tail. */
+	return w.end >= tail ? 0 : -1;
+}
+
+static void set_addr(struct lsw_addr *a, uint16_t family, const xfrm_address_t *x)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	/* xfrm_address_t: an IPv4 address in its first 4 bytes. */
+	if (family == AF_INET)
+		memcpy(a->bytes, &x->a4, 4);
+	else if (family == AF_INET6)
+		memcpy(a->bytes, x->a6, 16);
+}
+
+static int push_sa(struct lsw_xfrm_decoder *d, const struct lsw_xfrm_sa *sa)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		struct lsw_xfrm_sa *p;
+
+		if (cap > SIZE_MAX / sizeof(*p))
+			return -1;
+		p = realloc(d->sas, cap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		d->sas = p;
+		d->cap = cap;
+	}
+	d->sas[d->n++] = *sa;
+	return 0;
+}
+
+/* One XFRM_MSG_NEWSA. 0 (added or skipped as malformed), -1 memory. */
+static int decode_sa(struct lsw_xfrm_decoder *d, const struct nlmsghdr *nlh)
+{
+	const struct xfrm_usersa_info *info;
+	struct lsw_xfrm_sa sa;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*info) || check_attrs(nlh, sizeof(*info)) < 0) {
+		d->skipped++;
+		return 0;
+	}
+	info = mnl_nlmsg_get_payload(nlh);
+	if (info->family != AF_INET && info->family != AF_INET6) {
+		d->skipped++;
+		return 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.spi = ntohl(info->id.spi);
+	sa.proto = info->id.proto;
+	sa.mode = info->mode;
+	set_addr(&sa.daddr, info->family, &info->id.daddr);
+	set_addr(&sa.saddr, info->family, &info->saddr);
+	sa.reqid = info->reqid;
+	sa.bytes = info->curlft.bytes;
+	sa.packets = info->curlft.packets;
+	sa.add_time = info->curlft.add_time;
+	sa.use_time = info->curlft.use_time;
+	sa.replay_window = info->stats.replay_window;
+	sa.replay = info->stats.replay;
+	sa.integrity_failed = info->stats.integrity_failed;
+	return push_sa(d, &sa);
+}
+
+/* An NLMSG_ERROR: 0 for an ACK (error 0), else LSW_XFRM_* with err. */
+static int decode_error(const struct nlmsghdr *nlh, char *err, size_t errlen)
+{
+	const struct nlmsgerr *e;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+		snprintf(err, errlen, "truncated NLMSG_ERROR (%u bytes)", nlh->nlmsg_len);
+		return LSW_XFRM_FAILED;
+	}
+	e = mnl_nlmsg_get_payload(nlh);
+	if (e->error == 0)
+		return 0;
+	if (e->error == -EPERM) {
+		snprintf(err, errlen, "XFRM: %s (needs CAP_NET_ADMIN)", strerror(EPERM));
+		return LSW_XFRM_NOT_PERMITTED;
+	}
+	if (e->error == -EPROTONOSUPPORT || e->error == -EOPNOTSUPP) {
+		snprintf(err, errlen, "XFRM: %s", strerror(-e->error));
+		return LSW_XFRM_UNAVAILABLE;
+	}
+	if (e->error < 0 && e->error > -4096)
+		snprintf(err, errlen, "XFRM: %s", strerror(-e->error));
+	else
+		snprintf(err, errlen, "XFRM: NLMSG_ERROR %d", e->error);
+	return LSW_XFRM_FAILED;
+}
+
+/* The netlink framing of one datagram, shared with the monitor: calls
+ * each(nlh, ctx) for every message; -1 with err when a message runs past
+ * the datagram (or claims less than its own header). */
+typedef int (*msg_fn)(const struct nlmsghdr *nlh, void *ctx, char *err, size_t errlen);
+
+static int walk_msgs(const void *buf, size_t len, msg_fn each, void *ctx, char *err, size_t errlen)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left, rc;
+
+	if (len > INT_MAX) {
+		snprintf(err, errlen, "datagram of %zu bytes: too large", len);
+		return LSW_XFRM_FAILED;
+	}
+	left = (int)len;
+	while (mnl_nlmsg_ok(nlh, left)) {
+		rc = each(nlh, ctx, err, errlen);
+		if (rc != 0)
+			return rc;
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+	if (left > 0) {
+		size_t off = len - (size_t)left;
+
+		if ((size_t)left < sizeof(struct nlmsghdr))
+			snprintf(err, errlen, "truncated netlink header at byte %zu of %zu", off,
+			         len);
+		else
+			snprintf(err, errlen,
+			         "truncated netlink message at byte %zu of %zu (nlmsg_len %u)", off,
+			         len, nlh->nlmsg_len);
+		return LSW_XFRM_FAILED;
+	}
+	return 0;
+}
+
+/* 1 for NLMSG_DONE (stop), 0 to go on, < 0 error. */
+static int feed_one(const struct nlmsghdr *nlh, void *ctx, char *err, size_t errlen)
+{
+	struct lsw_xfrm_decoder *d = ctx;
+
+	switch (nlh->nlmsg_type) {
+	case NLMSG_DONE:
+		return 1;
+	case NLMSG_ERROR:
+		return decode_error(nlh, err, errlen);
+	case NLMSG_NOOP:
+		return 0;
+	case XFRM_MSG_NEWSA:
+		if (decode_sa(d, nlh) < 0) {
+			snprintf(err, errlen, "out of memory after %zu SAs", d->n);
+			return LSW_XFRM_FAILED;
+		}
+		return 0;
+	default:
+		d->skipped++;
+		return 0;
+	}
+}
+
+int lsw_xfrm_decoder_feed(struct lsw_xfrm_decoder *d, const void *buf, size_t len, char *err,
+                          size_t errlen)
+{
+	return walk_msgs(buf, len, feed_one, d, err, errlen);
+}
+
+static int cmp_addr(const struct lsw_addr *a, const struct lsw_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->bytes, b->bytes, sizeof(a->bytes));
+}
+
+static int cmp_key(uint8_t proto, uint32_t spi, const struct lsw_addr *daddr,
+                   const struct lsw_xfrm_sa *sa)
+{
+	if (proto != sa->proto)
+		return proto < sa->proto ? -1 : 1;
+	if (spi != sa->spi)
+		return spi < sa->spi ? -1 : 1;
+	return daddr != NULL ? cmp_addr(daddr, &sa->daddr) : 0;
+}
+
+static int cmp_sa(const void *a, const void *b)
+{
+	const struct lsw_xfrm_sa *x = a;
+
+	return cmp_key(x->proto, x->spi, &x->daddr, b);
+}
+
+struct lsw_xfrm_dump *lsw_xfrm_decoder_finish(struct lsw_xfrm_decoder *d)
+{
+	struct lsw_xfrm_dump *dump = calloc(1, sizeof(*dump));
+
+	if (dump == NULL)
+		return NULL;
+	if (d->n > 1)
+		qsort(d->sas, d->n, sizeof(*d->sas), cmp_sa);
+	dump->n = d->n;
+	dump->sas = d->sas;
+	dump->skipped = d->skipped;
+	d->sas = NULL;
+	d->n = d->cap = d->skipped = 0;
+	return dump;
+}
+
+void lsw_xfrm_dump_free(struct lsw_xfrm_dump *dump)
+{
+	if (dump == NULL)
+		return;
+	free(dump->sas);
+	free(dump);
+}
+
+/* Binary search. daddr NULL: the first SA (in daddr order) with that
+ * protocol and SPI, whatever its destination. */
+const struct lsw_xfrm_sa *lsw_xfrm_find(const struct lsw_xfrm_dump *dump, uint8_t proto,
+                                        uint32_t spi, const struct lsw_addr *daddr)
+{
+	size_t lo = 0, hi;
+
+	if (dump == NULL)
+		return NULL;
+	hi = dump->n;
+	/* The lower bound: with daddr NULL, equal keys leave a range. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_key(proto, spi, daddr, &dump->sas[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < dump->n && cmp_key(proto, spi, daddr, &dump->sas[lo]) == 0)
+		return &dump->sas[lo];
+	return NULL;
+}
+
+/* Notifications --------------------------------------------------------- */
+
+static int count_one(const struct nlmsghdr *nlh, void *ctx, char *err, size_t errlen)
+{
+	struct lsw_xfrm_events *ev = ctx;
+
+	switch (nlh->nlmsg_type) {
+	case XFRM_MSG_NEWSA:
+	case XFRM_MSG_UPDSA:
+		ev->new_sa++;
+		break;
+	case XFRM_MSG_DELSA:
+		ev->del_sa++;
+		break;
+	case XFRM_MSG_EXPIRE:
+		ev->expired++;
+		break;
+	default:
+		ev->other++;
+		break;
+	}
+	return 0;
+}
+
+int lsw_xfrm_events_count(const void *buf, size_t len, struct lsw_xfrm_events *ev, char *err,
+                          size_t errlen)
+{
+	return walk_msgs(buf, len, count_one, ev, err, errlen) < 0 ? LSW_XFRM_FAILED : 0;
+}
