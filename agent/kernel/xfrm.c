@@ -44,16 +44,13 @@ void lsw_xfrm_decoder_free(struct lsw_xfrm_decoder *d)
 	free(d);
 }
 
-/* Fixed-size attributes: shorter than this is malformed. Those not listed
- * (the XFRMA_ALG_* among them) are checked for their framing only. */
+/* Fixed-size attributes: shorter than this is malformed (a longer one
+ * may be a newer kernel's larger struct, or a flexible array: the replay
+ * bitmap of XFRMA_REPLAY_ESN_VAL). Those not listed, the XFRMA_ALG_*
+ * among them, are checked for their framing only. */
 static size_t attr_min_len(uint16_t type)
 {
 	switch (type) {
-	case XFRMA_LASTUSED:
-		return sizeof(uint64_t);
-	case XFRMA_SA_EXTRA_FLAGS:
-	case XFRMA_TFCPAD:
-		return sizeof(uint32_t);
 	case XFRMA_REPLAY_VAL:
 		return sizeof(struct xfrm_replay_state);
 	case XFRMA_REPLAY_ESN_VAL:
@@ -70,6 +67,23 @@ static size_t attr_min_len(uint16_t type)
 	}
 }
 
+/* libmnl's exact-size checks, for the attributes that are one integer. */
+static int attr_ok(const struct nlattr *attr)
+{
+	uint16_t type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case XFRMA_LASTUSED:
+		return mnl_attr_validate(attr, MNL_TYPE_U64) == 0;
+	case XFRMA_SA_EXTRA_FLAGS:
+	case XFRMA_TFCPAD:
+		return mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
+	default:
+		/* mnl_attr_validate2() also refuses longer: not that. */
+		return mnl_attr_get_payload_len(attr) >= attr_min_len(type);
+	}
+}
+
 struct attr_walk {
 	const char *end; /* where the last well-formed attribute ended */
 	int bad;
@@ -78,9 +92,8 @@ struct attr_walk {
 static int attr_cb(const struct nlattr *attr, void *data)
 {
 	struct attr_walk *w = data;
-	size_t min = attr_min_len(mnl_attr_get_type(attr));
 
-	if (min > 0 && mnl_attr_validate2(attr, MNL_TYPE_UNSPEC, min) < 0) {
+	if (!attr_ok(attr)) {
 		w->bad = 1;
 		return MNL_CB_ERROR;
 	}
