@@ -276,33 +276,98 @@ static int cmp_addr(const struct lsw_addr *a, const struct lsw_addr *b)
 	return memcmp(a->bytes, b->bytes, sizeof(a->bytes));
 }
 
-static int cmp_key(uint8_t proto, uint32_t spi, const struct lsw_addr *daddr,
-                   const struct lsw_xfrm_sa *sa)
+/* (proto, spi) in one integer: the order of the sort and of the search. */
+static uint64_t sa_key(uint8_t proto, uint32_t spi)
 {
-	if (proto != sa->proto)
-		return proto < sa->proto ? -1 : 1;
-	if (spi != sa->spi)
-		return spi < sa->spi ? -1 : 1;
-	return daddr != NULL ? cmp_addr(daddr, &sa->daddr) : 0;
+	return (uint64_t)proto << 32 | spi;
 }
 
-static int cmp_sa(const void *a, const void *b)
-{
-	const struct lsw_xfrm_sa *x = a;
+struct keyed {
+	uint64_t key;
+	const struct lsw_xfrm_sa *sa;
+};
 
-	return cmp_key(x->proto, x->spi, &x->daddr, b);
+/* LSD radix sort of the 40-bit keys, 8 bits a pass: 5 passes over the
+ * array, against qsort()'s ~16 comparisons through a function pointer per
+ * SA (a third of the decode's time at 50,000 SAs). Stable. */
+static void radix_sort(struct keyed *a, struct keyed *tmp, size_t n)
+{
+	for (unsigned shift = 0; shift < 40; shift += 8) {
+		size_t count[257] = {0};
+
+		for (size_t i = 0; i < n; i++)
+			count[((a[i].key >> shift) & 0xff) + 1]++;
+		/* All in one bucket (the proto pass, mostly): nothing moves. */
+		if (count[((a[0].key >> shift) & 0xff) + 1] == n)
+			continue;
+		for (size_t b = 1; b < 257; b++)
+			count[b] += count[b - 1];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(a[i].key >> shift) & 0xff]++] = a[i];
+		memcpy(a, tmp, n * sizeof(*a));
+	}
+}
+
+/* Sort d->sas by (proto, spi, daddr) and make the key index. 0 or -1. */
+static int sort_sas(struct lsw_xfrm_decoder *d, struct lsw_xfrm_sa **sorted, uint64_t **keys)
+{
+	size_t n = d->n;
+	struct keyed *a = malloc(n * sizeof(*a)), *tmp = malloc(n * sizeof(*tmp));
+	struct lsw_xfrm_sa *out = malloc(n * sizeof(*out));
+	uint64_t *k = malloc(n * sizeof(*k));
+
+	if (a == NULL || tmp == NULL || out == NULL || k == NULL) {
+		free(a);
+		free(tmp);
+		free(out);
+		free(k);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		a[i].key = sa_key(d->sas[i].proto, d->sas[i].spi);
+		a[i].sa = &d->sas[i];
+	}
+	radix_sort(a, tmp, n);
+	/* Equal (proto, spi): the same SPI at several destinations, rare
+	 * and few. Insertion sort of each run by daddr. */
+	for (size_t i = 1; i < n; i++) {
+		struct keyed x = a[i];
+		size_t j = i;
+
+		while (j > 0 && a[j - 1].key == x.key &&
+		       cmp_addr(&a[j - 1].sa->daddr, &x.sa->daddr) > 0) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = x;
+	}
+	for (size_t i = 0; i < n; i++) {
+		out[i] = *a[i].sa;
+		k[i] = a[i].key;
+	}
+	free(a);
+	free(tmp);
+	*sorted = out;
+	*keys = k;
+	return 0;
 }
 
 struct lsw_xfrm_dump *lsw_xfrm_decoder_finish(struct lsw_xfrm_decoder *d)
 {
 	struct lsw_xfrm_dump *dump = calloc(1, sizeof(*dump));
+	struct lsw_xfrm_sa *sorted = NULL;
+	uint64_t *keys = NULL;
 
 	if (dump == NULL)
 		return NULL;
-	if (d->n > 1)
-		qsort(d->sas, d->n, sizeof(*d->sas), cmp_sa);
+	if (d->n > 0 && sort_sas(d, &sorted, &keys) < 0) {
+		free(dump);
+		return NULL;
+	}
+	free(d->sas);
 	dump->n = d->n;
-	dump->sas = d->sas;
+	dump->sas = sorted;
+	dump->keys = keys;
 	dump->skipped = d->skipped;
 	d->sas = NULL;
 	d->n = d->cap = d->skipped = 0;
@@ -314,30 +379,38 @@ void lsw_xfrm_dump_free(struct lsw_xfrm_dump *dump)
 	if (dump == NULL)
 		return;
 	free(dump->sas);
+	free(dump->keys);
 	free(dump);
 }
 
-/* Binary search. daddr NULL: the first SA (in daddr order) with that
- * protocol and SPI, whatever its destination. */
+/* Binary search on the key index (8 bytes an SA: 400 KB at 50,000 SAs,
+ * in cache where the SAs themselves, 88 bytes each, are not), then the
+ * SAs of that key in daddr order. daddr NULL: the first of them. */
 const struct lsw_xfrm_sa *lsw_xfrm_find(const struct lsw_xfrm_dump *dump, uint8_t proto,
                                         uint32_t spi, const struct lsw_addr *daddr)
 {
+	uint64_t key = sa_key(proto, spi);
 	size_t lo = 0, hi;
 
-	if (dump == NULL)
+	if (dump == NULL || dump->n == 0)
 		return NULL;
 	hi = dump->n;
-	/* The lower bound: with daddr NULL, equal keys leave a range. */
-	while (lo < hi) {
+	while (lo < hi) { /* the lower bound */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (cmp_key(proto, spi, daddr, &dump->sas[mid]) > 0)
+		if (dump->keys[mid] < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < dump->n && cmp_key(proto, spi, daddr, &dump->sas[lo]) == 0)
-		return &dump->sas[lo];
+	for (; lo < dump->n && dump->keys[lo] == key; lo++) {
+		int c = daddr != NULL ? cmp_addr(daddr, &dump->sas[lo].daddr) : 0;
+
+		if (c == 0)
+			return &dump->sas[lo];
+		if (c < 0)
+			break;
+	}
 	return NULL;
 }
 

@@ -49,6 +49,7 @@ struct lsw_xfrm_dump {
 	size_t n;
 	struct lsw_xfrm_sa *sas;
 	size_t skipped; /* messages that were not a well-formed SA (counted, skipped) */
+	uint64_t *keys; /* lsw_xfrm_find()'s index: proto << 32 | spi of sas[i] */
 };
 
 enum lsw_xfrm_result {
