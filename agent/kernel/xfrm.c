@@ -147,14 +147,16 @@ static int push_sa(struct lsw_xfrm_decoder *d, const struct lsw_xfrm_sa *sa)
 /* One XFRM_MSG_NEWSA. 0 (added or skipped as malformed), -1 memory. */
 static int decode_sa(struct lsw_xfrm_decoder *d, const struct nlmsghdr *nlh)
 {
-	const struct xfrm_usersa_info *info;
+	struct xfrm_usersa_info ui, *info = &ui;
 	struct lsw_xfrm_sa sa;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*info) || check_attrs(nlh, sizeof(*info)) < 0) {
 		d->skipped++;
 		return 0;
 	}
-	info = mnl_nlmsg_get_payload(nlh);
+	/* A copy: netlink aligns messages to 4 bytes only, and the struct
+	 * has 64-bit counters (reading them in place is undefined). */
+	memcpy(&ui, mnl_nlmsg_get_payload(nlh), sizeof(ui));
 	if (info->family != AF_INET && info->family != AF_INET6) {
 		d->skipped++;
 		return 0;

@@ -84,13 +84,14 @@ static void template_msg(const char *path, unsigned char *out, size_t *outlen)
 			break;
 		while (m + sizeof(struct nlmsghdr) <= n) {
 			const struct nlmsghdr *nlh = (const void *)(file + off + m);
-			const struct xfrm_usersa_info *p = NLMSG_DATA(nlh);
+			struct xfrm_usersa_info ui; /* a copy: 4-byte aligned in the file */
 
 			if (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len > n - m)
 				break;
 			if (nlh->nlmsg_type == XFRM_MSG_NEWSA &&
-			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*p)) &&
-			    p->id.proto == IPPROTO_ESP && nlh->nlmsg_len <= 4096) {
+			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(ui)) && nlh->nlmsg_len <= 4096 &&
+			    memcpy(&ui, file + off + m + NLMSG_HDRLEN, sizeof(ui)) &&
+			    ui.id.proto == IPPROTO_ESP) {
 				memcpy(out, nlh, nlh->nlmsg_len);
 				*outlen = nlh->nlmsg_len;
 				free(file);
@@ -118,7 +119,7 @@ static void add_sa(struct dump_in *d, const unsigned char *tmpl, size_t tlen, ui
 {
 	size_t cur = d->n_dgrams - 1;
 	struct nlmsghdr *nlh;
-	struct xfrm_usersa_info *p;
+	struct xfrm_usersa_info ui, *p = &ui;
 
 	if (d->len[cur] + NLMSG_ALIGN(tlen) + NLMSG_LENGTH(sizeof(int)) > DGRAM_MAX) {
 		cur = d->n_dgrams++;
@@ -127,12 +128,14 @@ static void add_sa(struct dump_in *d, const unsigned char *tmpl, size_t tlen, ui
 	}
 	nlh = (struct nlmsghdr *)(d->dgram[cur] + d->len[cur]);
 	memcpy(nlh, tmpl, tlen);
-	p = NLMSG_DATA(nlh);
+	/* Edited in a copy: messages are only 4-byte aligned. */
+	memcpy(&ui, NLMSG_DATA(nlh), sizeof(ui));
 	p->id.spi = htonl(spi);
 	p->family = (uint16_t)daddr->family;
 	memset(&p->id.daddr, 0, sizeof(p->id.daddr));
 	memcpy(&p->id.daddr, daddr->bytes, daddr->family == AF_INET ? 4 : 16);
 	p->curlft.bytes = spi;
+	memcpy(NLMSG_DATA(nlh), &ui, sizeof(ui));
 	d->len[cur] += NLMSG_ALIGN(tlen);
 	d->spi[d->n_sas] = spi;
 	d->daddr[d->n_sas] = *daddr;
