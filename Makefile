@@ -52,11 +52,15 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -DLSW_VERSION='"$(VERSION)"' $(WARNING
 SNMP_LIBS := $(shell pkg-config --libs netsnmp 2>/dev/null || echo -lnetsnmp)
 SNMP_AGENT_LIBS := -lnetsnmpagent $(SNMP_LIBS)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+MNL_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 
 # parser/: the library, no net-snmp, no I/O.
 PARSER_SRCS := $(wildcard parser/*.c)
 # agent/util/: POSIX helpers shared by the daemon and lswstat (no net-snmp).
 UTIL_SRCS   := $(wildcard agent/util/*.c)
+# agent/kernel/: the kernel's SAs (XFRM netlink, libmnl) and
+# /proc/net/xfrm_stat; no net-snmp. Included as "kernel/xfrm.h".
+KERNEL_SRCS := $(wildcard agent/kernel/*.c)
 # agent/lswstat/: the lswstat program.
 LSWSTAT_SRCS := $(wildcard agent/lswstat/*.c)
 # agent/*.c: the daemon; main.c holds main() and nothing else worth testing.
@@ -68,6 +72,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 LIBPARSER := $(BUILD)/libparser.a
 LIBUTIL   := $(BUILD)/libutil.a
+LIBKERNEL := $(BUILD)/libkernel.a
 LIBAGENT  := $(BUILD)/libagent.a
 LSWSTAT   := $(BUILD)/lswstat
 AGENTX    := $(BUILD)/libreswan-agentx
@@ -90,30 +95,41 @@ $(LIBPARSER): $(call obj,$(PARSER_SRCS))
 $(LIBUTIL): $(call obj,$(UTIL_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
+$(LIBKERNEL): $(call obj,$(KERNEL_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
 $(LIBAGENT): $(call obj,$(AGENT_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(LSWSTAT): $(call obj,$(LSWSTAT_SRCS)) $(LIBUTIL) $(LIBPARSER)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+$(LSWSTAT): $(call obj,$(LSWSTAT_SRCS)) $(LIBKERNEL) $(LIBUTIL) $(LIBPARSER)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS)
 
-$(AGENTX): $(call obj,agent/main.c) $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SNMP_AGENT_LIBS)
+$(AGENTX): $(call obj,agent/main.c) $(LIBAGENT) $(LIBKERNEL) $(LIBUTIL) $(LIBPARSER)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SNMP_AGENT_LIBS) $(MNL_LIBS)
 
 # Every unit test links everything; the archives only pull what it uses.
 # tests/unit/testlib.c holds the helpers the tests share (not a test: the
 # tests are tests/unit/test_*.c).
 TESTLIB := $(BUILD)/tests/unit/testlib.o
 .SECONDARY: $(TESTLIB)
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB) $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB) $(LIBAGENT) $(LIBKERNEL) $(LIBUTIL) $(LIBPARSER)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SNMP_AGENT_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SNMP_AGENT_LIBS) $(MNL_LIBS)
 
-$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBAGENT) $(LIBUTIL) $(LIBPARSER)
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBAGENT) $(LIBKERNEL) $(LIBUTIL) $(LIBPARSER)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SNMP_AGENT_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SNMP_AGENT_LIBS) $(MNL_LIBS)
 
-tests: all $(TESTS) $(BENCHES)
+# tests/tools/: programs for making fixtures by hand, not tests.
+# xfrm-record: one XFRM dump (or notification stream), keys zeroed, to a
+# file (tests/data/xfrm/README).
+TOOLS := $(BUILD)/tests/xfrm-record
+$(BUILD)/tests/xfrm-record: $(BUILD)/tests/tools/xfrm-record.o $(LIBKERNEL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS)
+
+tests: all $(TESTS) $(BENCHES) $(TOOLS)
 
 # The README's test command. tests/run-tests runs the unit tests, the
 # integration scripts (real snmpd/snmptrapd), the namespace tier of the
@@ -171,7 +187,7 @@ mibcheck:
 
 # Debian packages for building, testing and running. No-op when present.
 DEB_PKGS = build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
-           libcmocka-dev smitools clang libclang-rt-14-dev valgrind \
+           libcmocka-dev libmnl-dev smitools clang libclang-rt-14-dev valgrind \
            iproute2 procps libreswan user-mode-linux psmisc kmod iputils-ping jq \
            git debootstrap debhelper dpkg-dev lintian systemd systemd-container \
            python3-pysmi python3-pysnmp4
@@ -246,7 +262,7 @@ check-deb:
 	tests/deb/check-deb.sh
 
 format:
-	clang-format -i parser/*.[ch] agent/*.[ch] agent/*/*.[ch] tests/unit/*.c tests/fuzz/*.c 2>/dev/null || true
+	clang-format -i parser/*.[ch] agent/*.[ch] agent/*/*.[ch] tests/unit/*.c tests/tools/*.c tests/fuzz/*.c 2>/dev/null || true
 
 clean:
 	rm -rf build build-asan

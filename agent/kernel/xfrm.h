@@ -49,6 +49,7 @@ struct lsw_xfrm_dump {
 	size_t n;
 	struct lsw_xfrm_sa *sas;
 	size_t skipped; /* messages that were not a well-formed SA (counted, skipped) */
+	uint64_t *keys; /* lsw_xfrm_find()'s index: proto << 32 | spi of sas[i] */
 };
 
 enum lsw_xfrm_result {
@@ -78,7 +79,9 @@ struct lsw_xfrm_dump *lsw_xfrm_decoder_finish(struct lsw_xfrm_decoder *d);
 
 void lsw_xfrm_dump_free(struct lsw_xfrm_dump *dump); /* NULL is fine */
 
-/* The SA with that protocol, SPI (host order) and destination, or NULL. */
+/* The SA with that protocol, SPI (host order) and destination, or NULL.
+ * Binary search. daddr NULL: the first SA with that protocol and SPI,
+ * whatever its destination. The SA belongs to dump. */
 const struct lsw_xfrm_sa *lsw_xfrm_find(const struct lsw_xfrm_dump *dump, uint8_t proto,
                                         uint32_t spi, const struct lsw_addr *daddr);
 
@@ -99,8 +102,17 @@ struct lsw_xfrm_events {
 };
 
 /* Read every pending notification of fd into ev (added to it). 0, or
- * LSW_XFRM_FAILED with err when the socket failed. */
+ * LSW_XFRM_FAILED with err when the socket failed. At most 256 datagrams
+ * a call (the rest at the next readiness); a malformed one counts in
+ * other. The caller closes fd with close(). */
 int lsw_xfrm_monitor_read(int fd, struct lsw_xfrm_events *ev, char *err, size_t errlen);
+
+/* The counting of lsw_xfrm_monitor_read() on one datagram, pure: adds its
+ * messages to ev (XFRM_MSG_NEWSA/UPDSA new_sa, DELSA del_sa, EXPIRE
+ * expired, anything else other). 0, or LSW_XFRM_FAILED with err when a
+ * message runs past the datagram (those before it are counted). */
+int lsw_xfrm_events_count(const void *buf, size_t len, struct lsw_xfrm_events *ev, char *err,
+                          size_t errlen);
 
 /* /proc/net/xfrm_stat ------------------------------------------------------ */
 
