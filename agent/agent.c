@@ -17,6 +17,7 @@
 #include "collector.h"
 #include "config.h"
 #include "mib_events.h"
+#include "mib_kernel.h"
 #include "mib_scalars.h"
 #include "mib_table.h"
 #include "notify.h"
@@ -115,6 +116,11 @@ static void on_snapshot(void *arg, const struct lsw_snapshot *old, const struct 
 	lsw_notify_snapshot(arg, old, cur, now);
 }
 
+static void on_kevents(void *arg, const struct lsw_kevent *ev, size_t count, time_t now)
+{
+	lsw_notify_kernel(arg, ev, count, now);
+}
+
 static void on_status(void *arg, enum lsw_collector_status status, const char *reason, time_t now)
 {
 	lsw_notify_collector(arg, status, reason, now);
@@ -187,7 +193,7 @@ static int register_status_mib(struct parts *p, struct lsw_scalars *scalars)
 	scalars->view = scalars_view;
 	scalars->stats = get_stats;
 	scalars->arg = p;
-	if (lsw_mib_scalars_register(scalars) < 0)
+	if (lsw_mib_scalars_register(scalars) < 0 || lsw_mib_kernel_register(scalars, &view) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		if (lsw_table_register(tables[i], &view) < 0)
@@ -279,8 +285,10 @@ int lsw_agent_main(int argc, char *argv[])
 
 	notify = lsw_notify_new(&cfg.notify);
 	if (notify != NULL) {
-		struct lsw_collector_hooks hooks = {
-		    .snapshot = on_snapshot, .status = on_status, .arg = notify};
+		struct lsw_collector_hooks hooks = {.snapshot = on_snapshot,
+		                                    .status = on_status,
+		                                    .kevents = on_kevents,
+		                                    .arg = notify};
 
 		col = lsw_collector_new(&cfg, &hooks);
 	}

@@ -12,6 +12,9 @@
 
 #include "collector.h"
 #include "feed.h"
+#include "globalstatus.h"
+#include "kernel/xfrm.h"
+#include "kernel/xfrm_file.h"
 #include "source.h"
 #include "util/proc.h"
 
@@ -21,6 +24,7 @@ enum step {
 	STEP_IDLE,
 	STEP_STATUS,
 	STEP_TRAFFIC,
+	STEP_GLOBAL, /* whack --globalstatus: its failure is not the poll's */
 	STEP_VIEW,   /* parsed: build the tables at the next turn of the loop */
 	STEP_NOTIFY, /* swapped in: the hooks and the old view, next turn */
 };
@@ -36,6 +40,13 @@ struct lsw_collector {
 	struct lsw_feed *feed;        /* the same */
 	struct lsw_snapshot *pending; /* STEP_VIEW: the new snapshot */
 	struct lsw_view *replaced;    /* STEP_NOTIFY: the view it replaced */
+	struct lsw_poll_extra extra;  /* STEP_VIEW: the kernel's SAs, pluto's counters */
+	char *gbuf;                   /* STEP_GLOBAL: the --globalstatus text */
+	size_t glen, gcap;
+	char gerr[200]; /* why --globalstatus failed this poll */
+	unsigned long kernel_failures;
+	int kernel_off; /* lsKernelStatus when given up (auto), else 0 */
+	bool gfailing;  /* --globalstatus failed at the last poll */
 	unsigned poll_alarm, timeout_alarm, stage_alarm;
 
 	unsigned long successes, failures;
@@ -63,10 +74,18 @@ static int copy_config(struct lsw_config *dst, const struct lsw_config *src)
 	dst->timeout = src->timeout;
 	dst->fail_after = src->fail_after ? src->fail_after : LSW_DEFAULT_FAIL_AFTER;
 	dst->max_output = src->max_output;
+	dst->kernel_stats = src->kernel_stats;
+	dst->ike_stats = src->ike_stats;
+	dst->ike_failures = src->ike_failures;
+	dst->ike_holdoff = src->ike_holdoff;
 	if (copy_str(&dst->ipsec, src->ipsec ? src->ipsec : LSW_DEFAULT_IPSEC) < 0 ||
 	    copy_str(&dst->ctlsocket, src->ctlsocket) < 0 ||
 	    copy_str(&dst->status_file, src->status_file) < 0 ||
-	    copy_str(&dst->traffic_file, src->traffic_file) < 0)
+	    copy_str(&dst->traffic_file, src->traffic_file) < 0 ||
+	    copy_str(&dst->xfrm_file, src->xfrm_file) < 0 ||
+	    copy_str(&dst->xfrm_stat_file,
+	             src->xfrm_stat_file ? src->xfrm_stat_file : LSW_DEFAULT_XFRM_STAT) < 0 ||
+	    copy_str(&dst->globalstatus_file, src->globalstatus_file) < 0)
 		return -1;
 	return 0;
 }
@@ -118,6 +137,8 @@ void lsw_collector_get_stats(const struct lsw_collector *c, struct lsw_collector
 	/* lsPollInterval is in whole seconds: a fraction (tests) rounds up. */
 	out->interval = (c->cfg.interval_ms + 999) / 1000;
 	out->started = c->started;
+	out->kernel_status = c->kernel_off ? c->kernel_off : LSW_KERNEL_OFF;
+	out->kernel_failures = c->kernel_failures;
 }
 
 /* A good snapshot: swap it in (the hooks hear of it at the next step). */
@@ -125,7 +146,7 @@ static void poll_succeeded(struct lsw_collector *c, struct lsw_snapshot *snap)
 {
 	struct lsw_view *nv;
 
-	nv = lsw_view_new(snap, c->view, lsw_mono_cs());
+	nv = lsw_view_new_ext(snap, &c->extra, c->view, lsw_mono_cs());
 	if (nv == NULL) {
 		c->failures++;
 		snprintf(c->last_error, sizeof(c->last_error), "out of memory building the tables");
@@ -156,6 +177,8 @@ static void poll_notify(struct lsw_collector *c)
 		                  c->last_good);
 	if (c->hooks.status != NULL)
 		c->hooks.status(c->hooks.arg, LSW_COLLECTOR_OK, NULL, c->last_good);
+	if (c->hooks.kevents != NULL && c->view->n_kevents > 0)
+		c->hooks.kevents(c->hooks.arg, c->view->kevents, c->view->n_kevents, c->last_good);
 	lsw_view_free(old);
 }
 
@@ -206,6 +229,13 @@ static void end_poll(struct lsw_collector *c)
 	c->pending = NULL;
 	lsw_view_free(c->replaced);
 	c->replaced = NULL;
+	lsw_xfrm_dump_free(c->extra.dump);
+	lsw_xfrm_stat_clear(&c->extra.xstat);
+	lsw_globalstatus_free(c->extra.gstat);
+	memset(&c->extra, 0, sizeof(c->extra));
+	free(c->gbuf);
+	c->gbuf = NULL;
+	c->glen = c->gcap = 0;
 	c->step = STEP_IDLE;
 }
 
@@ -252,6 +282,89 @@ static void on_stage(unsigned reg, void *data)
 	end_poll(c);
 }
 
+/* Whether this poll reads the kernel: kernel-stats, and in file mode only
+ * with an xfrm-file or kernel-stats = yes (a test's status file and the
+ * host's kernel would not agree). */
+static bool kernel_wanted(const struct lsw_collector *c)
+{
+	if (c->cfg.kernel_stats == LSW_KERNEL_MODE_NO || c->kernel_off)
+		return false;
+	return !c->files || c->cfg.xfrm_file != NULL || c->cfg.kernel_stats == LSW_KERNEL_MODE_YES;
+}
+
+static bool global_wanted(const struct lsw_collector *c)
+{
+	return c->files ? c->cfg.globalstatus_file != NULL : c->cfg.ike_stats;
+}
+
+/* The kernel's SAs and XFRM counters for this poll, into c->extra. */
+static void poll_kernel(struct lsw_collector *c)
+{
+	struct lsw_poll_extra *x = &c->extra;
+	char err[sizeof(x->kernel_error)];
+	int rc;
+
+	if (!kernel_wanted(c)) {
+		x->kernel_status = c->kernel_off ? c->kernel_off : LSW_KERNEL_OFF;
+		return;
+	}
+	if (c->cfg.xfrm_file != NULL)
+		rc = lsw_xfrm_dump_file(c->cfg.xfrm_file, &x->dump, err, sizeof(err));
+	else
+		rc = lsw_xfrm_dump_kernel(&x->dump, 2000, err, sizeof(err));
+	if (rc == LSW_XFRM_OK) {
+		x->kernel_status = LSW_KERNEL_OK;
+	} else {
+		x->kernel_status = rc == LSW_XFRM_NOT_PERMITTED ? LSW_KERNEL_NOT_PERMITTED
+		                   : rc == LSW_XFRM_UNAVAILABLE ? LSW_KERNEL_UNAVAILABLE
+		                                                : LSW_KERNEL_FAILED;
+		snprintf(x->kernel_error, sizeof(x->kernel_error), "%s", err);
+		c->kernel_failures++;
+		if (c->cfg.kernel_stats == LSW_KERNEL_MODE_AUTO &&
+		    x->kernel_status != LSW_KERNEL_FAILED) {
+			/* auto: off for good, said once */
+			c->kernel_off = x->kernel_status;
+			snmp_log(LOG_NOTICE,
+			         "kernel source off: %s (kernel-stats = auto; the packet and "
+			         "error columns stay empty)\n",
+			         err);
+		} else if (x->kernel_status != LSW_KERNEL_FAILED || c->kernel_failures == 1 ||
+		           (c->kernel_failures & (c->kernel_failures - 1)) == 0) {
+			/* a run of failures is logged at 1, 2, 4, 8, ... */
+			snmp_log(LOG_WARNING, "kernel source: %s (%lu failures)\n", err,
+			         c->kernel_failures);
+		}
+		return;
+	}
+	if (lsw_xfrm_stat_read(c->cfg.xfrm_stat_file, &x->xstat, err, sizeof(err)) == 0)
+		x->xstat_ok = true;
+}
+
+/* pluto's counters of this poll, into c->extra. */
+static void poll_global(struct lsw_collector *c)
+{
+	struct lsw_poll_extra *x = &c->extra;
+	char err[200];
+
+	x->ike_failures = c->cfg.ike_failures;
+	x->ike_holdoff = c->cfg.ike_holdoff;
+	if (!global_wanted(c)) {
+		x->ike_status = LSW_IKESTAT_OFF;
+		return;
+	}
+	if (c->gerr[0] == '\0' && lsw_globalstatus_parse(c->gbuf ? c->gbuf : "", c->glen, &x->gstat,
+	                                                 err, sizeof(err)) < 0)
+		snprintf(c->gerr, sizeof(c->gerr), "whack --globalstatus: %.150s", err);
+	x->ike_status = c->gerr[0] ? LSW_IKESTAT_FAILED : LSW_IKESTAT_OK;
+	/* once per run of failures: the status works, only the counters stop */
+	if (c->gerr[0] && !c->gfailing)
+		snmp_log(LOG_WARNING,
+		         "IKE counters: %s (lsIkeStatStatus failed, last values kept)\n", c->gerr);
+	else if (!c->gerr[0] && c->gfailing)
+		snmp_log(LOG_NOTICE, "IKE counters: whack --globalstatus works again\n");
+	c->gfailing = c->gerr[0] != '\0';
+}
+
 /* The output is all in: build the snapshot, then the view (next turn), or
  * keep the old one. */
 static void finish(struct lsw_collector *c)
@@ -265,19 +378,50 @@ static void finish(struct lsw_collector *c)
 		return;
 	}
 	stop_alarm(&c->timeout_alarm);
+	poll_kernel(c);
+	poll_global(c);
 	c->step = STEP_VIEW;
 	next_stage(c);
 }
 
 static const char *step_name(enum step s)
 {
-	return s == STEP_TRAFFIC ? "whack --trafficstatus" : "whack --status";
+	return s == STEP_TRAFFIC  ? "whack --trafficstatus"
+	       : s == STEP_GLOBAL ? "whack --globalstatus"
+	                          : "whack --status";
+}
+
+/* --globalstatus is some 25 KiB; a few MiB is not it. */
+#define GLOBAL_MAX (4u << 20)
+
+static int global_data(struct lsw_collector *c, const char *buf, size_t len)
+{
+	if (c->glen + len + 1 > c->gcap) {
+		size_t ncap = c->gcap ? c->gcap : 32768;
+		char *n;
+
+		while (ncap < c->glen + len + 1)
+			ncap *= 2;
+		if (ncap > GLOBAL_MAX)
+			return -1;
+		n = realloc(c->gbuf, ncap);
+		if (n == NULL)
+			return -1;
+		c->gbuf = n;
+		c->gcap = ncap;
+	}
+	memcpy(c->gbuf + c->glen, buf, len);
+	c->glen += len;
+	c->gbuf[c->glen] = '\0';
+	return 0;
 }
 
 static int on_source_data(void *arg, const char *buf, size_t len)
 {
 	struct lsw_collector *c = arg;
 
+	if (c->step == STEP_GLOBAL)
+		return global_data(c, buf, len);
 	return c->step == STEP_TRAFFIC ? lsw_feed_traffic(c->feed, buf, len)
 	                               : lsw_feed_status(c->feed, buf, len);
 }
@@ -289,6 +433,14 @@ static void on_source_done(void *arg, const char *why)
 {
 	struct lsw_collector *c = arg;
 
+	if (why != NULL && c->step == STEP_GLOBAL) {
+		/* pluto's counters keep their last values; the poll goes on */
+		snprintf(c->gerr, sizeof(c->gerr), "%s", why);
+		lsw_source_free(c->source);
+		c->source = NULL;
+		finish(c);
+		return;
+	}
 	if (why != NULL) {
 		fail_poll(c, why);
 		return;
@@ -305,6 +457,13 @@ static void on_source_done(void *arg, const char *why)
 			end_poll(c);
 		return;
 	}
+	if (c->step != STEP_GLOBAL && global_wanted(c)) {
+		c->step = STEP_GLOBAL;
+		c->gerr[0] = '\0';
+		if (start_source(c) < 0)
+			finish(c); /* without pluto's counters (c->gerr) */
+		return;
+	}
 	finish(c);
 }
 
@@ -319,8 +478,9 @@ static int start_source(struct lsw_collector *c)
 	char err[512];
 
 	if (c->files) {
-		const char *path =
-		    c->step == STEP_TRAFFIC ? c->cfg.traffic_file : c->cfg.status_file;
+		const char *path = c->step == STEP_TRAFFIC  ? c->cfg.traffic_file
+		                   : c->step == STEP_GLOBAL ? c->cfg.globalstatus_file
+		                                            : c->cfg.status_file;
 
 		c->source =
 		    lsw_source_file(path, c->cfg.max_output, &source_ops, c, err, sizeof(err));
@@ -328,12 +488,17 @@ static int start_source(struct lsw_collector *c)
 		const char *argv[LSW_WHACK_ARGV_MAX];
 
 		lsw_whack_argv(argv, c->cfg.ipsec, c->cfg.ctlsocket,
-		               c->step == STEP_TRAFFIC ? LSW_WHACK_TRAFFICSTATUS
-		                                       : LSW_WHACK_STATUS);
+		               c->step == STEP_TRAFFIC  ? LSW_WHACK_TRAFFICSTATUS
+		               : c->step == STEP_GLOBAL ? LSW_WHACK_GLOBALSTATUS
+		                                        : LSW_WHACK_STATUS);
 		c->source = lsw_source_command(argv, step_name(c->step), c->cfg.max_output,
 		                               &source_ops, c, err, sizeof(err));
 	}
 	if (c->source == NULL) {
+		if (c->step == STEP_GLOBAL) {
+			snprintf(c->gerr, sizeof(c->gerr), "%.190s", err);
+			return -1;
+		}
 		poll_failed(c, err);
 		return -1;
 	}
@@ -348,6 +513,14 @@ static void on_timeout(unsigned reg, void *data)
 	c->timeout_alarm = 0;
 	snprintf(why, sizeof(why), "%s did not finish within %u s (killed)", step_name(c->step),
 	         c->cfg.timeout);
+	if (c->step == STEP_GLOBAL) {
+		/* the status is in: only pluto's counters are missing */
+		snprintf(c->gerr, sizeof(c->gerr), "%s", why);
+		lsw_source_free(c->source);
+		c->source = NULL;
+		finish(c);
+		return;
+	}
 	/* end_poll() frees the source, which kills the command. */
 	fail_poll(c, why);
 }

@@ -36,6 +36,9 @@ struct lsw_collector_hooks {
 	/* The status after each poll (ok after a good one); reason says why
 	 * a poll failed, NULL when ok. */
 	void (*status)(void *arg, enum lsw_collector_status status, const char *reason, time_t now);
+	/* After snapshot: what the kernel's SAs and pluto's counters told
+	 * (view_kernel.c), borrowed for the call; count may be 0. */
+	void (*kevents)(void *arg, const struct lsw_kevent *ev, size_t count, time_t now);
 	void *arg;
 };
 

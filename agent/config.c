@@ -32,6 +32,8 @@ int lsw_config_parse_traps(const char *list, unsigned *mask, char *err, size_t e
 	    {"ipsecsa", LSW_TRAP_IPSECSA},
 	    {"state", LSW_TRAP_STATE},
 	    {"collector", LSW_TRAP_COLLECTOR},
+	    {"kernel", LSW_TRAP_KERNEL},
+	    {"ikefail", LSW_TRAP_IKEFAIL},
 	    {"all", LSW_TRAP_ALL},
 	    {"none", 0},
 	};
@@ -55,11 +57,12 @@ int lsw_config_parse_traps(const char *list, unsigned *mask, char *err, size_t e
 		}
 		if (!known) {
 			if (err && errlen)
-				snprintf(err, errlen,
-				         "traps: unknown word \"%.*s\" (use conn, ikesa, ipsecsa, "
-				         "state, "
-				         "collector, all or none, separated by commas)",
-				         (int)(len > 40 ? 40 : len), p);
+				snprintf(
+				    err, errlen,
+				    "traps: unknown word \"%.*s\" (use conn, ikesa, ipsecsa, "
+				    "state, "
+				    "collector, kernel, ikefail, all or none, separated by commas)",
+				    (int)(len > 40 ? 40 : len), p);
 			return -1;
 		}
 		any = true;
@@ -100,6 +103,10 @@ void lsw_config_init(struct lsw_config *cfg)
 	cfg->fail_after = LSW_DEFAULT_FAIL_AFTER;
 	cfg->max_output = LSW_DEFAULT_MAX_OUTPUT;
 	cfg->notify.traps = LSW_TRAP_DEFAULT;
+	cfg->kernel_stats = LSW_KERNEL_MODE_AUTO;
+	cfg->ike_stats = true;
+	cfg->ike_failures = LSW_DEFAULT_IKE_FAILURES;
+	cfg->ike_holdoff = LSW_DEFAULT_IKE_HOLDOFF;
 	cfg->notify.history = LSW_EVENT_HISTORY_DEFAULT;
 	cfg->notify.rate_limit = LSW_TRAP_RATE_LIMIT_DEFAULT;
 }
@@ -112,6 +119,9 @@ void lsw_config_free(struct lsw_config *cfg)
 	free(cfg->ctlsocket);
 	free(cfg->status_file);
 	free(cfg->traffic_file);
+	free(cfg->xfrm_file);
+	free(cfg->xfrm_stat_file);
+	free(cfg->globalstatus_file);
 	for (size_t i = 0; i < cfg->n_debug; i++)
 		free(cfg->debug[i]);
 	memset(cfg, 0, sizeof(*cfg));
@@ -238,6 +248,39 @@ int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, c
 		return set_path(&cfg->status_file, value, key, err, errlen);
 	if (strcmp(key, "traffic-file") == 0)
 		return set_path(&cfg->traffic_file, value, key, err, errlen);
+	if (strcmp(key, "xfrm-file") == 0)
+		return set_path(&cfg->xfrm_file, value, key, err, errlen);
+	if (strcmp(key, "xfrm-stat-file") == 0)
+		return set_path(&cfg->xfrm_stat_file, value, key, err, errlen);
+	if (strcmp(key, "globalstatus-file") == 0)
+		return set_path(&cfg->globalstatus_file, value, key, err, errlen);
+	if (strcmp(key, "ike-stats") == 0)
+		return set_bool(&cfg->ike_stats, value, key, err, errlen);
+	if (strcmp(key, "kernel-stats") == 0) {
+		if (strcmp(value, "auto") == 0) {
+			cfg->kernel_stats = LSW_KERNEL_MODE_AUTO;
+			return 0;
+		}
+		bool on;
+		if (set_bool(&on, value, key, err, errlen) < 0) {
+			seterr(err, errlen, "kernel-stats: '%s' is not yes, no or auto", value);
+			return -1;
+		}
+		cfg->kernel_stats = on ? LSW_KERNEL_MODE_YES : LSW_KERNEL_MODE_NO;
+		return 0;
+	}
+	if (strcmp(key, "ike-failures") == 0) {
+		if (set_number(&n, value, 0, 1000000, key, err, errlen) < 0)
+			return -1;
+		cfg->ike_failures = (unsigned)n;
+		return 0;
+	}
+	if (strcmp(key, "ike-failures-holdoff") == 0) {
+		if (set_number(&n, value, 0, 86400, key, err, errlen) < 0)
+			return -1;
+		cfg->ike_holdoff = (unsigned)n;
+		return 0;
+	}
 	if (strcmp(key, "debug") == 0) {
 		if (cfg->n_debug >= LSW_DEBUG_TOKENS_MAX) {
 			seterr(err, errlen, "debug: more than %d tokens", LSW_DEBUG_TOKENS_MAX);
@@ -390,6 +433,13 @@ enum {
 	OPT_EVENT_HISTORY,
 	OPT_PING_INTERVAL,
 	OPT_FAIL_AFTER,
+	OPT_KERNEL_STATS,
+	OPT_XFRM_FILE,
+	OPT_XFRM_STAT_FILE,
+	OPT_IKE_STATS,
+	OPT_GLOBALSTATUS_FILE,
+	OPT_IKE_FAILURES,
+	OPT_IKE_HOLDOFF,
 };
 
 static const struct option long_options[] = {
@@ -406,6 +456,13 @@ static const struct option long_options[] = {
     {"status-file", required_argument, NULL, OPT_STATUS_FILE},
     {"traffic-file", required_argument, NULL, OPT_TRAFFIC_FILE},
     {"max-output", required_argument, NULL, OPT_MAX_OUTPUT},
+    {"kernel-stats", required_argument, NULL, OPT_KERNEL_STATS},
+    {"xfrm-file", required_argument, NULL, OPT_XFRM_FILE},
+    {"xfrm-stat-file", required_argument, NULL, OPT_XFRM_STAT_FILE},
+    {"ike-stats", required_argument, NULL, OPT_IKE_STATS},
+    {"globalstatus-file", required_argument, NULL, OPT_GLOBALSTATUS_FILE},
+    {"ike-failures", required_argument, NULL, OPT_IKE_FAILURES},
+    {"ike-failures-holdoff", required_argument, NULL, OPT_IKE_HOLDOFF},
     {"traps", required_argument, NULL, OPT_TRAPS},
     {"trap-rate-limit", required_argument, NULL, OPT_TRAP_RATE_LIMIT},
     {"event-history", required_argument, NULL, OPT_EVENT_HISTORY},
@@ -541,10 +598,28 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "                           `ipsec whack --trafficstatus`\n"
 	        "      --max-output BYTES   most output kept of one command (default %u);\n"
 	        "                           more is a failed poll\n"
+	        "      --kernel-stats yes|no|auto\n"
+	        "                           read the kernel's IPsec SAs (one XFRM netlink\n"
+	        "                           dump per poll: packets, replay and integrity\n"
+	        "                           errors per SA, SAs missing on either side) and\n"
+	        "                           /proc/net/xfrm_stat; needs CAP_NET_ADMIN (default\n"
+	        "                           auto: on when permitted, else off, logged once)\n"
+	        "      --xfrm-stat-file FILE the kernel's XFRM counters (default\n"
+	        "                           " LSW_DEFAULT_XFRM_STAT ")\n"
+	        "      --xfrm-file FILE     a recorded XFRM dump instead of netlink (tests)\n"
+	        "      --ike-stats yes|no   run `ipsec whack --globalstatus` at each poll for\n"
+	        "                           pluto's IKE counters (default yes)\n"
+	        "      --globalstatus-file FILE  read FILE instead (file mode)\n"
+	        "      --ike-failures N     send lsIkeFailuresRising when more than N IKE\n"
+	        "                           negotiations failed between two polls (default %d)\n"
+	        "      --ike-failures-holdoff SECONDS\n"
+	        "                           at most one lsIkeFailuresRising this often\n"
+	        "                           (default %d)\n"
 	        "  -D, --debug TOKEN        net-snmp debug token (e.g. agentx); repeatable\n"
 	        "      --traps LIST         notifications to send: comma-separated conn, ikesa,\n"
-	        "                           ipsecsa, state, collector, or all, or none\n"
-	        "                           (default conn,collector)\n"
+	        "                           ipsecsa, state, collector, kernel, ikefail, or\n"
+	        "                           all, or none (default conn,collector,kernel,\n"
+	        "                           ikefail)\n"
 	        "      --trap-rate-limit N  at most N notifications per poll; more are counted\n"
 	        "                           as dropped (default %d)\n"
 	        "      --event-history N    rows kept in lsEventTable (default %d)\n"
@@ -562,6 +637,6 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "See libreswan-agentx(8).\n",
 	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_PING_INTERVAL,
 	        LSW_DEFAULT_INTERVAL_MS / 1000, LSW_DEFAULT_TIMEOUT, LSW_DEFAULT_FAIL_AFTER,
-	        LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT,
-	        LSW_EVENT_HISTORY_DEFAULT);
+	        LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT, LSW_DEFAULT_IKE_FAILURES,
+	        LSW_DEFAULT_IKE_HOLDOFF, LSW_TRAP_RATE_LIMIT_DEFAULT, LSW_EVENT_HISTORY_DEFAULT);
 }

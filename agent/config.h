@@ -22,6 +22,16 @@
 #define LSW_DEFAULT_IPSEC         "/usr/sbin/ipsec"
 #define LSW_DEFAULT_MAX_OUTPUT    (256u * 1024 * 1024)
 #define LSW_DEBUG_TOKENS_MAX      16
+#define LSW_DEFAULT_XFRM_STAT     "/proc/self/net/xfrm_stat"
+#define LSW_DEFAULT_IKE_FAILURES  5   /* failed IKE negotiations per poll before a trap */
+#define LSW_DEFAULT_IKE_HOLDOFF   300 /* seconds between two lsIkeFailuresRising */
+
+/* kernel-stats */
+enum lsw_kernel_mode {
+	LSW_KERNEL_MODE_AUTO = 0, /* on when permitted, else off with one log line */
+	LSW_KERNEL_MODE_YES = 1,  /* on; not permitted is an error in lsKernelStatus */
+	LSW_KERNEL_MODE_NO = 2,
+};
 
 /* Trap classes for --traps / "traps =". */
 enum {
@@ -30,8 +40,10 @@ enum {
 	LSW_TRAP_IPSECSA = 1u << 2,   /* lsIpsecSaEstablished / lsIpsecSaDeleted */
 	LSW_TRAP_STATE = 1u << 3,     /* lsSaStateChanged */
 	LSW_TRAP_COLLECTOR = 1u << 4, /* lsCollectorFailed / lsCollectorRecovered */
-	LSW_TRAP_ALL = 0x1f,
-	LSW_TRAP_DEFAULT = LSW_TRAP_CONN | LSW_TRAP_COLLECTOR,
+	LSW_TRAP_KERNEL = 1u << 5,    /* lsIpsecSaMissingInKernel / lsKernelSaNotInPluto */
+	LSW_TRAP_IKEFAIL = 1u << 6,   /* lsIkeFailuresRising */
+	LSW_TRAP_ALL = 0x7f,
+	LSW_TRAP_DEFAULT = LSW_TRAP_CONN | LSW_TRAP_COLLECTOR | LSW_TRAP_KERNEL | LSW_TRAP_IKEFAIL,
 };
 
 #define LSW_EVENT_HISTORY_DEFAULT   500
@@ -58,6 +70,13 @@ struct lsw_config {
 	char *status_file;      /* read this instead of running whack --status */
 	char *traffic_file;     /* and this instead of --trafficstatus */
 	size_t max_output;      /* bytes of one command's output, at most */
+	enum lsw_kernel_mode kernel_stats; /* XFRM dump per poll */
+	char *xfrm_file;                   /* a recorded XFRM dump instead of netlink (tests) */
+	char *xfrm_stat_file;              /* default LSW_DEFAULT_XFRM_STAT */
+	bool ike_stats;                    /* run whack --globalstatus at each poll (default yes) */
+	char *globalstatus_file;           /* read this instead (file mode) */
+	unsigned ike_failures; /* more failed IKE negotiations than this between polls: trap */
+	unsigned ike_holdoff;  /* seconds between two such traps */
 	size_t n_debug;
 	char *debug[LSW_DEBUG_TOKENS_MAX]; /* -D tokens for net-snmp */
 	struct lsw_notify_config notify;   /* traps, trap-rate-limit, event-history */

@@ -73,6 +73,21 @@ int lsw_conn_value(const struct lsw_view *view, const struct lsw_conn_row *row, 
 		return lsw_value_int(out, c->admin);
 	case LSW_CONN_COUNTER_DISCONTINUITY_TIME:
 		return lsw_value_timestamp(out, row->created, lsw_mono_cs());
+	case LSW_CONN_IN_PKTS:
+		return row->has_pkts ? lsw_value_u64(out, row->in_pkts) : -1;
+	case LSW_CONN_OUT_PKTS:
+		return row->has_pkts ? lsw_value_u64(out, row->out_pkts) : -1;
+	case LSW_CONN_IKESA_REKEYS:
+		return lsw_value_typed(out, ASN_COUNTER, (long)row->ike_rekeys);
+	case LSW_CONN_IPSECSA_REKEYS:
+		return lsw_value_typed(out, ASN_COUNTER, (long)row->ipsec_rekeys);
+	case LSW_CONN_IKE_LIFETIME:
+		return c->ike_life < 0 ? -1 : lsw_value_typed(out, ASN_UNSIGNED, c->ike_life);
+	case LSW_CONN_IPSEC_LIFETIME:
+		return c->ipsec_life < 0 ? -1 : lsw_value_typed(out, ASN_UNSIGNED, c->ipsec_life);
+	case LSW_CONN_REKEY_MARGIN:
+		return c->rekey_margin < 0 ? -1
+		                           : lsw_value_typed(out, ASN_UNSIGNED, c->rekey_margin);
 	default:
 		return -1;
 	}

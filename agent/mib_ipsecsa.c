@@ -45,6 +45,31 @@ int lsw_ipsecsa_value(const struct lsw_child_sa *sa, unsigned col, struct lsw_va
 	}
 }
 
+/* The kernel's columns: no instance without a dump, or for an SA the
+ * kernel does not have. */
+static int kernel_value(const struct lsw_sa_kernel *k, unsigned col, struct lsw_value *out)
+{
+	if (k == NULL)
+		return -1;
+	switch (col) {
+	case LSW_IPSECSA_KERNEL_STATE:
+		return k->state == LSW_SAK_NONE ? -1 : lsw_value_int(out, k->state);
+	case LSW_IPSECSA_IN_PKTS:
+		return k->has_in ? lsw_value_u64(out, k->in_pkts) : -1;
+	case LSW_IPSECSA_OUT_PKTS:
+		return k->has_out ? lsw_value_u64(out, k->out_pkts) : -1;
+	case LSW_IPSECSA_REPLAY_ERRORS:
+		return k->has_in ? lsw_value_typed(out, ASN_COUNTER, (long)k->replay) : -1;
+	case LSW_IPSECSA_REPLAY_WINDOW_ERRORS:
+		return k->has_in ? lsw_value_typed(out, ASN_COUNTER, (long)k->replay_window) : -1;
+	case LSW_IPSECSA_INTEGRITY_FAILURES:
+		return k->has_in ? lsw_value_typed(out, ASN_COUNTER, (long)k->integrity_failed)
+		                 : -1;
+	default:
+		return -1;
+	}
+}
+
 static const void *ipsecsa_lookup(const void *v, const oid *idx, size_t len, bool next)
 {
 	return lsw_view_ipsecsa(v, idx, len, next);
@@ -60,6 +85,8 @@ static int ipsecsa_value(const void *v, const void *row, unsigned col, struct ls
 
 	if (col == LSW_IPSECSA_STATE)
 		return lsw_value_int(out, lsw_view_sa_state(v, &sa->sa));
+	if (col >= LSW_IPSECSA_KERNEL_STATE)
+		return kernel_value(lsw_view_sa_kernel(v, sa), col, out);
 	if (col != LSW_IPSECSA_IN_OCTETS && col != LSW_IPSECSA_OUT_OCTETS &&
 	    col != LSW_IPSECSA_CREATED)
 		return lsw_ipsecsa_value(sa, col, out);

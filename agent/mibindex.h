@@ -29,6 +29,10 @@
 #define LSW_OID_EVENT_LAST_INDEX LSW_OID_EVENTS, 1
 #define LSW_OID_EVENT_TABLE      LSW_OID_EVENTS, 2
 #define LSW_OID_EVENT_ENTRY      LSW_OID_EVENT_TABLE, 1
+#define LSW_OID_KERNEL           LSW_OID_OBJECTS, 6
+#define LSW_OID_XFRMSTAT_ENTRY   LSW_OID_KERNEL, 10, 1
+#define LSW_OID_IKE              LSW_OID_OBJECTS, 7
+#define LSW_OID_IKESTAT_ENTRY    LSW_OID_IKE, 10, 1
 
 /* lsScalars columns (each instance is .0). */
 enum lsw_scalar {
@@ -98,8 +102,15 @@ enum lsw_conn_col {
 	LSW_CONN_KIND,
 	LSW_CONN_ADMIN_STATUS,
 	LSW_CONN_COUNTER_DISCONTINUITY_TIME,
+	LSW_CONN_IN_PKTS, /* 34: the kernel's (no instance without it) */
+	LSW_CONN_OUT_PKTS,
+	LSW_CONN_IKESA_REKEYS,
+	LSW_CONN_IPSECSA_REKEYS,
+	LSW_CONN_IKE_LIFETIME,
+	LSW_CONN_IPSEC_LIFETIME,
+	LSW_CONN_REKEY_MARGIN,
 	LSW_CONN_COL_MIN = LSW_CONN_OPER_STATUS,
-	LSW_CONN_COL_MAX = LSW_CONN_COUNTER_DISCONTINUITY_TIME,
+	LSW_CONN_COL_MAX = LSW_CONN_REKEY_MARGIN,
 };
 
 /* lsIkeSaEntry columns. */
@@ -156,9 +167,63 @@ enum lsw_ipsecsa_col {
 	LSW_IPSECSA_STORY,
 	LSW_IPSECSA_ROLE,
 	LSW_IPSECSA_CREATED,
+	LSW_IPSECSA_KERNEL_STATE, /* 30..35: the kernel's XFRM state */
+	LSW_IPSECSA_IN_PKTS,
+	LSW_IPSECSA_OUT_PKTS,
+	LSW_IPSECSA_REPLAY_ERRORS,
+	LSW_IPSECSA_REPLAY_WINDOW_ERRORS,
+	LSW_IPSECSA_INTEGRITY_FAILURES,
 	LSW_IPSECSA_COL_MIN = LSW_IPSECSA_IKESA,
-	LSW_IPSECSA_COL_MAX = LSW_IPSECSA_CREATED,
+	LSW_IPSECSA_COL_MAX = LSW_IPSECSA_INTEGRITY_FAILURES,
 };
+
+/* lsKernel scalars (each .0); lsXfrmStatTable is lsKernel.10. */
+enum lsw_kernel_scalar {
+	LSW_KSC_STATUS = 1,
+	LSW_KSC_SA_COUNT,
+	LSW_KSC_SA_MISSING,
+	LSW_KSC_SA_UNCLAIMED,
+	LSW_KSC_DUMP_FAILURES,
+	LSW_KSC_LAST_ERROR,
+	LSW_KSC_MAX = LSW_KSC_LAST_ERROR,
+};
+
+/* lsKernelStatus */
+enum lsw_kernel_status {
+	LSW_KERNEL_OK = 1,
+	LSW_KERNEL_OFF = 2,
+	LSW_KERNEL_NOT_PERMITTED = 3,
+	LSW_KERNEL_UNAVAILABLE = 4,
+	LSW_KERNEL_FAILED = 5,
+};
+
+/* lsIke scalars; lsIkeStatTable is lsIke.10. */
+enum lsw_ike_scalar {
+	LSW_ISC_V2_ESTABLISHED = 1,
+	LSW_ISC_V2_FAILED,
+	LSW_ISC_V1_ESTABLISHED,
+	LSW_ISC_V1_FAILED,
+	LSW_ISC_DISCONTINUITY_TIME,
+	LSW_ISC_STATUS,
+	LSW_ISC_MAX = LSW_ISC_STATUS,
+};
+
+/* lsIkeStatStatus */
+enum lsw_ikestat_status {
+	LSW_IKESTAT_OK = 1,
+	LSW_IKESTAT_OFF = 2,
+	LSW_IKESTAT_FAILED = 3,
+};
+
+/* lsXfrmStatEntry and lsIkeStatEntry: a name index (not-accessible), its
+ * readable copy, the value. */
+enum lsw_namedstat_col {
+	LSW_NSTAT_NAME = 1,
+	LSW_NSTAT_NAME_TEXT,
+	LSW_NSTAT_VALUE,
+};
+#define LSW_XFRMSTAT_NAME_MAX 63
+#define LSW_IKESTAT_NAME_MAX  96
 
 /* lsEventEntry columns. A column that does not apply to an event (the SA
  * type of a connection event, ...) has no instance in its row. */

@@ -11,6 +11,7 @@
 
 #include "diff.h"
 #include "events.h"
+#include "kevent.h"
 #include "mib_events.h"
 #include "mib_value.h"
 #include "mibindex.h"
@@ -31,7 +32,14 @@ static const oid ls_notifications[] = {LSW_OID_NOTIFICATIONS};
 static const oid ls_scalars[] = {LSW_OID_SCALARS};
 static const oid ls_conn_entry[] = {LSW_OID_CONN_ENTRY};
 static const oid ls_event_entry[] = {LSW_OID_EVENT_ENTRY};
-#define OIDLEN(a) (sizeof(a) / sizeof(a[0]))
+static const oid ls_kernel[] = {LSW_OID_KERNEL};
+static const oid ls_ike[] = {LSW_OID_IKE};
+
+/* The notifications of kevent.h: sub-identifiers 13, 14, 15. */
+#define LSW_TRAP_OID_KERNEL_SA_MISSING   13
+#define LSW_TRAP_OID_KERNEL_SA_UNCLAIMED 14
+#define LSW_TRAP_OID_IKE_FAILURES        15
+#define OIDLEN(a)                        (sizeof(a) / sizeof(a[0]))
 
 #define LOG_PER_POLL 20
 
@@ -378,6 +386,91 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 		         "(see lsEventTable)\n",
 		         dropped, n->cfg.rate_limit);
 	lsw_diff_free(ev);
+}
+
+static void trap_kernel(struct lsw_notify *n, const struct lsw_event_rec *r,
+                        const struct lsw_kevent *k)
+{
+	struct vb v = {0};
+	struct inst ks = {ls_kernel, OIDLEN(ls_kernel), {0}, 1};
+	struct inst is = {ls_ike, OIDLEN(ls_ike), {0}, 1};
+	struct lsw_value val;
+
+	VB_EVENT(&v, r, LSW_EVENT_DATE_AND_TIME);
+	switch (k->type) {
+	case LSW_EV_KERNEL_SA_MISSING:
+		VB_EVENT(&v, r, LSW_EVENT_CONN_NAME, LSW_EVENT_CONN_INSTANCE, LSW_EVENT_SERIAL,
+		         LSW_EVENT_PEER_ADDR_TYPE, LSW_EVENT_PEER_ADDR, LSW_EVENT_TEXT,
+		         LSW_EVENT_CONN_REMOTE_ID);
+		notify_send(n, LSW_TRAP_OID_KERNEL_SA_MISSING, &v);
+		break;
+	case LSW_EV_KERNEL_SA_UNCLAIMED:
+		vb_num(&v, &ks, LSW_KSC_SA_UNCLAIMED, ASN_GAUGE, (long)k->unclaimed);
+		VB_EVENT(&v, r, LSW_EVENT_TEXT);
+		notify_send(n, LSW_TRAP_OID_KERNEL_SA_UNCLAIMED, &v);
+		break;
+	default:
+		lsw_value_u64(&val, k->v2_failed);
+		vb_add(&v, &is, LSW_ISC_V2_FAILED, &val);
+		lsw_value_u64(&val, k->v1_failed);
+		vb_add(&v, &is, LSW_ISC_V1_FAILED, &val);
+		VB_EVENT(&v, r, LSW_EVENT_TEXT);
+		notify_send(n, LSW_TRAP_OID_IKE_FAILURES, &v);
+		break;
+	}
+}
+
+void lsw_notify_kernel(struct lsw_notify *n, const struct lsw_kevent *ev, size_t count, time_t now)
+{
+	unsigned budget = n->cfg.rate_limit, dropped = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		const struct lsw_kevent *k = &ev[i];
+		const struct lsw_child_sa *sa = k->sa;
+		unsigned cls = k->type == LSW_EV_IKE_FAILURES ? LSW_TRAP_IKEFAIL : LSW_TRAP_KERNEL;
+		struct lsw_event_rec rec, *r;
+
+		memset(&rec, 0, sizeof(rec));
+		rec.when = now;
+		rec.type = k->type;
+		rec.text = k->text;
+		if (sa != NULL) {
+			rec.connection = sa->sa.connection;
+			rec.instance = sa->sa.instance;
+			rec.sa_type = LSW_EVENT_SA_IPSEC;
+			rec.serial = sa->sa.serial;
+			rec.parent = sa->ike_sa;
+			rec.peer_addr = sa->sa.peer_addr;
+			rec.remote_id = sa->remote_id;
+			rec.conn_remote_id = sa->sa.conn ? sa->sa.conn->remote_id : NULL;
+			rec.new_state = (int)sa->sa.state;
+			rec.new_state_name = sa->sa.state_name;
+		}
+		rec.notified = !(n->cfg.traps & cls) ? LSW_NOTIFIED_FILTERED
+		               : n->master_away      ? LSW_NOTIFIED_MASTER_AWAY
+		               : budget == 0         ? LSW_NOTIFIED_RATE_LIMITED
+		                                     : LSW_NOTIFIED_SENT;
+		r = lsw_events_add(n->events, &rec);
+		if (!r) {
+			snmp_log(LOG_ERR, "notify: out of memory recording an event\n");
+			continue;
+		}
+		snmp_log(LOG_WARNING, "event %u: %s\n", r->index, k->text);
+		if (r->notified == LSW_NOTIFIED_RATE_LIMITED) {
+			n->dropped++;
+			dropped++;
+			continue;
+		}
+		if (r->notified != LSW_NOTIFIED_SENT)
+			continue;
+		budget--;
+		trap_kernel(n, r, k);
+	}
+	if (dropped)
+		snmp_log(LOG_WARNING,
+		         "notify: %u notifications over the limit of %u per poll not sent "
+		         "(see lsEventTable)\n",
+		         dropped, n->cfg.rate_limit);
 }
 
 void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status,

@@ -39,6 +39,13 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status,
                           const char *reason, time_t now);
 
+/* What the kernel's SAs and pluto's IKE counters told at a poll
+ * (view_kernel.c): lsEventTable rows, and lsIpsecSaMissingInKernel,
+ * lsKernelSaNotInPluto, lsIkeFailuresRising under the same filter and
+ * rate limit as the rest. ev borrows from the current view. */
+struct lsw_kevent;
+void lsw_notify_kernel(struct lsw_notify *n, const struct lsw_kevent *ev, size_t count, time_t now);
+
 /* Whether the AgentX session with the master is open (agent.c follows
  * net-snmp's subagent callbacks). While it is not, a notification would be
  * dropped by net-snmp: it is not sent, and its event says masterAway. A

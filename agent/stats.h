@@ -20,11 +20,13 @@ enum lsw_collector_status {
 struct lsw_collector_stats {
 	enum lsw_collector_status status;
 	unsigned long successes, failures;
-	time_t last_good;           /* wall clock of the last good poll, 0 = none */
-	long snapshot_age;          /* seconds (monotonic), -1 = no snapshot */
-	const char *last_error;     /* "" when the last poll was good; owned by the collector */
-	unsigned interval;          /* seconds, rounded up (lsPollInterval) */
-	unsigned long long started; /* lsw_mono_cs() at the agent's start (lsAgentStartTime) */
+	time_t last_good;              /* wall clock of the last good poll, 0 = none */
+	long snapshot_age;             /* seconds (monotonic), -1 = no snapshot */
+	const char *last_error;        /* "" when the last poll was good; owned by the collector */
+	unsigned interval;             /* seconds, rounded up (lsPollInterval) */
+	unsigned long long started;    /* lsw_mono_cs() at the agent's start (lsAgentStartTime) */
+	int kernel_status;             /* lsKernelStatus before the first view */
+	unsigned long kernel_failures; /* XFRM dumps that failed (lsKernelDumpFailures) */
 };
 
 struct lsw_stats {

@@ -477,7 +477,11 @@ static int build_conns(struct lsw_view *v)
 	return 0;
 }
 
-struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *prev, uint64_t now)
+/* mprev is prev when the caller lets this view take over what prev's
+ * poll learned of the kernel and pluto's counters (lsw_view_new_ext()). */
+static struct lsw_view *view_build(struct lsw_snapshot *snap, struct lsw_poll_extra *extra,
+                                   const struct lsw_view *prev, struct lsw_view *mprev,
+                                   uint64_t now)
 {
 	struct lsw_view *v = calloc(1, sizeof(*v));
 	/* SAs are matched with prev's by serial, which a new pluto reuses */
@@ -487,6 +491,11 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 
 	if (v == NULL) {
 		lsw_snapshot_free(snap);
+		if (extra != NULL) {
+			lsw_xfrm_dump_free(extra->dump);
+			lsw_xfrm_stat_clear(&extra->xstat);
+			lsw_globalstatus_free(extra->gstat);
+		}
 		return NULL;
 	}
 	v->snap = snap;
@@ -521,10 +530,26 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
 		if (row->conn->oper == LSW_CONN_UP)
 			v->n_conns_up++;
 	}
+	if (lsw_view_kernel_build(v, extra, prev, mprev, prev_sas, now) < 0) {
+		lsw_view_free(v);
+		return NULL;
+	}
 	return v;
 fail:
+	lsw_view_kernel_build(NULL, extra, NULL, NULL, NULL, now); /* frees extra's */
 	lsw_view_free(v);
 	return NULL;
+}
+
+struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *prev, uint64_t now)
+{
+	return view_build(snap, NULL, prev, NULL, now);
+}
+
+struct lsw_view *lsw_view_new_ext(struct lsw_snapshot *snap, struct lsw_poll_extra *extra,
+                                  struct lsw_view *prev, uint64_t now)
+{
+	return view_build(snap, extra, prev, prev, now);
 }
 
 void lsw_view_free(struct lsw_view *v)
@@ -539,5 +564,6 @@ void lsw_view_free(struct lsw_view *v)
 	free(v->sa_octets);
 	free(v->ike_created);
 	free(v->display_pool);
+	lsw_view_kernel_free(v);
 	free(v);
 }

@@ -17,8 +17,50 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "globalstatus.h"
+#include "kernel/xfrm.h"
+#include "kevent.h"
 #include "mibindex.h"
 #include "snapshot.h"
+
+/* What a poll learned besides pluto's status text, handed to
+ * lsw_view_new_ext(), which takes over dump and gstat (and the xstat
+ * items) whatever happens. */
+struct lsw_poll_extra {
+	int kernel_status; /* enum lsw_kernel_status (mibindex.h) */
+	char kernel_error[200];
+	struct lsw_xfrm_dump *dump; /* when kernel_status is LSW_KERNEL_OK */
+	bool xstat_ok;
+	struct lsw_xfrm_stat xstat;
+	int ike_status;                 /* enum lsw_ikestat_status */
+	struct lsw_globalstatus *gstat; /* when ike_status is LSW_IKESTAT_OK */
+	/* thresholds for lsIkeFailuresRising (config ike-failures, -holdoff) */
+	unsigned ike_failures;
+	unsigned ike_holdoff; /* seconds */
+};
+
+/* The kernel's side of one IPsec SA (XFRM), parallel to child_sas. */
+enum lsw_sa_kstate {
+	LSW_SAK_NONE = 0, /* no instance: kernel source off, SA not established, no SPI */
+	LSW_SAK_PRESENT = 1,
+	LSW_SAK_MISSING = 2,
+};
+
+struct lsw_sa_kernel {
+	enum lsw_sa_kstate state;
+	bool has_in, has_out; /* the kernel's counts below are known */
+	uint64_t in_pkts, out_pkts;
+	uint32_t replay, replay_window, integrity_failed; /* of the inbound SA */
+	unsigned missing_polls;                           /* polls in a row this SA was missing */
+};
+
+/* A kernel SA that no IPsec SA of pluto claims. */
+struct lsw_xfrm_key {
+	uint8_t proto;
+	uint32_t spi;
+	struct lsw_addr daddr;
+	bool confirmed; /* also unclaimed at the previous poll */
+};
 
 /* One octet counter of an IPsec SA, carried from view to view while the
  * SA lives (see sa_count() in view.c for the wrap rule). */
@@ -46,6 +88,10 @@ struct lsw_conn_row {
 	 * deleted, pluto restarted): added so the counters never go down. */
 	uint64_t base_in, base_out;
 	uint64_t in_octets, out_octets; /* base + current SAs */
+	/* Packets, the same way, from the kernel (has_pkts: ever known). */
+	bool has_pkts;
+	uint64_t base_in_pkts, base_out_pkts, in_pkts, out_pkts;
+	uint32_t ike_rekeys, ipsec_rekeys; /* seen by the agent (diff) */
 	/* Times are monotonic centiseconds (lsw_mono_cs()), served as
 	 * TimeStamps against snmpd's uptime at each request
 	 * (lsw_value_timestamp()): an uptime kept here would be wrong after
@@ -82,6 +128,27 @@ struct lsw_view {
 	 * a row failed, lsCollectorFailed sent): the status columns then read
 	 * unknown; a new view (the next good poll) starts without it. */
 	bool unknown;
+
+	/* The kernel (view_kernel.c): status of this poll's dump. */
+	int kernel_status; /* enum lsw_kernel_status */
+	char kernel_error[200];
+	size_t n_kernel_sas;                  /* in the last good dump */
+	size_t n_missing;                     /* IPsec SAs whose kernel SA is missing */
+	struct lsw_sa_kernel *sa_kernel;      /* parallel to child_sas; NULL: never a dump */
+	size_t n_unclaimed_keys, n_unclaimed; /* all / confirmed (two polls) */
+	struct lsw_xfrm_key *unclaimed;       /* sorted by (proto, spi, daddr) */
+	struct lsw_xfrm_stat xstat;           /* /proc/net/xfrm_stat, last good */
+	size_t *xstat_order;                  /* its items in OID (index) order */
+	/* pluto's --globalstatus (last good), its total.* rows in OID order. */
+	int ike_status;
+	struct lsw_globalstatus *gstat;
+	size_t n_gstat_rows;
+	size_t *gstat_order;
+	uint64_t ike_since;    /* lsIkeStatDiscontinuityTime (monotonic cs) */
+	uint64_t ike_alarm_at; /* last lsIkeFailuresRising (monotonic cs), 0 none */
+	/* What changed in these since the previous view, for notify.c. */
+	size_t n_kevents;
+	struct lsw_kevent *kevents;
 };
 
 /* Values of lsConnOperStatus and lsIkeSaState/lsIpsecSaState beyond the
@@ -108,6 +175,30 @@ uint64_t lsw_mono_cs(void);
  * When pluto restarted between prev and snap (lsw_diff_pluto_restarted()),
  * every SA is new: SA counters and creation times start again. */
 struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *prev, uint64_t now);
+
+/* The same with what the poll learned of the kernel and pluto's counters
+ * (extra may be NULL: nothing). Takes over extra's dump, xstat and gstat;
+ * when this poll did not get one of them (failed), prev's is moved over
+ * (prev is being replaced: its tables are not served any more), so the
+ * last good values stay. */
+struct lsw_view *lsw_view_new_ext(struct lsw_snapshot *snap, struct lsw_poll_extra *extra,
+                                  struct lsw_view *prev, uint64_t now);
+
+/* The kernel's side of sa, a row of v; NULL when none (kernel source off). */
+const struct lsw_sa_kernel *lsw_view_sa_kernel(const struct lsw_view *v,
+                                               const struct lsw_child_sa *sa);
+
+/* Rows of lsXfrmStatTable / lsIkeStatTable by raw index (length-prefixed
+ * name), exact or next; the item's position in xstat.items / gstat->items,
+ * or -1. */
+long lsw_view_xstat(const struct lsw_view *v, const oid *idx, size_t idx_len, bool next);
+long lsw_view_gstat(const struct lsw_view *v, const oid *idx, size_t idx_len, bool next);
+
+/* Internal to view.c and view_kernel.c. */
+int lsw_view_kernel_build(struct lsw_view *v, struct lsw_poll_extra *extra,
+                          const struct lsw_view *prev, struct lsw_view *mprev,
+                          const struct lsw_view *prev_sas, uint64_t now);
+void lsw_view_kernel_free(struct lsw_view *v);
 
 /* Free the view and its snapshot; NULL is fine. */
 void lsw_view_free(struct lsw_view *v);

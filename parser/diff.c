@@ -557,6 +557,9 @@ const char *lsw_diff_type_name(enum lsw_diff_type t)
 	    [LSW_EV_IKE_SA_REKEYED] = "ikeSaRekeyed",
 	    [LSW_EV_IPSEC_SA_REKEYED] = "ipsecSaRekeyed",
 	    [LSW_EV_PLUTO_RESTARTED] = "plutoRestarted",
+	    [LSW_EV_KERNEL_SA_MISSING] = "kernelSaMissing",
+	    [LSW_EV_KERNEL_SA_UNCLAIMED] = "kernelSaUnclaimed",
+	    [LSW_EV_IKE_FAILURES] = "ikeFailuresRising",
 	};
 	if ((int)t < 1 || (int)t > LSW_EV_MAX)
 		return "unknown";

@@ -49,8 +49,13 @@ enum lsw_diff_type {
 	LSW_EV_IKE_SA_REKEYED = 11,
 	LSW_EV_IPSEC_SA_REKEYED = 12,
 	LSW_EV_PLUTO_RESTARTED = 13,
+	/* Never from lsw_diff(): the agent's, from the kernel's SAs and
+	 * pluto's --globalstatus counters (agent/view.c). */
+	LSW_EV_KERNEL_SA_MISSING = 14,
+	LSW_EV_KERNEL_SA_UNCLAIMED = 15,
+	LSW_EV_IKE_FAILURES = 16,
 };
-#define LSW_EV_MAX LSW_EV_PLUTO_RESTARTED
+#define LSW_EV_MAX LSW_EV_IKE_FAILURES
 
 /* One change. Pointers borrow from the snapshots given to lsw_diff() and
  * live as long as those: from the new snapshot when the row is there,

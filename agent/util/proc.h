@@ -109,6 +109,7 @@ int lsw_proc_run(const char *const argv[], int timeout_ms, size_t max_output, st
 enum lsw_whack_cmd {
 	LSW_WHACK_STATUS,
 	LSW_WHACK_TRAFFICSTATUS,
+	LSW_WHACK_GLOBALSTATUS,
 };
 #define LSW_WHACK_ARGV_MAX 6
 void lsw_whack_argv(const char *argv[LSW_WHACK_ARGV_MAX], const char *ipsec, const char *ctlsocket,

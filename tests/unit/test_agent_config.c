@@ -75,7 +75,13 @@ static void test_defaults(void **state)
 	assert_null(cfg.agentx_socket);
 	assert_null(cfg.status_file);
 	assert_false(cfg.foreground);
-	assert_int_equal(cfg.notify.traps, LSW_TRAP_CONN | LSW_TRAP_COLLECTOR);
+	assert_int_equal(cfg.notify.traps,
+	                 LSW_TRAP_CONN | LSW_TRAP_COLLECTOR | LSW_TRAP_KERNEL | LSW_TRAP_IKEFAIL);
+	assert_int_equal(cfg.kernel_stats, LSW_KERNEL_MODE_AUTO);
+	assert_null(cfg.xfrm_file);
+	assert_true(cfg.ike_stats);
+	assert_int_equal(cfg.ike_failures, 5);
+	assert_int_equal(cfg.ike_holdoff, 300);
 	assert_int_equal(cfg.notify.history, 500);
 	assert_int_equal(cfg.notify.rate_limit, LSW_TRAP_RATE_LIMIT_DEFAULT);
 	assert_true(cfg.config_explicit);
@@ -162,6 +168,11 @@ static const struct bad_case bad_cases[] = {
     {"stray argument", "", {"extra", NULL}, "unexpected argument 'extra'"},
     {"config key in the file", "config = /etc/x\n", {NULL}, "'config' is a command-line option"},
     {"yes/no", "foreground = maybe\n", {NULL}, "foreground: 'maybe' is not yes or no"},
+    {"kernel-stats word",
+     "",
+     {"--kernel-stats", "sometimes", NULL},
+     "kernel-stats: 'sometimes' is not yes, no or auto"},
+    {"ike-failures negative", "ike-failures = -1\n", {NULL}, "ike-failures: '-1' is not a number"},
 };
 
 /* Errors whose message must not be doubled: "traps: traps: ..." */
