@@ -167,7 +167,12 @@ lsw_start_agent() {
   [ -x "$AGENTX_BIN" ] || lsw_fail "$AGENTX_BIN not built"
   AGENT_LOG=$T/agent.log
   : >"$T/empty.conf"
-  "$AGENTX_BIN" -f -c "$T/empty.conf" -x "$AGENTX_SOCK" "$@" >>"$AGENT_LOG" 2>&1 &
+  # --kernel-stats no: the agent under test reads a stand-in pluto (a
+  # status file, a fake ipsec script), and the host's XFRM state has
+  # nothing to do with it. A test of the kernel source says
+  # --kernel-stats yes|auto after this (the last one wins);
+  # LSW_AGENT_WRAP (e.g. "ip netns exec NS") runs the agent under it.
+  ${LSW_AGENT_WRAP:-} "$AGENTX_BIN" -f -c "$T/empty.conf" -x "$AGENTX_SOCK" --kernel-stats no "$@" >>"$AGENT_LOG" 2>&1 &
   AGENT_PID=$!
   lsw_track "$AGENT_PID"
   # Registered when the MIB's scalars answer.

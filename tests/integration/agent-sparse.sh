@@ -61,9 +61,9 @@ check() {
   echo "ok $name: $(wc -l <<<"$want") instances walked = GETs, $holes columns with a hole before a value"
   holes_total=$((holes_total + holes))
 }
-check lsConnTable $LS.2.1 3 33 3
+check lsConnTable $LS.2.1 3 40 3
 check lsIkeSaTable $LS.3.1 2 17 2
-check lsIpsecSaTable $LS.4.1 2 29 2
+check lsIpsecSaTable $LS.4.1 2 35 2
 check lsEventTable $LS.5.2.1 2 21 2
 [ "$holes_total" -gt 0 ] || lsw_fail "no sparse column with a later value: the test has no teeth"
 echo PASS
