@@ -71,7 +71,8 @@ static int ike_scalar(void *arg, unsigned n, struct lsw_value *out)
 	case LSW_ISC_V1_FAILED:
 		/* A release that does not print it: no instance, not 0. */
 		count = ike_count(v, names[n], &found);
-		return found ? lsw_value_u64(out, count) : -1;
+		/* Counter32: they go into lsIkeFailuresRising (no Counter64 there) */
+		return found ? lsw_value_typed(out, ASN_COUNTER, (long)(count & 0xffffffffu)) : -1;
 	case LSW_ISC_DISCONTINUITY_TIME:
 		return v == NULL || v->gstat == NULL
 		           ? -1
@@ -193,7 +194,8 @@ static const struct lsw_scalar_ops ike_ops = {
 
 int lsw_mib_kernel_register(struct lsw_scalars *s, const struct lsw_mib_source *view)
 {
-	if (lsw_scalar_register(&kernel_ops, s) < 0 || lsw_scalar_register(&ike_ops, s) < 0 ||
+	if (lsw_scalar_register_each(&kernel_ops, s) < 0 ||
+	    lsw_scalar_register_each(&ike_ops, s) < 0 ||
 	    lsw_table_register(&lsw_xfrmstat_table_ops, view) < 0 ||
 	    lsw_table_register(&lsw_ikestat_table_ops, view) < 0)
 		return -1;

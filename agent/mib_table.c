@@ -226,6 +226,39 @@ int lsw_scalar_register(const struct lsw_scalar_ops *ops, void *arg)
 	return 0;
 }
 
+int lsw_scalar_register_each(const struct lsw_scalar_ops *ops, void *arg)
+{
+	oid name[MAX_OID_LEN];
+
+	if (ops->oid_len + 1 > MAX_OID_LEN)
+		return -1;
+	memcpy(name, ops->oid, ops->oid_len * sizeof(oid));
+	for (unsigned n = 1; n <= ops->max; n++) {
+		struct reg_ctx *ctx = calloc(1, sizeof(*ctx));
+		netsnmp_handler_registration *reg;
+
+		if (ctx == NULL)
+			return -1;
+		ctx->scalar = ops;
+		ctx->arg = arg;
+		name[ops->oid_len] = n;
+		reg = netsnmp_create_handler_registration(ops->name, scalar_handler, name,
+		                                          ops->oid_len + 1, HANDLER_CAN_RONLY);
+		if (reg == NULL) {
+			free(ctx);
+			return -1;
+		}
+		reg->my_reg_void = ctx;
+		if (netsnmp_register_scalar(reg) != MIB_REGISTERED_OK) {
+			snmp_log(LOG_ERR, "cannot register %s.%u\n", ops->name, n);
+			free(ctx);
+			return -1;
+		}
+		remember(ctx, reg);
+	}
+	return 0;
+}
+
 int lsw_mib_register_sysor(const oid *id, size_t len, const char *descr)
 {
 	if (len > MAX_OID_LEN || sysor_len > 0)

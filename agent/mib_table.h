@@ -56,6 +56,12 @@ struct lsw_scalar_ops {
 /* Register scalars (ops must outlive the registration). 0, or -1. */
 int lsw_scalar_register(const struct lsw_scalar_ops *ops, void *arg);
 
+/* The same scalars registered one by one (NAME.1 .. NAME.max), for a
+ * group whose subtree also holds a table (lsKernel.10, lsIke.10): a
+ * scalar group would register the whole subtree, and the master refuses
+ * the table's registration inside it (AgentX duplicateRegistration). */
+int lsw_scalar_register_each(const struct lsw_scalar_ops *ops, void *arg);
+
 /* The row of sysORTable that names the MIB we implement (id, descr), as
  * lldpd's agent_init() does: `snmpwalk sysORTable` then lists us. */
 int lsw_mib_register_sysor(const oid *id, size_t len, const char *descr);

@@ -410,9 +410,10 @@ static void trap_kernel(struct lsw_notify *n, const struct lsw_event_rec *r,
 		notify_send(n, LSW_TRAP_OID_KERNEL_SA_UNCLAIMED, &v);
 		break;
 	default:
-		lsw_value_u64(&val, k->v2_failed);
+		/* Counter32: net-snmp cannot send a Counter64 in a notification */
+		lsw_value_typed(&val, ASN_COUNTER, (long)(k->v2_failed & 0xffffffffu));
 		vb_add(&v, &is, LSW_ISC_V2_FAILED, &val);
-		lsw_value_u64(&val, k->v1_failed);
+		lsw_value_typed(&val, ASN_COUNTER, (long)(k->v1_failed & 0xffffffffu));
 		vb_add(&v, &is, LSW_ISC_V1_FAILED, &val);
 		VB_EVENT(&v, r, LSW_EVENT_TEXT);
 		notify_send(n, LSW_TRAP_OID_IKE_FAILURES, &v);
