@@ -2,7 +2,8 @@
  * like the one systemd builds for the unit's
  *
  *   SystemCallFilter=<allow list>  SystemCallErrorNumber=EPERM
- *   SystemCallArchitectures=native RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+ *   SystemCallArchitectures=native
+ *   RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
  *
  * ALLOWFILE holds the allowed system call numbers of this ABI, one a line
  * (tests/deb/unit-sandbox-pluto.sh writes it from systemd-analyze
@@ -55,13 +56,14 @@ int main(int argc, char *argv[])
 	                                         offsetof(struct seccomp_data, nr));
 	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1);
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-	/* RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 */
-	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 6);
+	/* RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK */
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 7);
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 	                                         offsetof(struct seccomp_data, args[0]));
-	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 3, 0);
-	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 2, 0);
-	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 1, 0);
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 4, 0);
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 3, 0);
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 2, 0);
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 1, 0);
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT);
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	/* The allow list: one compare and one return each (jumps are 8-bit). */

@@ -7,12 +7,13 @@
 #
 #   ProtectSystem=strict      a private mount namespace (unshare -m) with
 #                             every mount but /proc, /sys, /dev read-only
-#   CapabilityBoundingSet=    uid 0 with an empty bounding set, no
-#   AmbientCapabilities=      inheritable or ambient capabilities
+#   CapabilityBoundingSet=CAP_NET_ADMIN
+#   AmbientCapabilities=      uid 0 with only CAP_NET_ADMIN in its bounding
+#                             set, no inheritable or ambient capabilities
 #   NoNewPrivileges=yes       (setpriv)
 #   SystemCallFilter=@system-service, SystemCallFilter=~@privileged
 #   @resources, SystemCallErrorNumber=EPERM, SystemCallArchitectures=native,
-#   RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+#   RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
 #                             a seccomp filter (tests/deb/seccomp-run.c)
 #                             from `systemd-analyze syscall-filter`'s lists
 #   UMask=0077                umask
@@ -70,6 +71,9 @@ while read -r line; do
 	esac
 done < <(grep '^SystemCallFilter=' "$UNIT")
 grep -q '^SystemCallErrorNumber=EPERM$' "$UNIT" || fail "the unit's SystemCallErrorNumber is not EPERM: rebuild this test's filter"
+grep -qx 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK' "$UNIT" ||
+	fail "the unit's RestrictAddressFamilies is not seccomp-run.c's: rebuild it"
+grep -qx 'CapabilityBoundingSet=CAP_NET_ADMIN' "$UNIT" || fail "the unit's capabilities are not the sandbox's"
 printf '#include <sys/syscall.h>\n' | cc -dM -E - |
 	sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$/\1 \2/p' | sort >"$T/nr.map"
 join "$T/allow.names" "$T/nr.map" | awk '{ print $2 }' >"$T/allow.nrs"
@@ -84,7 +88,7 @@ exec unshare -m --propagation private sh -c '
 		mount -o remount,bind,ro "\$m" 2>/dev/null
 	done
 	umask 077
-	exec setpriv --bounding-set=-all --inh-caps=-all --ambient-caps=-all --no-new-privs -- \
+	exec setpriv --bounding-set=-all,+net_admin --inh-caps=-all --ambient-caps=-all --no-new-privs -- \
 		"$T/seccomp-run" "$T/allow.nrs" "\$@"' sandbox "\$@"
 EOF
 chmod 755 "$T/sandbox"
@@ -94,10 +98,11 @@ S=$T/sandbox
 touch "$T/owned"
 "$S" sh -c "touch '$T/ro-probe'" 2>/dev/null && fail "sandbox: $T is writable"
 "$S" sh -c "chown 0:0 '$T/owned'" 2>/dev/null && fail "sandbox: chown (@privileged) allowed"
-"$S" grep -q '^CapEff:[[:space:]]*0*$' /proc/self/status || fail "sandbox: capabilities left"
+# CAP_NET_ADMIN alone: bit 12
+"$S" grep -q '^CapEff:[[:space:]]*0*1000$' /proc/self/status || fail "sandbox: capabilities other than CAP_NET_ADMIN"
 "$S" grep -q '^Seccomp:[[:space:]]*2$' /proc/self/status || fail "sandbox: no seccomp filter"
 [ $failures = 0 ] || lsw_fail "the sandbox does not restrict as the unit does"
-lsw_log "sandbox: read-only, no capabilities, seccomp filter on"
+lsw_log "sandbox: read-only, CAP_NET_ADMIN alone, seccomp filter on"
 
 # ---- a real pluto ------------------------------------------------------------
 lsw_ns_setup
@@ -124,8 +129,9 @@ fi
 lsw_start_snmpd
 : >"$T/empty.conf"
 AGENT_LOG=$T/agent.log
-"$S" "$AGENTX_BIN" -f -c "$T/empty.conf" -x "$AGENTX_SOCK" --ipsec "$IPSEC_BIN" \
-	--ctlsocket "$CTL" --interval 1 >>"$AGENT_LOG" 2>&1 &
+# In west's namespace, where its pluto's SAs are: the kernel source too.
+ip netns exec "${NS[west]}" "$S" "$AGENTX_BIN" -f -c "$T/empty.conf" -x "$AGENTX_SOCK" \
+	--ipsec "$IPSEC_BIN" --ctlsocket "$CTL" --interval 1 >>"$AGENT_LOG" 2>&1 &
 lsw_track $!
 lsw_wait_for 20 "[ \"\$(lsw_get lsPollSuccesses.0)\" -ge 2 ] 2>/dev/null" ||
 	fail "agent in the sandbox: no successful polls ($(lsw_get lsPollSuccesses.0 2>/dev/null)); log: $(cat "$AGENT_LOG")"
@@ -135,6 +141,12 @@ want=$(jq '.connections | length' "$T/free.json")
 pf=$(lsw_get lsPollFailures.0 2>/dev/null)
 [ "$pf" = 0 ] || fail "agent in the sandbox: lsPollFailures $pf; log: $(cat "$AGENT_LOG")"
 lsw_log "agent in the sandbox: lsPollSuccesses $(lsw_get lsPollSuccesses.0 2>/dev/null), lsConnCount $n, lsPollFailures $pf"
+# the kernel source (XFRM netlink, /proc/self/net/xfrm_stat) under it
+ks=$(lsw_get lsKernelStatus.0 2>/dev/null)
+[ "$ks" = ok ] || fail "agent in the sandbox: lsKernelStatus $ks ($(lsw_get lsKernelLastError.0 2>/dev/null))"
+nx=$(snmpwalk $SNMP_OPTS -Oqv LIBRESWAN-STATUS-MIB::lsXfrmStatValue 2>/dev/null | wc -l)
+[ "$nx" -gt 0 ] || fail "agent in the sandbox: no lsXfrmStatTable"
+lsw_log "agent in the sandbox: lsKernelStatus $ks, $nx XFRM counters"
 grep -i 'operation not permitted\|bad system call' "$AGENT_LOG" && fail "agent log shows a refused call"
 
 [ $failures = 0 ] || lsw_fail "$failures check(s) failed"

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # tests/deb/unit-security.sh [UNIT_FILE] - the systemd unit's exposure
 # score, offline (no systemd as PID 1 needed): `systemd-analyze security
-# --offline=yes` must rate it LSW_MAX_EXPOSURE (1.5) or lower.
+# --offline=yes` must rate it LSW_MAX_EXPOSURE (1.6) or lower: 1.4 before
+# the kernel source, which needs CAP_NET_ADMIN (systemd weighs it 0.2) and
+# AF_NETLINK (0.1) for its XFRM dump; nothing else may raise it.
 #
 # Without an argument it checks init/libreswan-agentx.service as `make
 # install PREFIX=/usr` writes it (@SBINDIR@ replaced); tests/deb/check-deb.sh
 # passes the unit the package installed. Exit 0 pass, 1 fail, 77 skip.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-max=${LSW_MAX_EXPOSURE:-1.5}
+max=${LSW_MAX_EXPOSURE:-1.6}
 
 if ! command -v systemd-analyze >/dev/null; then
 	echo "SKIP: systemd-analyze missing (make deps installs systemd)"
