@@ -14,9 +14,18 @@
 #     varbinds; `--initiate` brings lsIkeSaEstablished (+ lsConnUp) back;
 #   - killing pluto gives exactly one lsCollectorFailed and nothing else;
 #     restarting it gives lsCollectorRecovered and fresh rows;
+#   - the agent runs in west's namespace, as it would on west: its kernel
+#     source (XFRM netlink) works there (lsKernelStatus ok);
+#   - a connection with an ID the peer does not know fails to
+#     authenticate: lsIkeV2Failed rises as --globalstatus says, and one
+#     lsIkeFailuresRising reaches the receiver;
 # and, when the kernel has ESP (inside UML: tests/e2e/e2e-uml.sh):
 #   - ping through the tunnel raises lsIpsecSaInOctets/OutOctets and
-#     lsConnInOctets/OutOctets by exactly the bytes trafficstatus reports;
+#     lsConnInOctets/OutOctets by exactly the bytes trafficstatus reports,
+#     and lsIpsecSaIn/OutPkts (and the connection's) equal the kernel's own
+#     packet counts (`ip -s xfrm state`);
+#   - `ip xfrm state flush` behind pluto's back: lsIpsecSaKernelState
+#     missing(2) and lsIpsecSaMissingInKernel within two polls;
 #   - `--rekey-ipsec` keeps lsConnInOctets monotonic, sends
 #     lsIpsecSaRekeyed and no lsConnDown / lsIpsecSaDeleted.
 # On a kernel without ESP (the usual host: make check) Child SAs fail and
@@ -47,9 +56,11 @@ CTL=${SIDE_DIR[west]}/run/pluto.ctl
 INTERVAL=${LSW_E2E_INTERVAL:-1}
 E2E_T0=$EPOCHREALTIME E2E_MARK=0
 # --fail-after 1: lsCollectorFailed at the first failed poll, as these
-# steps check (tests/integration/fail-after.sh covers the default 3)
-lsw_start_agent --ipsec "$IPSEC_BIN" --ctlsocket "$CTL" --interval "$INTERVAL" --timeout 5 --traps all \
-  --fail-after 1
+# steps check (tests/integration/fail-after.sh covers the default 3).
+# In west's namespace, where west's SAs are: the kernel source reads them.
+LSW_AGENT_WRAP="ip netns exec ${NS[west]}" \
+  lsw_start_agent --ipsec "$IPSEC_BIN" --ctlsocket "$CTL" --interval "$INTERVAL" --timeout 5 --traps all \
+  --fail-after 1 --kernel-stats auto --ike-failures 0
 lsw_log "agent up, polling $CTL (no pluto yet)"
 lsw_ns_wait_for 10 "e2e_traps_since 0 | grep -q ' = OID: $LS.0.8'" || e2e_fail "no lsCollectorFailed without pluto"
 [ "$(e2e_get lsCollectorStatus.0)" = 3 ] || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0) before pluto ran, not failed(3)"
@@ -147,6 +158,35 @@ ping_check() {
 		e2e_fail "$label: lsConnOutOctets rose by $((CONN_OUT - out0)), trafficstatus outBytes by $((SA_OUT - tout0))"
 	[ $((SA_IN - tin0)) -ge $((count * size)) ] ||
 		e2e_fail "$label: only $((SA_IN - tin0)) bytes in for $count pings of $size bytes"
+	check_pkts "$label" "$conn" "$sa" "$count"
+}
+
+# kpkts SPI: the kernel's packet count of west's SA with that SPI (hex,
+# with or without 0x), from `ip -s xfrm state`.
+kpkts() {
+	lsw_ns_exec west ip -s xfrm state | awk -v spi="0x${1#0x}" '
+		$1 == "proto" && $3 == "spi" { cur = $4 }
+		cur == spi && /\(packets\)/ { sub(/^.*\(bytes\), */, ""); sub(/\(packets\).*/, ""); print; exit }'
+}
+# check_pkts LABEL CONN SERIAL COUNT: lsIpsecSaIn/OutPkts of the SA are the
+# kernel's counts of its inbound and outbound SA (at least COUNT), and the
+# connection's rose by as much as the SA's since before the pings.
+check_pkts() {
+	local label=$1 conn=$2 sa=$3 count=$4 si so ki ko pi po cidx
+	si=$(e2e_get "lsIpsecSaEspSpiIn.$sa") so=$(e2e_get "lsIpsecSaEspSpiOut.$sa")
+	for _ in 1 2 3 4 5; do
+		ki=$(kpkts "$(printf '%08x' "$si")") ko=$(kpkts "$(printf '%08x' "$so")")
+		pi=$(e2e_get "lsIpsecSaInPkts.$sa") po=$(e2e_get "lsIpsecSaOutPkts.$sa")
+		[ "$pi" = "$ki" ] && [ "$po" = "$ko" ] && break
+		e2e_wait_polls 1
+	done
+	lsw_log "$label: kernel SA in=$ki out=$ko packets; lsIpsecSaInPkts=$pi OutPkts=$po"
+	[ -n "$ki" ] && [ "$pi" = "$ki" ] || e2e_fail "$label: lsIpsecSaInPkts.$sa=$pi, the kernel says $ki"
+	[ -n "$ko" ] && [ "$po" = "$ko" ] || e2e_fail "$label: lsIpsecSaOutPkts.$sa=$po, the kernel says $ko"
+	[ "${ki:-0}" -ge "$count" ] || e2e_fail "$label: only $ki packets in for $count pings"
+	[ "$(e2e_get "lsIpsecSaKernelState.$sa")" = 1 ] || e2e_fail "$label: lsIpsecSaKernelState.$sa is not present(1)"
+	cidx=$(lsw_conn_index "$conn" "")
+	[ "$(e2e_get "lsConnInPkts.$cidx")" -ge "$ki" ] || e2e_fail "$label: lsConnInPkts below its SA's"
 }
 
 if [ "$LSW_ESP" = 1 ]; then
@@ -235,6 +275,47 @@ else
 fi
 e2e_compare west "v1-tunnel deleted"
 [ "$(e2e_get lsConnCount.0)" = 4 ] || e2e_fail "lsConnCount is $(e2e_get lsConnCount.0) after the delete (4 left)"
+
+# ---- 4b. the kernel and pluto disagree; IKE failures -------------------------------
+[ "$(e2e_get lsKernelStatus.0)" = 1 ] || e2e_fail "lsKernelStatus is $(e2e_get lsKernelStatus.0) in west's namespace, not ok(1)"
+if [ "$LSW_ESP" = 1 ]; then
+	# Behind pluto's back: west's kernel forgets every SA; pluto still
+	# calls them established. Within two polls (and one more for the trap).
+	e2e_now_mark
+	SA=$(lsw_ns_newest_ipsec west v2-tunnel)
+	lsw_ns_exec west ip xfrm state flush
+	e2e_expect_traps "ip xfrm state flush" "$E2E_MARK" v2-tunnel "13" "2 4 6 11 12 1 3 5"
+	e2e_trap_has "$E2E_MARK" v2-tunnel 13 "= Gauge32: $SA" "(out) missing"
+	[ "$(e2e_get "lsIpsecSaKernelState.$SA")" = 2 ] || e2e_fail "lsIpsecSaKernelState.$SA is not missing(2) after the flush"
+	[ "$(e2e_get lsKernelSaMissing.0)" -ge 1 ] || e2e_fail "lsKernelSaMissing is $(e2e_get lsKernelSaMissing.0) after the flush"
+fi
+# A connection with an ID east does not know: AUTHENTICATION_FAILED.
+e2e_now_mark
+F0=$(e2e_get lsIkeV2Failed.0)
+d=${SIDE_DIR[west]}
+cat >>"$d/ipsec.conf" <<'CONF'
+
+conn v2-badid
+	ikev2=insist
+	left=192.0.2.1
+	leftid=@west-unknown
+	right=192.0.2.2
+	rightid=@east
+	authby=secret
+CONF
+echo '@west-unknown @east : PSK "e2e-badid-not-secret-0123456789abcdef"' >>"$d/ipsec.secrets"
+lsw_whack west --rereadsecrets >/dev/null
+"$IPSEC_BIN" addconn --ctlsocket "$CTL" --config "$d/ipsec.conf" v2-badid >/dev/null 2>&1 || e2e_fail "addconn v2-badid"
+lsw_whack west --initiate --asynchronous --name v2-badid >/dev/null
+lsw_ns_wait_for 20 "e2e_traps_since $E2E_MARK | grep -q ' = OID: $LS.0.15'" || e2e_fail "no lsIkeFailuresRising"
+line=$(e2e_traps_since "$E2E_MARK" | grep -F " = OID: $LS.0.15"$'\t' | head -n1)
+[[ $line == *"AUTHENTICATION_FAILED+"* ]] || e2e_fail "lsIkeFailuresRising without the notification counts: $line"
+lsw_whack west --delete --name v2-badid >/dev/null
+e2e_wait_polls 2
+F1=$(e2e_get lsIkeV2Failed.0)
+want=$(lsw_whack west --globalstatus | sed -n 's/^total\.ike\.ikev2\.failed=//p')
+[ "$F1" = "$want" ] && [ "$F1" -gt "${F0:-0}" ] || e2e_fail "lsIkeV2Failed $F0 -> $F1, --globalstatus says $want"
+lsw_log "IKE failures: lsIkeV2Failed $F0 -> $F1 (--globalstatus $want), lsIkeFailuresRising at the receiver"
 
 # ---- 5. pluto dies: one lsCollectorFailed, nothing else; then it comes back ----
 CONNS_BEFORE=$(e2e_get lsConnCount.0)

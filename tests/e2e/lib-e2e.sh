@@ -154,7 +154,9 @@ e2e_whack_projection() {
 E2E_COLS="lsConnOperStatus lsIkeSaConnName lsIkeSaConnInstance lsIkeSaStateName lsIkeSaPeerAddr
 	lsIpsecSaIkeSa lsIpsecSaConnName lsIpsecSaConnInstance lsIpsecSaStateName lsConnTable lsIkeSaTable lsIpsecSaTable
 	lsPollSuccesses lsPollFailures lsCollectorStatus lsConnCount lsPlutoVersion lsPlutoIkeSaTotal lsLastError
-	lsIpsecSaInOctets lsIpsecSaOutOctets lsConnInOctets lsConnOutOctets lsIpsecSaEspSpiIn lsIpsecSaEspSpiOut"
+	lsIpsecSaInOctets lsIpsecSaOutOctets lsConnInOctets lsConnOutOctets lsIpsecSaEspSpiIn lsIpsecSaEspSpiOut
+	lsIpsecSaInPkts lsIpsecSaOutPkts lsConnInPkts lsConnOutPkts lsIpsecSaKernelState lsKernelStatus
+	lsKernelSaMissing lsIkeV2Failed lsIkeStatStatus"
 declare -A E2E_OID
 # The numeric OIDs of the columns, from the MIB, with one snmptranslate.
 e2e_init_oids() {
@@ -276,7 +278,8 @@ e2e_compare() {
 E2E_TRAPOID=.1.3.6.1.6.3.1.1.4.1.0
 declare -A E2E_TRAP_TYPE=([1]=lsConnUp [2]=lsConnDown [3]=lsIkeSaEstablished [4]=lsIkeSaDeleted
 	[5]=lsIpsecSaEstablished [6]=lsIpsecSaDeleted [7]=lsSaStateChanged [8]=lsCollectorFailed
-	[9]=lsCollectorRecovered [11]=lsIkeSaRekeyed [12]=lsIpsecSaRekeyed)
+	[9]=lsCollectorRecovered [11]=lsIkeSaRekeyed [12]=lsIpsecSaRekeyed
+	[13]=lsIpsecSaMissingInKernel [14]=lsKernelSaNotInPluto [15]=lsIkeFailuresRising)
 e2e_traps() { grep -F "$E2E_TRAPOID = OID: $LS.0." "$TRAP_LOG"; }
 e2e_trap_mark() { e2e_traps | wc -l; }
 # e2e_traps_since MARK [CONN]: our traps after MARK, only those about CONN.
