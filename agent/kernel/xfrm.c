@@ -87,6 +87,7 @@ static int attr_ok(const struct nlattr *attr)
 struct attr_walk {
 	const char *end; /* where the last well-formed attribute ended */
 	int bad;
+	unsigned algs; /* XFRMA_ALG_* attributes seen (their payload is never read) */
 };
 
 static int attr_cb(const struct nlattr *attr, void *data)
@@ -98,19 +99,32 @@ static int attr_cb(const struct nlattr *attr, void *data)
 		return MNL_CB_ERROR;
 	}
 	w->end = (const char *)attr + MNL_ALIGN(attr->nla_len);
+	switch (mnl_attr_get_type(attr)) {
+	case XFRMA_ALG_AUTH:
+	case XFRMA_ALG_CRYPT:
+	case XFRMA_ALG_AEAD:
+	case XFRMA_ALG_AUTH_TRUNC:
+	case XFRMA_ALG_COMP:
+		w->algs++;
+		break;
+	default:
+		break;
+	}
 	return MNL_CB_OK;
 }
 
 /* The attributes after the fixed header: every one well-framed (libmnl's
  * walk silently stops at the first that is not: we check it reached the
  * end) and the fixed-size ones long enough. 0 or -1. */
-static int check_attrs(const struct nlmsghdr *nlh, size_t hdrlen)
+static int check_attrs(const struct nlmsghdr *nlh, size_t hdrlen, unsigned *algs)
 {
 	struct attr_walk w = {.end = (const char *)mnl_nlmsg_get_payload_offset(nlh, hdrlen)};
 	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
 
 	if (mnl_attr_parse(nlh, (unsigned)hdrlen, attr_cb, &w) != MNL_CB_OK || w.bad)
 		return -1;
+	if (algs != NULL)
+		*algs = w.algs;
 	/* MNL_ALIGN of the last attribute may pass an unpadded tail. */
 	return w.end >= tail ? 0 : -1;
 }
@@ -149,8 +163,10 @@ static int decode_sa(struct lsw_xfrm_decoder *d, const struct nlmsghdr *nlh)
 {
 	struct xfrm_usersa_info ui, *info = &ui;
 	struct lsw_xfrm_sa sa;
+	unsigned algs = 0;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*info) || check_attrs(nlh, sizeof(*info)) < 0) {
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*info) ||
+	    check_attrs(nlh, sizeof(*info), &algs) < 0) {
 		d->skipped++;
 		return 0;
 	}
@@ -175,6 +191,7 @@ static int decode_sa(struct lsw_xfrm_decoder *d, const struct nlmsghdr *nlh)
 	sa.replay_window = info->stats.replay_window;
 	sa.replay = info->stats.replay;
 	sa.integrity_failed = info->stats.integrity_failed;
+	sa.larval = algs == 0;
 	return push_sa(d, &sa);
 }
 

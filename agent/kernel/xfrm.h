@@ -41,6 +41,10 @@ struct lsw_xfrm_sa {
 	uint32_t replay_window; /* packets outside the replay window */
 	uint32_t replay;        /* replayed packets */
 	uint32_t integrity_failed;
+	/* No XFRMA_ALG_* attribute: an SPI reserved (XFRM_MSG_ALLOCSPI) for a
+	 * negotiation in progress, not yet keyed. pluto prints no SPI for it
+	 * until the Child SA is established. */
+	bool larval;
 	/* XFRMA_LASTUSED, XFRMA_REPLAY_ESN_VAL etc. are not kept. */
 };
 

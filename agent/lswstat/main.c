@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "parser.h"
+#include "kernel/xfrm_file.h"
 #include "lswstat/print.h"
 #include "util/proc.h"
 
@@ -42,13 +43,17 @@ struct options {
 	const char *files[MAX_FILES];
 	size_t n_files;
 	enum output output;
+	int kernel;            /* KERNEL_AUTO, _YES, _NO */
+	const char *xfrm_file; /* a recorded XFRM dump instead of the kernel's */
 };
+
+enum { KERNEL_AUTO, KERNEL_YES, KERNEL_NO };
 
 static const char usage_text[] =
     "Usage: lswstat [--json | --summary] [--ipsec PATH] [--ctlsocket PATH]\n"
     "               [--timeout SECONDS] [--max-output BYTES]\n"
     "       lswstat [--json | --summary] [--max-output BYTES]\n"
-    "               --status FILE [--traffic FILE] ...\n"
+    "               --status FILE [--traffic FILE] ... [--xfrm-file FILE]\n"
     "       lswstat --help | --version\n";
 
 static const char help_text[] =
@@ -78,6 +83,13 @@ static const char help_text[] =
     "                      (4096..2147483648, default 268435456 = 256 MiB, as\n"
     "                      the agent's max-output); more is an error. One line\n"
     "                      longer than 64 KiB is counted as not understood\n"
+    "  --kernel yes|no|auto  also read the kernel's IPsec SAs (one XFRM netlink\n"
+    "                      dump: packets, replay and integrity errors per Child\n"
+    "                      SA, and whether the kernel has it). auto (default):\n"
+    "                      when running ipsec as root (CAP_NET_ADMIN), silently\n"
+    "                      not otherwise, never with saved files (they are not\n"
+    "                      this kernel's); yes: an error when it cannot\n"
+    "  --xfrm-file FILE    a recorded XFRM dump instead (tests/data/xfrm/README.md)\n"
     "\n"
     "Output (one of):\n"
     "  (default)           a table of connections (state up / connecting / down,\n"
@@ -90,7 +102,10 @@ static const char help_text[] =
     "                      as ?; the parser already writes every byte of a control\n"
     "                      or of invalid UTF-8 (names, IDs, usernames) as \\xNN\n"
     "  -j, --json          one JSON object: connections, ike_sas, child_sas, totals\n"
-    "                      (pluto's own), counts, lines, unparsed, unparsed_lines.\n"
+    "                      (pluto's own), counts, lines, unparsed, unparsed_lines;\n"
+    "                      with the kernel's SAs each Child SA has \"kernel\"\n"
+    "                      (state, in_packets, out_packets, replay, replay_window,\n"
+    "                      integrity_failed) and kernel_sas counts them.\n"
     "                      Numbers are numbers; what the text did not say is null\n"
     "  -s, --summary       one line of counts: connections up connecting down\n"
     "                      ike_sas ike_established child_sas child_established\n"
@@ -171,6 +186,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"max-output", required_argument, NULL, 'm'},
+	    {"kernel", required_argument, NULL, 'k'},
+	    {"xfrm-file", required_argument, NULL, 'X'},
 	    {NULL, 0, NULL, 0},
 	};
 	bool json = false, summary = false;
@@ -213,6 +230,19 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (o->n_files == MAX_FILES)
 				return usage_error("too many files (at most %d)", MAX_FILES);
 			o->files[o->n_files++] = optarg;
+			break;
+		case 'k':
+			if (strcmp(optarg, "yes") == 0)
+				o->kernel = KERNEL_YES;
+			else if (strcmp(optarg, "no") == 0)
+				o->kernel = KERNEL_NO;
+			else if (strcmp(optarg, "auto") == 0)
+				o->kernel = KERNEL_AUTO;
+			else
+				return usage_error("--kernel: '%s' is not yes, no or auto", optarg);
+			break;
+		case 'X':
+			o->xfrm_file = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -401,10 +431,40 @@ fail:
 	return NULL;
 }
 
+/* The kernel's SAs, or NULL (off, or not permitted with auto). *failed
+ * when it was asked for (yes, a file) and could not be read. */
+static struct lsw_xfrm_dump *kernel_dump(const struct options *o, bool *failed)
+{
+	struct lsw_xfrm_dump *d = NULL;
+	char err[256];
+	int rc;
+
+	*failed = false;
+	if (o->kernel == KERNEL_NO)
+		return NULL;
+	if (o->xfrm_file != NULL) {
+		rc = lsw_xfrm_dump_file(o->xfrm_file, &d, err, sizeof(err));
+	} else {
+		/* saved files are another time's, maybe another host's */
+		if (o->kernel == KERNEL_AUTO && (o->n_files > 0 || geteuid() != 0))
+			return NULL;
+		rc = lsw_xfrm_dump_kernel(&d, 2000, err, sizeof(err));
+	}
+	if (rc == LSW_XFRM_OK)
+		return d;
+	if (o->kernel == KERNEL_YES || o->xfrm_file != NULL) {
+		fprintf(stderr, "lswstat: the kernel's SAs: %s\n", err);
+		*failed = true;
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	struct lsw_snapshot *snap;
+	struct lsw_xfrm_dump *k;
+	bool kfailed;
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc >= 0)
@@ -412,22 +472,28 @@ int main(int argc, char **argv)
 	snap = collect(&o);
 	if (snap == NULL)
 		return EXIT_FAILURE;
+	k = kernel_dump(&o, &kfailed);
+	if (kfailed) {
+		lsw_snapshot_free(snap);
+		return EXIT_FAILURE;
+	}
 	rc = EXIT_SUCCESS;
 	switch (o.output) {
 	case OUT_JSON:
-		lswstat_print_json(stdout, snap);
+		lswstat_print_json(stdout, snap, k);
 		break;
 	case OUT_SUMMARY:
 		lswstat_print_summary(stdout, snap);
 		break;
 	case OUT_TABLE:
-		if (lswstat_print_table(stdout, snap, time(NULL)) < 0) {
+		if (lswstat_print_table(stdout, snap, k, time(NULL)) < 0) {
 			fprintf(stderr, "lswstat: out of memory\n");
 			rc = EXIT_FAILURE;
 		}
 		break;
 	}
 	lsw_snapshot_free(snap);
+	lsw_xfrm_dump_free(k);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "lswstat: writing output: %s\n", strerror(errno));
 		rc = EXIT_FAILURE;

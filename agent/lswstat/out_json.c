@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernel/xfrm_match.h"
 #include "lswstat/json.h"
 
 void lswstat_count(const struct lsw_snapshot *snap, struct lswstat_counts *c)
@@ -178,7 +179,39 @@ static void json_ike_sa(struct lswstat_json *j, const struct lsw_ike_sa *sa)
 	json_sa_end(j, &sa->sa);
 }
 
-static void json_child_sa(struct lswstat_json *j, const struct lsw_child_sa *sa)
+/* What the kernel says of sa: null when nothing to match (no SPI). */
+static void json_kernel(struct lswstat_json *j, const struct lsw_xfrm_dump *k,
+                        const struct lsw_child_sa *sa)
+{
+	struct lsw_xfrm_pair m;
+
+	lsw_xfrm_match(k, sa, &m);
+	if (!m.has_spi) {
+		lswstat_json_null(j, "kernel");
+		return;
+	}
+	lswstat_json_object_begin(j, "kernel");
+	lswstat_json_string(j, "state", m.in && m.out ? "present" : "missing");
+	if (m.in) {
+		lswstat_json_uint(j, "in_packets", m.in->packets);
+		lswstat_json_uint(j, "in_bytes", m.in->bytes);
+		lswstat_json_uint(j, "replay", m.in->replay);
+		lswstat_json_uint(j, "replay_window", m.in->replay_window);
+		lswstat_json_uint(j, "integrity_failed", m.in->integrity_failed);
+	} else {
+		lswstat_json_null(j, "in_packets");
+	}
+	if (m.out) {
+		lswstat_json_uint(j, "out_packets", m.out->packets);
+		lswstat_json_uint(j, "out_bytes", m.out->bytes);
+	} else {
+		lswstat_json_null(j, "out_packets");
+	}
+	lswstat_json_object_end(j);
+}
+
+static void json_child_sa(struct lswstat_json *j, const struct lsw_child_sa *sa,
+                          const struct lsw_xfrm_dump *k)
 {
 	json_sa_begin(j, &sa->sa, &sa->ike_sa);
 	lswstat_json_bool(j, "eroute_owner", sa->eroute_owner);
@@ -200,6 +233,8 @@ static void json_child_sa(struct lswstat_json *j, const struct lsw_child_sa *sa)
 	lswstat_json_string(j, "username", sa->username);
 	lswstat_json_string(j, "remote_id", sa->remote_id);
 	lswstat_json_string(j, "lease", sa->lease);
+	if (k != NULL)
+		json_kernel(j, k, sa);
 	json_sa_end(j, &sa->sa);
 }
 
@@ -255,7 +290,7 @@ static void json_counts(struct lswstat_json *j, const struct lsw_snapshot *snap)
 	lswstat_json_object_end(j);
 }
 
-void lswstat_print_json(FILE *f, const struct lsw_snapshot *snap)
+void lswstat_print_json(FILE *f, const struct lsw_snapshot *snap, const struct lsw_xfrm_dump *k)
 {
 	struct lswstat_json j;
 	size_t kept =
@@ -275,8 +310,10 @@ void lswstat_print_json(FILE *f, const struct lsw_snapshot *snap)
 	lswstat_json_array_end(&j);
 	lswstat_json_array_begin(&j, "child_sas");
 	for (size_t i = 0; i < snap->n_child_sas; i++)
-		json_child_sa(&j, &snap->child_sas[i]);
+		json_child_sa(&j, &snap->child_sas[i], k);
 	lswstat_json_array_end(&j);
+	if (k != NULL)
+		lswstat_json_uint(&j, "kernel_sas", k->n);
 	json_totals(&j, &snap->totals);
 	json_counts(&j, snap);
 	lswstat_json_uint(&j, "lines", snap->lines);

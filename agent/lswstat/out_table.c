@@ -14,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/xfrm_match.h"
 #include "lswstat/json.h"
 
-#define MAX_COLS 12
+#define MAX_COLS 14
 
 struct table {
 	size_t ncols;
@@ -398,16 +399,44 @@ static void cell_spi(struct table *t, char **row, size_t col, const struct lsw_c
 	}
 }
 
-static int print_child_sas(FILE *f, const struct lsw_snapshot *snap, time_t now)
+/* The kernel's columns of sa: packets in and out, inbound errors (replay,
+ * outside the window, integrity), whether the kernel has both SAs. */
+static void cells_kernel(struct table *t, char **row, const struct lsw_xfrm_dump *k,
+                         const struct lsw_child_sa *sa)
 {
-	static const char *const head[] = {"CHILD SA", "IKE SA", "CONNECTION", "PEER",
-	                                   "STATE",    "MODE",   "SPI IN/OUT", "IN",
-	                                   "OUT",      "UPTIME"};
+	struct lsw_xfrm_pair m;
+
+	lsw_xfrm_match(k, sa, &m);
+	if (!m.has_spi)
+		return;
+	if (m.in != NULL) {
+		cell(t, row, 10, "%llu", (unsigned long long)m.in->packets);
+		cell(t, row, 12, "%llu",
+		     (unsigned long long)m.in->replay + m.in->replay_window +
+		         m.in->integrity_failed);
+	}
+	if (m.out != NULL)
+		cell(t, row, 11, "%llu", (unsigned long long)m.out->packets);
+	cell(t, row, 13, "%s",
+	     m.in && m.out     ? "present"
+	     : !m.in && !m.out ? "missing"
+	     : m.in            ? "no out"
+	                       : "no in");
+}
+
+static int print_child_sas(FILE *f, const struct lsw_snapshot *snap, const struct lsw_xfrm_dump *k,
+                           time_t now)
+{
+	static const char *const head[] = {
+	    "CHILD SA", "IKE SA", "CONNECTION", "PEER",    "STATE",    "MODE",   "SPI IN/OUT",
+	    "IN",       "OUT",    "UPTIME",     "PKTS IN", "PKTS OUT", "ERRORS", "KERNEL"};
 	struct table t;
 	int rc = -1;
 
-	table_init(&t, 10, head);
+	table_init(&t, k != NULL ? 14 : 10, head);
 	t.right[7] = t.right[8] = t.right[9] = true;
+	if (k != NULL)
+		t.right[10] = t.right[11] = t.right[12] = true;
 	for (size_t i = 0; i < snap->n_child_sas; i++) {
 		static const size_t col[4] = {0, 2, 3, 4};
 		const struct lsw_child_sa *sa = &snap->child_sas[i];
@@ -427,6 +456,8 @@ static int print_child_sas(FILE *f, const struct lsw_snapshot *snap, time_t now)
 			cell(&t, row, 8, "%s%s", sa->bytes_exact ? "" : "~", buf);
 		}
 		cell_uptime(&t, row, 9, sa->add_time, now);
+		if (k != NULL)
+			cells_kernel(&t, row, k, sa);
 	}
 	if (!t.oom) {
 		table_print(f, &t, "Child SAs");
@@ -465,7 +496,8 @@ static void print_footer(FILE *f, const struct lsw_snapshot *snap)
 	fprintf(f, "%s)\n", c.unparsed > kept ? ", ..." : "");
 }
 
-int lswstat_print_table(FILE *f, const struct lsw_snapshot *snap, time_t now)
+int lswstat_print_table(FILE *f, const struct lsw_snapshot *snap, const struct lsw_xfrm_dump *k,
+                        time_t now)
 {
 	/* Trafficstatus alone names SAs but prints no connection line. */
 	if (snap->n_connections > 0 && print_connections(f, snap, now) < 0)
@@ -479,7 +511,7 @@ int lswstat_print_table(FILE *f, const struct lsw_snapshot *snap, time_t now)
 	if (snap->n_child_sas > 0) {
 		if (snap->n_connections + snap->n_ike_sas > 0)
 			fputc('\n', f);
-		if (print_child_sas(f, snap, now) < 0)
+		if (print_child_sas(f, snap, k, now) < 0)
 			return -1;
 	}
 	if (snap->n_connections + snap->n_ike_sas + snap->n_child_sas > 0)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "kernel/xfrm.h"
 #include "snapshot.h"
 
 /* The counts of --summary (and the table's footer and JSON "counts"). */
@@ -26,11 +27,16 @@ void lswstat_count(const struct lsw_snapshot *snap, struct lswstat_counts *c);
 /* One line: "connections=2 up=1 ... unparsed=0 lines=112". */
 void lswstat_print_summary(FILE *f, const struct lsw_snapshot *snap);
 
-/* The snapshot as one JSON object. */
-void lswstat_print_json(FILE *f, const struct lsw_snapshot *snap);
+/* The snapshot as one JSON object. With the kernel's SAs (k, may be NULL:
+ * no kernel source) each Child SA has a "kernel" object (state present or
+ * missing, packets, replay and integrity errors), and "kernel_sas" counts
+ * the dump. */
+void lswstat_print_json(FILE *f, const struct lsw_snapshot *snap, const struct lsw_xfrm_dump *k);
 
-/* Connections, then IKE SAs, then Child SAs, then a footer of counts.
- * Returns 0, or -1 when out of memory. */
-int lswstat_print_table(FILE *f, const struct lsw_snapshot *snap, time_t now);
+/* Connections, then IKE SAs, then Child SAs (with k: packets, errors and
+ * whether the kernel has them), then a footer of counts. Returns 0, or -1
+ * when out of memory. */
+int lswstat_print_table(FILE *f, const struct lsw_snapshot *snap, const struct lsw_xfrm_dump *k,
+                        time_t now);
 
 #endif

@@ -164,9 +164,12 @@ ping_check() {
 # kpkts SPI: the kernel's packet count of west's SA with that SPI (hex,
 # with or without 0x), from `ip -s xfrm state`.
 kpkts() {
+	# "proto esp spi 0xf2202e6e(4062195310) ...", then after "lifetime
+	# current:" the line "252(bytes), 3(packets)"
 	lsw_ns_exec west ip -s xfrm state | awk -v spi="0x${1#0x}" '
-		$1 == "proto" && $3 == "spi" { cur = $4 }
-		cur == spi && /\(packets\)/ { sub(/^.*\(bytes\), */, ""); sub(/\(packets\).*/, ""); print; exit }'
+		$1 == "proto" && $3 == "spi" { cur = $4; sub(/\(.*/, "", cur); next }
+		/lifetime current:/ { now = (cur == spi); next }
+		now { sub(/^.*\(bytes\), */, ""); sub(/\(packets\).*/, ""); print; exit }'
 }
 # check_pkts LABEL CONN SERIAL COUNT: lsIpsecSaIn/OutPkts of the SA are the
 # kernel's counts of its inbound and outbound SA (at least COUNT), and the

@@ -306,6 +306,27 @@ for mode in hang hang-traffic; do
   fi
 done
 
+# The kernel's SAs: a dump recorded in UML (tests/data/xfrm) beside another
+# run's status: none of pluto's SAs in it; saved files never read the
+# host's kernel by themselves (no "kernel" key).
+A=$LSW_TOP/tests/data/agent
+run xfrm --json --status "$A/uml-03-up.west.status.txt" --xfrm-file "$LSW_TOP/tests/data/xfrm/dump.bin"
+rc_is xfrm 0
+jq_is "$T/xfrm.out" '.kernel_sas' 11
+jq_is "$T/xfrm.out" '[.child_sas[].kernel.state] | unique' '["missing"]'
+jq_is "$T/xfrm.out" '.child_sas[0].kernel.in_packets' null
+run xfrm-table --status "$A/uml-03-up.west.status.txt" --xfrm-file "$LSW_TOP/tests/data/xfrm/dump.bin"
+out_has xfrm-table 'PKTS IN +PKTS OUT +ERRORS +KERNEL'
+out_has xfrm-table 'esp f2202e6e/9c0d9e2f .* missing'
+run nokernel --json --status "$A/uml-03-up.west.status.txt"
+jq_is "$T/nokernel.out" '[has("kernel_sas"), (.child_sas[0] | has("kernel"))]' '[false,false]'
+run xfrm-bad --json --status "$A/uml-03-up.west.status.txt" --xfrm-file "$A/uml-03-up.west.status.txt"
+rc_is xfrm-bad 1
+err_has xfrm-bad "the kernel's SAs:"
+run kernel-word --kernel maybe --status "$A/uml-03-up.west.status.txt"
+rc_is kernel-word 2
+err_has kernel-word "--kernel: 'maybe' is not yes, no or auto"
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"
   exit 1

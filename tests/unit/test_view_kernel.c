@@ -35,12 +35,15 @@ struct ksa {
 	const char *dst;
 	uint64_t packets, bytes;
 	uint32_t replay, integrity;
+	bool larval; /* no algorithm: an SPI reserved for a negotiation */
 };
 
 /* One datagram of NEWSA messages and NLMSG_DONE, through the decoder. */
 static struct lsw_xfrm_dump *mk_dump(const struct ksa *sas, size_t n)
 {
-	size_t per = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(struct xfrm_usersa_info)));
+	/* the SA, then an XFRMA_ALG_AEAD with an empty key (none is needed) */
+	size_t alg = NLA_ALIGN(NLA_HDRLEN + sizeof(struct xfrm_algo_aead));
+	size_t per = NLMSG_ALIGN(NLMSG_LENGTH(NLA_ALIGN(sizeof(struct xfrm_usersa_info)) + alg));
 	size_t len = n * per + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(int)));
 	char *buf = calloc(1, len), *p = buf;
 	struct lsw_xfrm_decoder *d = lsw_xfrm_decoder_new();
@@ -50,11 +53,11 @@ static struct lsw_xfrm_dump *mk_dump(const struct ksa *sas, size_t n)
 
 	assert_non_null(buf);
 	assert_non_null(d);
-	for (size_t i = 0; i < n; i++, p += per) {
+	for (size_t i = 0; i < n; i++, p += NLMSG_ALIGN(h->nlmsg_len)) {
 		struct xfrm_usersa_info *u;
 
 		h = (struct nlmsghdr *)p;
-		h->nlmsg_len = NLMSG_LENGTH(sizeof(*u));
+		h->nlmsg_len = NLMSG_LENGTH(NLA_ALIGN(sizeof(*u)) + (sas[i].larval ? 0 : alg));
 		h->nlmsg_type = XFRM_MSG_NEWSA;
 		h->nlmsg_flags = NLM_F_MULTI;
 		u = NLMSG_DATA(h);
@@ -68,12 +71,25 @@ static struct lsw_xfrm_dump *mk_dump(const struct ksa *sas, size_t n)
 		u->curlft.add_time = 1795732086;
 		u->stats.replay = sas[i].replay;
 		u->stats.integrity_failed = sas[i].integrity;
+		if (!sas[i].larval) {
+			struct nlattr *a = (struct nlattr *)((char *)u + NLA_ALIGN(sizeof(*u)));
+			struct xfrm_algo_aead *aead =
+			    (struct xfrm_algo_aead *)((char *)a + NLA_HDRLEN);
+
+			a->nla_type = XFRMA_ALG_AEAD;
+			a->nla_len = NLA_HDRLEN + sizeof(*aead);
+			snprintf(aead->alg_name, sizeof(aead->alg_name), "rfc4106(gcm(aes))");
+			aead->alg_icv_len = 128;
+		}
 	}
 	h = (struct nlmsghdr *)p;
 	h->nlmsg_len = NLMSG_LENGTH(sizeof(int));
 	h->nlmsg_type = NLMSG_DONE;
 	h->nlmsg_flags = NLM_F_MULTI;
-	assert_int_equal(lsw_xfrm_decoder_feed(d, buf, len, err, sizeof(err)), 1);
+	assert_int_equal(lsw_xfrm_decoder_feed(d, buf,
+	                                       (size_t)(p - buf) + NLMSG_ALIGN(h->nlmsg_len), err,
+	                                       sizeof(err)),
+	                 1);
 	dump = lsw_xfrm_decoder_finish(d);
 	lsw_xfrm_decoder_free(d);
 	free(buf);
@@ -146,20 +162,22 @@ static const struct lsw_conn_row *row(const struct lsw_view *v, const char *name
 
 /* The dump of uml-03-up on west: every SA both ways (SPIs as the status
  * prints them), but the outbound SA of #9 (v2-transport), and one ESP SA
- * pluto does not know. */
+ * pluto does not know, and one SPI reserved for a negotiation (no
+ * algorithm yet), which is not no one's. */
 static struct lsw_xfrm_dump *dump_03(uint64_t k)
 {
 	const struct ksa sas[] = {
-	    {0xd34e9212, "192.0.2.1", 10 * k, 1000 * k, 0, 0}, /* #10 v1-tunnel in */
-	    {0x637aa197, "192.0.2.2", 11 * k, 1100 * k, 0, 0}, /* #10 out */
-	    {0xcbecb445, "192.0.2.1", 0, 0, 0, 0},             /* #11 v2-rw[1] in */
-	    {0x905035bf, "192.0.2.3", 0, 0, 0, 0},             /* #11 out */
-	    {0x7e63c85d, "192.0.2.1", 4, 64, 0, 0},            /* #9 in; out missing */
-	    {0xf2202e6e, "192.0.2.1", 3 * k, 252, 2, 1},       /* #3 v2-tunnel in */
-	    {0x9c0d9e2f, "192.0.2.2", 3 * k, 252, 0, 0},       /* #3 out */
-	    {0x0c5ad175, "2001:db8:0:1::1", 5, 520, 0, 0},     /* #8 v6-tunnel in */
-	    {0x75cbb37e, "2001:db8:0:1::2", 6, 624, 0, 0},     /* #8 out */
-	    {0xdeadbeef, "192.0.2.9", 1, 100, 0, 0},           /* no one's */
+	    {0xd34e9212, "192.0.2.1", 10 * k, 1000 * k, 0, 0, false}, /* #10 v1-tunnel in */
+	    {0x637aa197, "192.0.2.2", 11 * k, 1100 * k, 0, 0, false}, /* #10 out */
+	    {0xcbecb445, "192.0.2.1", 0, 0, 0, 0, false},             /* #11 v2-rw[1] in */
+	    {0x905035bf, "192.0.2.3", 0, 0, 0, 0, false},             /* #11 out */
+	    {0x7e63c85d, "192.0.2.1", 4, 64, 0, 0, false},            /* #9 in; out missing */
+	    {0xf2202e6e, "192.0.2.1", 3 * k, 252, 2, 1, false},       /* #3 v2-tunnel in */
+	    {0x9c0d9e2f, "192.0.2.2", 3 * k, 252, 0, 0, false},       /* #3 out */
+	    {0x0c5ad175, "2001:db8:0:1::1", 5, 520, 0, 0, false},     /* #8 v6-tunnel in */
+	    {0x75cbb37e, "2001:db8:0:1::2", 6, 624, 0, 0, false},     /* #8 out */
+	    {0xdeadbeef, "192.0.2.9", 1, 100, 0, 0, false},           /* no one's */
+	    {0x00abcdef, "192.0.2.1", 0, 0, 0, 0, true},              /* reserved: not no one's */
 	};
 	return mk_dump(sas, sizeof(sas) / sizeof(sas[0]));
 }
@@ -171,7 +189,7 @@ static void test_match_and_events(void **state)
 
 	v1 = poll(NULL, "uml-03-up", dump_03(1), NULL, 5, 100);
 	assert_int_equal(v1->kernel_status, LSW_KERNEL_OK);
-	assert_int_equal(v1->n_kernel_sas, 10);
+	assert_int_equal(v1->n_kernel_sas, 11);
 	assert_int_equal(sak(v1, 8)->state, LSW_SAK_PRESENT); /* over IPv6 */
 	assert_int_equal(sak(v1, 8)->out_pkts, 6);
 	k = sak(v1, 10);
@@ -225,7 +243,7 @@ static void test_match_and_events(void **state)
 	assert_string_equal(v4->kernel_error, "test: the dump failed");
 	assert_int_equal(sak(v4, 10)->in_pkts, 30);
 	assert_int_equal(sak(v4, 9)->state, LSW_SAK_MISSING);
-	assert_int_equal(v4->n_kernel_sas, 10);
+	assert_int_equal(v4->n_kernel_sas, 11);
 	assert_int_equal(v4->n_unclaimed, 1);
 	assert_int_equal(row(v4, "v1-tunnel")->in_pkts, 30);
 	assert_int_equal(v4->n_kevents, 0);
@@ -248,12 +266,12 @@ static void test_no_kernel(void **state)
  * when terminated (05): packets go on from the last counts, one rekey. */
 static void test_rekey_packets(void **state)
 {
-	const struct ksa s03[] = {{0xf2202e6e, "192.0.2.1", 10, 0, 0, 0},
-	                          {0x9c0d9e2f, "192.0.2.2", 20, 0, 0, 0}};
-	const struct ksa s04[] = {{0xf2202e6e, "192.0.2.1", 12, 0, 0, 0},
-	                          {0x9c0d9e2f, "192.0.2.2", 22, 0, 0, 0},
-	                          {0x132eee4d, "192.0.2.1", 1, 0, 0, 0},
-	                          {0x46896d41, "192.0.2.2", 2, 0, 0, 0}};
+	const struct ksa s03[] = {{0xf2202e6e, "192.0.2.1", 10, 0, 0, 0, false},
+	                          {0x9c0d9e2f, "192.0.2.2", 20, 0, 0, 0, false}};
+	const struct ksa s04[] = {{0xf2202e6e, "192.0.2.1", 12, 0, 0, 0, false},
+	                          {0x9c0d9e2f, "192.0.2.2", 22, 0, 0, 0, false},
+	                          {0x132eee4d, "192.0.2.1", 1, 0, 0, 0, false},
+	                          {0x46896d41, "192.0.2.2", 2, 0, 0, 0, false}};
 	struct lsw_view *v1, *v2, *v3;
 	const struct lsw_conn_row *r;
 
