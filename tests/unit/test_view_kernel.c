@@ -54,25 +54,30 @@ static struct lsw_xfrm_dump *mk_dump(const struct ksa *sas, size_t n)
 	assert_non_null(buf);
 	assert_non_null(d);
 	for (size_t i = 0; i < n; i++, p += NLMSG_ALIGN(h->nlmsg_len)) {
-		struct xfrm_usersa_info *u;
+		/* built here, copied in: netlink aligns messages to 4 bytes only,
+		 * and the struct has 64-bit counters */
+		struct xfrm_usersa_info u;
+		char *data;
 
+		memset(&u, 0, sizeof(u));
 		h = (struct nlmsghdr *)p;
-		h->nlmsg_len = NLMSG_LENGTH(NLA_ALIGN(sizeof(*u)) + (sas[i].larval ? 0 : alg));
+		h->nlmsg_len = NLMSG_LENGTH(NLA_ALIGN(sizeof(u)) + (sas[i].larval ? 0 : alg));
 		h->nlmsg_type = XFRM_MSG_NEWSA;
 		h->nlmsg_flags = NLM_F_MULTI;
-		u = NLMSG_DATA(h);
-		u->family = strchr(sas[i].dst, ':') ? AF_INET6 : AF_INET;
-		assert_int_equal(inet_pton(u->family, sas[i].dst, &u->id.daddr), 1);
-		u->id.spi = htonl(sas[i].spi);
-		u->id.proto = IPPROTO_ESP;
-		u->mode = XFRM_MODE_TUNNEL;
-		u->curlft.packets = sas[i].packets;
-		u->curlft.bytes = sas[i].bytes;
-		u->curlft.add_time = 1795732086;
-		u->stats.replay = sas[i].replay;
-		u->stats.integrity_failed = sas[i].integrity;
+		data = NLMSG_DATA(h);
+		u.family = strchr(sas[i].dst, ':') ? AF_INET6 : AF_INET;
+		assert_int_equal(inet_pton(u.family, sas[i].dst, &u.id.daddr), 1);
+		u.id.spi = htonl(sas[i].spi);
+		u.id.proto = IPPROTO_ESP;
+		u.mode = XFRM_MODE_TUNNEL;
+		u.curlft.packets = sas[i].packets;
+		u.curlft.bytes = sas[i].bytes;
+		u.curlft.add_time = 1795732086;
+		u.stats.replay = sas[i].replay;
+		u.stats.integrity_failed = sas[i].integrity;
+		memcpy(data, &u, sizeof(u));
 		if (!sas[i].larval) {
-			struct nlattr *a = (struct nlattr *)((char *)u + NLA_ALIGN(sizeof(*u)));
+			struct nlattr *a = (struct nlattr *)(data + NLA_ALIGN(sizeof(u)));
 			struct xfrm_algo_aead *aead =
 			    (struct xfrm_algo_aead *)((char *)a + NLA_HDRLEN);
 
