@@ -6,6 +6,7 @@
  *       -> records.c (find or make a record by key, intern strings)
  *         -> arena.c, maps.c, util.c, utf8.c (valid UTF-8 for what is stored)
  *   lines.c -> snapshot.c (records -> snapshot) -> arena.c, maps.c
+ *   carry.c (connections of an earlier snapshot) -> records.c
  */
 #ifndef LSW_PARSER_INTERNAL_H
 #define LSW_PARSER_INTERNAL_H
@@ -80,6 +81,7 @@ struct lsw_parser {
 	struct lsw_arena arena;
 	struct lsw_intern intern[LSW_INTERN_SLOTS];
 	bool oom;
+	bool carried; /* lsw_parser_carry(): connections from an earlier snapshot */
 
 	char *carry;                 /* the unfinished last line of the previous feed */
 	size_t carry_len, carry_cap; /* carry_cap <= LSW_LINE_MAX + 1 */

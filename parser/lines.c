@@ -43,6 +43,12 @@ void lsw_parser_free(struct lsw_parser *p)
 	free(p);
 }
 
+void lsw_parser_counts(const struct lsw_parser *p, size_t *lines, size_t *unparsed)
+{
+	*lines = p->lines;
+	*unparsed = p->unparsed;
+}
+
 /* A token that only a SPI line has: a SAID ("esp.5b1c@", "tun:0@") or "used Ns ago;". */
 static bool said_or_used(const char *t)
 {

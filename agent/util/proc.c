@@ -474,6 +474,8 @@ void lsw_whack_argv(const char *argv[LSW_WHACK_ARGV_MAX], const char *ipsec, con
 		argv[i++] = "--ctlsocket";
 		argv[i++] = ctlsocket;
 	}
-	argv[i++] = cmd == LSW_WHACK_TRAFFICSTATUS ? "--trafficstatus" : "--status";
+	argv[i++] = cmd == LSW_WHACK_TRAFFICSTATUS ? "--trafficstatus"
+	            : cmd == LSW_WHACK_SHOWSTATES  ? "--showstates"
+	                                           : "--status";
 	argv[i] = NULL;
 }
