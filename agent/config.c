@@ -95,7 +95,7 @@ void lsw_config_init(struct lsw_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_ms = LSW_DEFAULT_INTERVAL_MS;
-	cfg->full_interval_ms = LSW_DEFAULT_FULL_INTERVAL_MS;
+	cfg->full_interval_ms = LSW_DEFAULT_FULL_INTERVAL * 1000;
 	cfg->timeout = LSW_DEFAULT_TIMEOUT;
 	cfg->ping_interval = LSW_DEFAULT_PING_INTERVAL;
 	cfg->fail_after = LSW_DEFAULT_FAIL_AFTER;
@@ -580,7 +580,7 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "(a broken file is logged and the running configuration kept).\n"
 	        "See libreswan-agentx(8).\n",
 	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_PING_INTERVAL,
-	        LSW_DEFAULT_INTERVAL_MS / 1000, LSW_DEFAULT_FULL_INTERVAL_MS / 1000,
-	        LSW_DEFAULT_TIMEOUT, LSW_DEFAULT_FAIL_AFTER, LSW_DEFAULT_IPSEC,
-	        LSW_DEFAULT_MAX_OUTPUT, LSW_TRAP_RATE_LIMIT_DEFAULT, LSW_EVENT_HISTORY_DEFAULT);
+	        LSW_DEFAULT_INTERVAL_MS / 1000, LSW_DEFAULT_FULL_INTERVAL, LSW_DEFAULT_TIMEOUT,
+	        LSW_DEFAULT_FAIL_AFTER, LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT,
+	        LSW_TRAP_RATE_LIMIT_DEFAULT, LSW_EVENT_HISTORY_DEFAULT);
 }

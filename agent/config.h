@@ -12,17 +12,17 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define LSW_CONFIG_DEFAULT_FILE      "/etc/libreswan-agentx.conf"
-#define LSW_DEFAULT_INTERVAL_MS      10000
-#define LSW_MIN_INTERVAL_MS          50 /* fractions of a second: for tests */
-#define LSW_MAX_INTERVAL_MS          86400000u
-#define LSW_DEFAULT_FULL_INTERVAL_MS 60000 /* a full listing (--status) at most this old */
-#define LSW_DEFAULT_TIMEOUT          5
-#define LSW_DEFAULT_PING_INTERVAL    2
-#define LSW_DEFAULT_FAIL_AFTER       3 /* polls in a row: a slow pluto is not an outage */
-#define LSW_DEFAULT_IPSEC            "/usr/sbin/ipsec"
-#define LSW_DEFAULT_MAX_OUTPUT       (256u * 1024 * 1024)
-#define LSW_DEBUG_TOKENS_MAX         16
+#define LSW_CONFIG_DEFAULT_FILE   "/etc/libreswan-agentx.conf"
+#define LSW_DEFAULT_INTERVAL_MS   10000
+#define LSW_MIN_INTERVAL_MS       50 /* fractions of a second: for tests */
+#define LSW_MAX_INTERVAL_MS       86400000u
+#define LSW_DEFAULT_FULL_INTERVAL 60 /* seconds: a full listing (--status) at most this old */
+#define LSW_DEFAULT_TIMEOUT       5
+#define LSW_DEFAULT_PING_INTERVAL 2
+#define LSW_DEFAULT_FAIL_AFTER    3 /* polls in a row: a slow pluto is not an outage */
+#define LSW_DEFAULT_IPSEC         "/usr/sbin/ipsec"
+#define LSW_DEFAULT_MAX_OUTPUT    (256u * 1024 * 1024)
+#define LSW_DEBUG_TOKENS_MAX      16
 
 /* Trap classes for --traps / "traps =". */
 enum {
@@ -46,23 +46,26 @@ struct lsw_notify_config {
 };
 
 struct lsw_config {
-	char *config_file;         /* the file read (NULL: none) */
-	bool config_explicit;      /* named with -c: must exist */
-	bool foreground;           /* -f: stay in the foreground, log to stderr */
-	char *agentx_socket;       /* -x: NULL = net-snmp's default */
-	unsigned ping_interval;    /* seconds between AgentX pings and reconnect attempts */
-	unsigned interval_ms;      /* milliseconds between polls ("interval = 0.1") */
-	unsigned full_interval_ms; /* milliseconds between full polls; 0 = every poll */
-	unsigned timeout;          /* seconds a poll may take (both commands) */
-	unsigned fail_after;       /* failed polls in a row that declare the collector failed */
-	char *ipsec;               /* absolute path of the ipsec program */
-	char *ctlsocket;           /* pluto's control socket, NULL = whack's default */
-	char *status_file;         /* read this instead of running whack --status */
-	char *traffic_file;        /* and this instead of --trafficstatus */
-	size_t max_output;         /* bytes of one command's output, at most */
+	char *config_file;      /* the file read (NULL: none) */
+	bool config_explicit;   /* named with -c: must exist */
+	bool foreground;        /* -f: stay in the foreground, log to stderr */
+	char *agentx_socket;    /* -x: NULL = net-snmp's default */
+	unsigned ping_interval; /* seconds between AgentX pings and reconnect attempts */
+	unsigned interval_ms;   /* milliseconds between polls ("interval = 0.1") */
+	unsigned timeout;       /* seconds a poll may take (both commands) */
+	unsigned fail_after;    /* failed polls in a row that declare the collector failed */
+	char *ipsec;            /* absolute path of the ipsec program */
+	char *ctlsocket;        /* pluto's control socket, NULL = whack's default */
+	char *status_file;      /* read this instead of running whack --status */
+	char *traffic_file;     /* and this instead of --trafficstatus */
+	size_t max_output;      /* bytes of one command's output, at most */
 	size_t n_debug;
 	char *debug[LSW_DEBUG_TOKENS_MAX]; /* -D tokens for net-snmp */
 	struct lsw_notify_config notify;   /* traps, trap-rate-limit, event-history */
+
+	/* milliseconds between full polls (whack --status, collector.h); 0 =
+	 * every poll is full ("full-interval = 60") */
+	unsigned full_interval_ms;
 };
 
 /* What the command line asked for besides running. */
