@@ -35,6 +35,7 @@ struct lsw_collector {
 	bool files;                   /* this poll reads files, not commands */
 	bool light;                   /* this poll reads --showstates, not --status */
 	bool retried;                 /* a full poll after its light one failed */
+	bool got_text;                /* the current source printed something */
 	struct lsw_source *source;    /* STEP_STATUS, STEP_TRAFFIC */
 	struct lsw_feed *feed;        /* the same */
 	struct lsw_snapshot *pending; /* STEP_VIEW: the new snapshot */
@@ -374,6 +375,8 @@ static int on_source_data(void *arg, const char *buf, size_t len)
 {
 	struct lsw_collector *c = arg;
 
+	if (len > 0)
+		c->got_text = true;
 	return c->step == STEP_TRAFFIC ? lsw_feed_traffic(c->feed, buf, len)
 	                               : lsw_feed_status(c->feed, buf, len);
 }
@@ -382,7 +385,19 @@ static int on_source_data(void *arg, const char *buf, size_t len)
 static void on_source_done(void *arg, const char *why)
 {
 	struct lsw_collector *c = arg;
+	char stderr_why[300];
 
+	if (why == NULL && c->light && c->step == STEP_STATUS && !c->got_text &&
+	    *lsw_source_stderr(c->source) != '\0') {
+		/* an empty showstates is no states, but not when whack said
+		 * something on stderr instead (and still exited 0) */
+		const char *e = lsw_source_stderr(c->source);
+
+		snprintf(stderr_why, sizeof(stderr_why),
+		         "whack --showstates printed only on stderr: %.*s", (int)strcspn(e, "\n"),
+		         e);
+		why = stderr_why;
+	}
 	if (why != NULL) {
 		if (!(c->light && retry_full(c, why)))
 			fail_poll(c, why);
@@ -413,6 +428,7 @@ static int start_source(struct lsw_collector *c)
 {
 	char err[512];
 
+	c->got_text = false;
 	if (c->files) {
 		const char *path =
 		    c->step == STEP_TRAFFIC ? c->cfg.traffic_file : c->cfg.status_file;
