@@ -54,38 +54,47 @@ pluto_cpu() { awk -v t="$TCK" '{ printf "%.3f", ($14 + $15) / t }' "/proc/${PLUT
 CTL() { echo "${SIDE_DIR[west]}/run/pluto.ctl"; }
 
 # The connections: c1..cN between west and east, each its own pair of /30
-# subnets from the benchmarking range 198.18.0.0/15 (RFC 2544).
-gen_conf() { # N FILE
+# subnets from the benchmarking range 198.18.0.0/15 (RFC 2544) and its own
+# IDs (pluto would share one IKE SA among connections of the same IDs).
+gen_conf() { # N FILE SECRETS
   local n=$1 i o
   {
     printf 'config setup\n\tlogfile=@DIR@/pluto.log\n\tdumpdir=@DIR@/dump\n\tplutodebug=none\n'
     # one IKE SA per connection between the same two IDs: keep them all
     printf '\tuniqueids=no\n\n'
     printf 'conn %%default\n\tauthby=secret\n\tikev2=insist\n\tauto=add\n'
-    printf '\tleft=192.0.2.1\n\tleftid=@west\n\tright=192.0.2.2\n\trightid=@east\n'
+    printf '\tleft=192.0.2.1\n\tright=192.0.2.2\n'
     printf '\tikelifetime=1h\n\tsalifetime=30m\n\tkeyingtries=1\n\tretransmit-timeout=10s\n\n'
     for ((i = 1; i <= n; i++)); do
       o=$((i * 4))
-      printf 'conn c%d\n\tleftsubnet=198.18.%d.%d/30\n\trightsubnet=198.19.%d.%d/30\n\n' \
-        "$i" $((o / 256 % 256)) $((o % 256)) $((o / 256 % 256)) $((o % 256))
+      printf 'conn c%d\n\tleftid=@w%d\n\trightid=@e%d\n' "$i" "$i" "$i"
+      printf '\tleftsubnet=198.18.%d.%d/30\n\trightsubnet=198.19.%d.%d/30\n\n' \
+        $((o / 256 % 256)) $((o % 256)) $((o / 256 % 256)) $((o % 256))
     done
   } >"$2"
+  for ((i = 1; i <= n; i++)); do
+    printf '@w%d @e%d : PSK "bench-not-secret-0123456789abcdef"\n' "$i" "$i"
+  done >"$3"
 }
 
 start_plutos() { # N
   local s t0
-  gen_conf "$1" "$T/bench.conf.in"
+  gen_conf "$1" "$T/bench.conf.in" "$T/bench.secrets"
   for s in west east; do
     lsw_ns_render "$s" "$T/bench.conf.in" "${SIDE_DIR[$s]}/ipsec.conf"
+    cp "$T/bench.secrets" "${SIDE_DIR[$s]}/ipsec.secrets"
     rm -f "${SIDE_DIR[$s]}/pluto.log"
     lsw_ns_start_pluto "$s"
   done
   t0=$SECONDS
+  local pids=()
   for s in west east; do
     "$IPSEC_BIN" addconn --ctlsocket "${SIDE_DIR[$s]}/run/pluto.ctl" \
       --config "${SIDE_DIR[$s]}/ipsec.conf" --autoall >"$T/addconn-$s.log" 2>&1 &
+    pids+=($!)
   done
-  wait
+  # not a bare wait: the plutos are children too
+  wait "${pids[@]}"
   lsw_log "$1 connections added on both sides in $((SECONDS - t0)) s"
 }
 
@@ -95,7 +104,7 @@ bring_up() { # M
   for ((i = 1; i <= m; i++)); do
     "$WHACK_BIN" --ctlsocket "$(CTL)" --name "c$i" --initiate --asynchronous >/dev/null 2>&1
   done
-  while [ $((SECONDS - t0)) -lt 120 ]; do
+  while [ $((SECONDS - t0)) -lt 60 ]; do
     up=$("$WHACK_BIN" --ctlsocket "$(CTL)" --showstates 2>/dev/null | grep -c 'ESTABLISHED_IKE_SA')
     [ "$up" -ge "$m" ] && break
     sleep 2
