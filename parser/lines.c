@@ -35,6 +35,7 @@ void lsw_parser_free(struct lsw_parser *p)
 	free(p->conn_prefix);
 	free(p->ike_conn);
 	free(p->child_conn);
+	free(p->carried_had_sa);
 	free(p->conns);
 	free(p->ikes);
 	free(p->childs);

@@ -374,6 +374,8 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 	if (!s)
 		return NULL;
 	derive(p);
+	lsw_carry_drop_unused(p);
+	n_conns = p->n_conns;
 	/* the records and the arena change owner: the parser keeps nothing */
 	s->arena = p->arena;
 	p->arena.head = NULL;
