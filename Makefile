@@ -11,6 +11,7 @@
 #   make check-stock     a debootstrap'd Debian 12 chroot, a fresh clone, no ../shared:
 #                        the README's demo and tests, install, the MIB by name (root)
 #   make bench           benchmarks (figures for the README)
+#   make bench-pluto     what polling costs a real pluto (root, ~15 min)
 #   make fuzz            libFuzzer target (clang), build/fuzz_parser
 #   make deps            install the Debian packages the project needs (root)
 #   make install         PREFIX=/usr/local DESTDIR=
@@ -80,7 +81,7 @@ TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all check check-unit check-asan check-valgrind check-e2e check-faults check-stock check-nms \
-        bench fuzz fuzz-long deps install uninstall clean format tests mibcheck \
+        bench bench-pluto fuzz fuzz-long deps install uninstall clean format tests mibcheck \
         deb check-deb
 
 all: $(LSWSTAT) $(AGENTX)
@@ -168,6 +169,11 @@ check-stock:
 
 bench: tests
 	BUILD=$(BUILD) tests/bench/run-bench
+
+# pluto's side (root; two real plutos in namespaces, about 15 minutes):
+# too slow for run-bench, so a target of its own.
+bench-pluto: all
+	BUILD=$(BUILD) tests/bench/pluto-load.sh
 
 # libFuzzer needs clang; the fuzz target is tests/fuzz/fuzz_parser.c.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Iparser

@@ -1,6 +1,7 @@
 /* collector.c - the steps of a poll on net-snmp's event loop, and its
  * statistics. The text comes from a source (source.h) and goes into a
- * feed (feed.h); this file only schedules and counts. */
+ * feed (feed.h); this file only schedules, chooses full or light polls
+ * (collector.h), and counts. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 
 enum step {
 	STEP_IDLE,
-	STEP_STATUS,
+	STEP_STATUS, /* the first text: --status, or --showstates in a light poll */
 	STEP_TRAFFIC,
 	STEP_GLOBAL, /* whack --globalstatus: its failure is not the poll's */
 	STEP_VIEW,   /* parsed: build the tables at the next turn of the loop */
@@ -36,6 +37,9 @@ struct lsw_collector {
 
 	enum step step;
 	bool files;                   /* this poll reads files, not commands */
+	bool light;                   /* this poll reads --showstates, not --status */
+	bool retried;                 /* a full poll after its light one failed */
+	bool got_text;                /* the current source printed something */
 	struct lsw_source *source;    /* STEP_STATUS, STEP_TRAFFIC */
 	struct lsw_feed *feed;        /* the same */
 	struct lsw_snapshot *pending; /* STEP_VIEW: the new snapshot */
@@ -47,7 +51,16 @@ struct lsw_collector {
 	unsigned long kernel_failures;
 	int kernel_off; /* lsKernelStatus when given up (auto), else 0 */
 	bool gfailing;  /* --globalstatus failed at the last poll */
-	unsigned poll_alarm, timeout_alarm, stage_alarm;
+	unsigned poll_alarm, timeout_alarm, stage_alarm, soon_alarm;
+
+	/* Tiers: the next poll is full when full_due (start, SIGHUP, a failed
+	 * poll, a state of a connection not listed), when the last full one
+	 * started full_interval_ms ago, or for good once showstates failed
+	 * twice where --status worked (light_off). */
+	bool full_due, light_off, poll_soon;
+	unsigned light_strikes;
+	uint64_t full_started; /* lsw_mono_cs() when the last full poll started */
+	char light_error[256]; /* why the last light poll failed */
 
 	unsigned long successes, failures;
 	unsigned failed_in_row; /* polls failed since the last good one */
@@ -71,6 +84,7 @@ static int copy_str(char **dst, const char *src)
 static int copy_config(struct lsw_config *dst, const struct lsw_config *src)
 {
 	dst->interval_ms = src->interval_ms;
+	dst->full_interval_ms = src->full_interval_ms;
 	dst->timeout = src->timeout;
 	dst->fail_after = src->fail_after ? src->fail_after : LSW_DEFAULT_FAIL_AFTER;
 	dst->max_output = src->max_output;
@@ -100,6 +114,7 @@ struct lsw_collector *lsw_collector_new(const struct lsw_config *cfg,
 	if (hooks != NULL)
 		c->hooks = *hooks;
 	c->started = lsw_mono_cs();
+	c->full_due = true;
 	if (copy_config(&c->cfg, cfg) < 0) {
 		lsw_collector_free(c);
 		return NULL;
@@ -193,6 +208,8 @@ static void poll_failed(struct lsw_collector *c, const char *why)
 	if (c->failed_in_row < UINT_MAX)
 		c->failed_in_row++;
 	snprintf(c->last_error, sizeof(c->last_error), "%s", why);
+	/* pluto may have restarted with other connections meanwhile */
+	c->full_due = true;
 	if (!c->failing)
 		snmp_log(LOG_WARNING, "poll failed: %s (%s)\n", why,
 		         c->had_good ? "serving the last good snapshot" : "no data yet");
@@ -246,6 +263,68 @@ static void fail_poll(struct lsw_collector *c, const char *why)
 }
 
 static void on_stage(unsigned reg, void *data);
+static void poll_now(struct lsw_collector *c);
+static int start_source(struct lsw_collector *c);
+
+static void on_soon_alarm(unsigned reg, void *data)
+{
+	struct lsw_collector *c = data;
+
+	c->soon_alarm = 0;
+	poll_now(c);
+}
+
+/* The next poll now, not at the next interval: a full one that a light
+ * poll asked for. */
+static void poll_soon(struct lsw_collector *c)
+{
+	struct timeval soon = {.tv_sec = 0, .tv_usec = 10000};
+
+	if (c->soon_alarm != 0)
+		return;
+	c->soon_alarm = snmp_alarm_register_hr(soon, 0, on_soon_alarm, c);
+}
+
+/* A light poll failed (whack --showstates exited non-zero, or printed
+ * nothing we understand): try --status in the same poll, within the same
+ * deadline, so a release without --showstates (3.x) costs no failed poll.
+ * true when the full poll was started (or failed to start, which counts). */
+static bool retry_full(struct lsw_collector *c, const char *why)
+{
+	snprintf(c->light_error, sizeof(c->light_error), "%s", why);
+	lsw_source_free(c->source);
+	c->source = NULL;
+	lsw_feed_free(c->feed);
+	c->feed = lsw_feed_new();
+	if (c->feed == NULL)
+		return false;
+	c->light = false;
+	c->retried = true;
+	c->step = STEP_STATUS;
+	c->full_started = lsw_mono_cs();
+	if (start_source(c) < 0)
+		end_poll(c);
+	return true;
+}
+
+/* --status worked right after --showstates failed. Twice in a row (a
+ * light poll that works in between starts over) and light polls stop for
+ * good: this whack has no --showstates (libreswan 3.x) or it prints what
+ * we cannot read. A restarting pluto fails both, which is no strike. */
+static void light_strike(struct lsw_collector *c)
+{
+	if (++c->light_strikes < 2) {
+		snmp_log(LOG_INFO, "poll: whack --showstates failed (%s), --status worked\n",
+		         c->light_error);
+		return;
+	}
+	if (!c->light_off)
+		snmp_log(LOG_WARNING,
+		         "poll: whack --showstates failed twice where --status worked (%s): "
+		         "every poll is a full one from now on\n",
+		         c->light_error);
+	c->light_off = true;
+}
 
 /* The last steps of a good poll (at 50k tunnels: parser_finish 0.03 s, the
  * tables 0.1 s, the notifications 0.1 s) each in its own turn of the event
@@ -280,6 +359,10 @@ static void on_stage(unsigned reg, void *data)
 		poll_notify(c);
 	}
 	end_poll(c);
+	if (c->poll_soon) {
+		c->poll_soon = false;
+		poll_soon(c);
+	}
 }
 
 /* Whether this poll reads the kernel: kernel-stats, and in file mode only
@@ -374,21 +457,34 @@ static void finish(struct lsw_collector *c)
 
 	c->feed = NULL;
 	if (lsw_feed_finish(f, &c->pending, err, sizeof(err)) < 0) {
-		fail_poll(c, err);
+		if (!(c->light && retry_full(c, err)))
+			fail_poll(c, err);
 		return;
 	}
 	stop_alarm(&c->timeout_alarm);
 	poll_kernel(c);
 	poll_global(c);
+	if (c->light) {
+		c->light_strikes = 0;
+		/* swapped in all the same: its SAs are news, their connection
+		 * row follows with the full poll */
+		if (lsw_feed_wants_full(c->view ? c->view->snap : NULL, c->pending)) {
+			c->full_due = true;
+			c->poll_soon = true;
+		}
+	} else if (c->retried) {
+		light_strike(c);
+	}
 	c->step = STEP_VIEW;
 	next_stage(c);
 }
 
-static const char *step_name(enum step s)
+static const char *step_name(const struct lsw_collector *c)
 {
-	return s == STEP_TRAFFIC  ? "whack --trafficstatus"
-	       : s == STEP_GLOBAL ? "whack --globalstatus"
-	                          : "whack --status";
+	return c->step == STEP_TRAFFIC  ? "whack --trafficstatus"
+	       : c->step == STEP_GLOBAL ? "whack --globalstatus"
+	       : c->light               ? "whack --showstates"
+	                                : "whack --status";
 }
 
 /* --globalstatus is some 25 KiB; a few MiB is not it. */
@@ -422,16 +518,17 @@ static int on_source_data(void *arg, const char *buf, size_t len)
 
 	if (c->step == STEP_GLOBAL)
 		return global_data(c, buf, len);
+	if (len > 0)
+		c->got_text = true;
 	return c->step == STEP_TRAFFIC ? lsw_feed_traffic(c->feed, buf, len)
 	                               : lsw_feed_status(c->feed, buf, len);
 }
-
-static int start_source(struct lsw_collector *c);
 
 /* One text is in: read the next, or finish. */
 static void on_source_done(void *arg, const char *why)
 {
 	struct lsw_collector *c = arg;
+	char stderr_why[300];
 
 	if (why != NULL && c->step == STEP_GLOBAL) {
 		/* pluto's counters keep their last values; the poll goes on */
@@ -441,8 +538,20 @@ static void on_source_done(void *arg, const char *why)
 		finish(c);
 		return;
 	}
+	if (why == NULL && c->light && c->step == STEP_STATUS && !c->got_text &&
+	    *lsw_source_stderr(c->source) != '\0') {
+		/* an empty showstates is no states, but not when whack said
+		 * something on stderr instead (and still exited 0) */
+		const char *e = lsw_source_stderr(c->source);
+
+		snprintf(stderr_why, sizeof(stderr_why),
+		         "whack --showstates printed only on stderr: %.*s", (int)strcspn(e, "\n"),
+		         e);
+		why = stderr_why;
+	}
 	if (why != NULL) {
-		fail_poll(c, why);
+		if (!(c->light && retry_full(c, why)))
+			fail_poll(c, why);
 		return;
 	}
 	lsw_source_free(c->source);
@@ -477,6 +586,7 @@ static int start_source(struct lsw_collector *c)
 {
 	char err[512];
 
+	c->got_text = false;
 	if (c->files) {
 		const char *path = c->step == STEP_TRAFFIC  ? c->cfg.traffic_file
 		                   : c->step == STEP_GLOBAL ? c->cfg.globalstatus_file
@@ -487,12 +597,16 @@ static int start_source(struct lsw_collector *c)
 	} else {
 		const char *argv[LSW_WHACK_ARGV_MAX];
 
+		/* The counters of a light poll come from trafficstatus too: this
+		 * is the step the kernel's XFRM dump (agent/kernel/) would take
+		 * over, feeding the same lines' worth to the feed. */
 		lsw_whack_argv(argv, c->cfg.ipsec, c->cfg.ctlsocket,
 		               c->step == STEP_TRAFFIC  ? LSW_WHACK_TRAFFICSTATUS
 		               : c->step == STEP_GLOBAL ? LSW_WHACK_GLOBALSTATUS
+		               : c->light               ? LSW_WHACK_SHOWSTATES
 		                                        : LSW_WHACK_STATUS);
-		c->source = lsw_source_command(argv, step_name(c->step), c->cfg.max_output,
-		                               &source_ops, c, err, sizeof(err));
+		c->source = lsw_source_command(argv, step_name(c), c->cfg.max_output, &source_ops,
+		                               c, err, sizeof(err));
 	}
 	if (c->source == NULL) {
 		if (c->step == STEP_GLOBAL) {
@@ -511,7 +625,7 @@ static void on_timeout(unsigned reg, void *data)
 	char why[128];
 
 	c->timeout_alarm = 0;
-	snprintf(why, sizeof(why), "%s did not finish within %u s (killed)", step_name(c->step),
+	snprintf(why, sizeof(why), "%s did not finish within %u s (killed)", step_name(c),
 	         c->cfg.timeout);
 	if (c->step == STEP_GLOBAL) {
 		/* the status is in: only pluto's counters are missing */
@@ -525,19 +639,42 @@ static void on_timeout(unsigned reg, void *data)
 	fail_poll(c, why);
 }
 
+/* A light poll, or a full one (the rules in collector.h)? */
+static bool want_light(const struct lsw_collector *c)
+{
+	uint64_t since_ms;
+
+	if (c->files || c->cfg.full_interval_ms == 0 || c->light_off || c->full_due ||
+	    c->view == NULL)
+		return false;
+	since_ms = (lsw_mono_cs() - c->full_started) * 10;
+	/* half an interval early: the alarm's jitter must not put a full
+	 * poll off by a whole interval (60 s = six polls of 10 s) */
+	return since_ms + c->cfg.interval_ms / 2 < c->cfg.full_interval_ms;
+}
+
 static void poll_now(struct lsw_collector *c)
 {
 	if (c->step != STEP_IDLE) {
 		/* The last poll is still running; its timeout will end it. */
 		return;
 	}
-	c->feed = lsw_feed_new();
+	stop_alarm(&c->soon_alarm);
+	c->files = c->cfg.status_file != NULL;
+	c->light = want_light(c);
+	c->retried = false;
+	/* the light feed copies what it carries over now: the view may be
+	 * swapped before this poll ends only by this poll */
+	c->feed = c->light ? lsw_feed_new_states(c->view->snap) : lsw_feed_new();
 	if (c->feed == NULL) {
 		poll_failed(c, OOM_PARSING);
 		return;
 	}
+	if (!c->light) {
+		c->full_due = false;
+		c->full_started = lsw_mono_cs();
+	}
 	c->step = STEP_STATUS;
-	c->files = c->cfg.status_file != NULL;
 	if (start_source(c) < 0) {
 		end_poll(c);
 		return;
@@ -575,6 +712,11 @@ int lsw_collector_reconfigure(struct lsw_collector *c, const struct lsw_config *
 
 	if (copy_config(&c->cfg, cfg) < 0)
 		return -1;
+	/* the next poll lists everything again, and may try --showstates
+	 * again: ipsec or ctlsocket may name another pluto now */
+	c->full_due = true;
+	c->light_off = false;
+	c->light_strikes = 0;
 	if (c->poll_alarm != 0 && old_interval != c->cfg.interval_ms) {
 		stop_alarm(&c->poll_alarm);
 		c->poll_alarm = start_poll_alarm(c);
@@ -587,6 +729,7 @@ void lsw_collector_free(struct lsw_collector *c)
 	if (c == NULL)
 		return;
 	stop_alarm(&c->poll_alarm);
+	stop_alarm(&c->soon_alarm);
 	end_poll(c);
 	lsw_view_free(c->view);
 	lsw_config_free(&c->cfg);

@@ -10,6 +10,23 @@
  * steps, from the current view, which a poll in progress never changes
  * before it swaps.
  *
+ * Full and light polls. A full poll reads `whack --status` (everything:
+ * connections, states, pluto's totals), a light one `whack --showstates`
+ * (the states only, much cheaper for pluto at thousands of connections);
+ * both then read --trafficstatus. A light poll's snapshot carries the
+ * connections, totals and version of the last full one over (feed.h) and
+ * says full = false. A poll is full:
+ *   - the first one, the first after SIGHUP, and the first after a failed
+ *     poll (pluto may have restarted with other connections);
+ *   - when the last full poll started full-interval ago or more (less
+ *     half an interval: the timer's jitter); full-interval 0: every poll;
+ *   - at once (not at the next interval) after a light poll whose states
+ *     name a connection not listed, or whose serials say pluto restarted;
+ *   - always in file mode (--status-file), and for good once
+ *     --showstates failed twice where --status worked right after (3.x
+ *     has no --showstates; logged once). A light poll that fails is
+ *     retried as a full one within the same poll and deadline.
+ *
  * A poll also fails when it takes longer than the timeout (the command
  * is killed). The last good view is then kept.
  *
@@ -52,7 +69,8 @@ struct lsw_collector *lsw_collector_new(const struct lsw_config *cfg,
 /* Poll now and then every interval (net-snmp alarms). */
 int lsw_collector_start(struct lsw_collector *c);
 
-/* Apply a re-read config (interval, timeout, commands, files). */
+/* Apply a re-read config (interval, full-interval, timeout, commands,
+ * files); the next poll is a full one. */
 int lsw_collector_reconfigure(struct lsw_collector *c, const struct lsw_config *cfg);
 
 /* Stop polling, kill and reap a running command, free the view. NULL is fine. */

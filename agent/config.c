@@ -98,6 +98,7 @@ void lsw_config_init(struct lsw_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_ms = LSW_DEFAULT_INTERVAL_MS;
+	cfg->full_interval_ms = LSW_DEFAULT_FULL_INTERVAL * 1000;
 	cfg->timeout = LSW_DEFAULT_TIMEOUT;
 	cfg->ping_interval = LSW_DEFAULT_PING_INTERVAL;
 	cfg->fail_after = LSW_DEFAULT_FAIL_AFTER;
@@ -184,8 +185,10 @@ static int set_number(unsigned long *dst, const char *value, unsigned long min, 
 }
 
 /* Seconds with up to three decimals ("10", "0.1", "2.5") into
- * milliseconds, from LSW_MIN_INTERVAL_MS to LSW_MAX_INTERVAL_MS. */
-static int set_interval(unsigned *dst, const char *value, const char *key, char *err, size_t errlen)
+ * milliseconds, from LSW_MIN_INTERVAL_MS (or 0 when zero_ok) to
+ * LSW_MAX_INTERVAL_MS. */
+static int set_seconds(unsigned *dst, const char *value, bool zero_ok, const char *key, char *err,
+                       size_t errlen)
 {
 	const char *p = value;
 	unsigned long long ms = 0;
@@ -202,10 +205,11 @@ static int set_interval(unsigned *dst, const char *value, const char *key, char 
 		if (decimals == 0)
 			digits = 0;
 	}
-	if (digits == 0 || *p != '\0' || ms < LSW_MIN_INTERVAL_MS || ms > LSW_MAX_INTERVAL_MS) {
+	if (digits == 0 || *p != '\0' || (ms < LSW_MIN_INTERVAL_MS && !(zero_ok && ms == 0)) ||
+	    ms > LSW_MAX_INTERVAL_MS) {
 		seterr(err, errlen,
-		       "%s: '%s' is not a number of seconds from 0.05 to %u (3 decimals at most)",
-		       key, value, LSW_MAX_INTERVAL_MS / 1000);
+		       "%s: '%s' is not a number of seconds from %s0.05 to %u (3 decimals at most)",
+		       key, value, zero_ok ? "0 or " : "", LSW_MAX_INTERVAL_MS / 1000);
 		return -1;
 	}
 	*dst = (unsigned)ms;
@@ -304,7 +308,9 @@ int lsw_config_set(struct lsw_config *cfg, const char *key, const char *value, c
 		return 0;
 	}
 	if (strcmp(key, "interval") == 0)
-		return set_interval(&cfg->interval_ms, value, key, err, errlen);
+		return set_seconds(&cfg->interval_ms, value, false, key, err, errlen);
+	if (strcmp(key, "full-interval") == 0)
+		return set_seconds(&cfg->full_interval_ms, value, true, key, err, errlen);
 	if (strcmp(key, "agentx-ping-interval") == 0) {
 		if (set_number(&n, value, 1, 3600, key, err, errlen) < 0)
 			return -1;
@@ -440,6 +446,7 @@ enum {
 	OPT_GLOBALSTATUS_FILE,
 	OPT_IKE_FAILURES,
 	OPT_IKE_HOLDOFF,
+	OPT_FULL_INTERVAL,
 };
 
 static const struct option long_options[] = {
@@ -449,6 +456,7 @@ static const struct option long_options[] = {
     {"agentx-ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
     {"debug", required_argument, NULL, 'D'},
     {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"full-interval", required_argument, NULL, OPT_FULL_INTERVAL},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"fail-after", required_argument, NULL, OPT_FAIL_AFTER},
     {"ipsec", required_argument, NULL, OPT_IPSEC},
@@ -568,9 +576,11 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "Serve libreswan's IPsec status (LIBRESWAN-STATUS-MIB) to snmpd as an AgentX "
 	        "subagent.\n"
 	        "\n"
-	        "Every --interval seconds it runs `ipsec whack --status`, then `--trafficstatus`,\n"
-	        "parses the output into a snapshot and answers SNMP requests from the last good\n"
-	        "snapshot. Each long option is also a key of the config file (\"interval = 10\");\n"
+	        "Every --interval seconds it runs `ipsec whack --showstates` (the states), then\n"
+	        "`--trafficstatus`, and every --full-interval seconds `--status` (the connections\n"
+	        "too) instead of --showstates; it parses the output into a snapshot and answers\n"
+	        "SNMP requests from the last good snapshot. Each long option is also a key of the "
+	        "config file (\"interval = 10\");\n"
 	        "the command line wins over the file.\n"
 	        "\n"
 	        "  -c, --config FILE        config file (default %s; a missing\n"
@@ -584,6 +594,15 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "                           often (default %d)\n"
 	        "      --interval SECONDS   seconds between polls (default %d, 1..86400;\n"
 	        "                           fractions down to 0.05 are for tests)\n"
+	        "      --full-interval SECONDS\n"
+	        "                           seconds between full polls (`whack --status`,\n"
+	        "                           default %d; 0: every poll). The polls between\n"
+	        "                           read only the states (`whack --showstates`); a\n"
+	        "                           full one also comes at start, after SIGHUP, after\n"
+	        "                           a failed poll and at once when a state names a\n"
+	        "                           connection not listed yet. Where --showstates\n"
+	        "                           does not work (libreswan 3.x) every poll is full\n"
+	        "                           (logged once). --status-file polls are all full\n"
 	        "      --timeout SECONDS    a poll (both commands) is killed after this long\n"
 	        "                           (default %d); a poll still running when the\n"
 	        "                           next is due makes that one skip\n"
@@ -636,7 +655,8 @@ void lsw_config_usage(FILE *out, const char *prog)
 	        "(a broken file is logged and the running configuration kept).\n"
 	        "See libreswan-agentx(8).\n",
 	        prog, LSW_CONFIG_DEFAULT_FILE, LSW_DEFAULT_PING_INTERVAL,
-	        LSW_DEFAULT_INTERVAL_MS / 1000, LSW_DEFAULT_TIMEOUT, LSW_DEFAULT_FAIL_AFTER,
-	        LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT, LSW_DEFAULT_IKE_FAILURES,
-	        LSW_DEFAULT_IKE_HOLDOFF, LSW_TRAP_RATE_LIMIT_DEFAULT, LSW_EVENT_HISTORY_DEFAULT);
+	        LSW_DEFAULT_INTERVAL_MS / 1000, LSW_DEFAULT_FULL_INTERVAL, LSW_DEFAULT_TIMEOUT,
+	        LSW_DEFAULT_FAIL_AFTER, LSW_DEFAULT_IPSEC, LSW_DEFAULT_MAX_OUTPUT,
+	        LSW_DEFAULT_IKE_FAILURES, LSW_DEFAULT_IKE_HOLDOFF, LSW_TRAP_RATE_LIMIT_DEFAULT,
+	        LSW_EVENT_HISTORY_DEFAULT);
 }

@@ -16,6 +16,7 @@
 #define LSW_DEFAULT_INTERVAL_MS   10000
 #define LSW_MIN_INTERVAL_MS       50 /* fractions of a second: for tests */
 #define LSW_MAX_INTERVAL_MS       86400000u
+#define LSW_DEFAULT_FULL_INTERVAL 60 /* seconds: a full listing (--status) at most this old */
 #define LSW_DEFAULT_TIMEOUT       5
 #define LSW_DEFAULT_PING_INTERVAL 2
 #define LSW_DEFAULT_FAIL_AFTER    3 /* polls in a row: a slow pluto is not an outage */
@@ -80,6 +81,10 @@ struct lsw_config {
 	size_t n_debug;
 	char *debug[LSW_DEBUG_TOKENS_MAX]; /* -D tokens for net-snmp */
 	struct lsw_notify_config notify;   /* traps, trap-rate-limit, event-history */
+
+	/* milliseconds between full polls (whack --status, collector.h); 0 =
+	 * every poll is full ("full-interval = 60") */
+	unsigned full_interval_ms;
 };
 
 /* What the command line asked for besides running. */

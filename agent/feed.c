@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff.h"
 #include "feed.h"
 #include "parser.h"
 
@@ -14,6 +15,13 @@ struct lsw_feed {
 	char first[81]; /* the first status line (80 bytes at most), for an error */
 	size_t first_len;
 	bool first_done;
+	bool states;                          /* a light poll: showstates first */
+	size_t status_lines, status_unparsed; /* of the first text alone */
+	bool status_counted;
+	/* a light poll: some line of the showstates text holds more than
+	 * blanks after the "000" of 3.x/4.x (a separator) */
+	bool content;
+	size_t col; /* of the next byte in its line */
 };
 
 static void set_err(char *err, size_t len, const char *fmt, ...)
@@ -36,6 +44,20 @@ struct lsw_feed *lsw_feed_new(void)
 	f->parser = lsw_parser_new();
 	if (f->parser == NULL) {
 		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+struct lsw_feed *lsw_feed_new_states(const struct lsw_snapshot *base)
+{
+	struct lsw_feed *f = lsw_feed_new();
+
+	if (f == NULL)
+		return NULL;
+	f->states = true;
+	if (lsw_parser_carry(f->parser, base) < 0) {
+		lsw_feed_free(f);
 		return NULL;
 	}
 	return f;
@@ -64,12 +86,33 @@ int lsw_feed_status(struct lsw_feed *f, const char *buf, size_t len)
 		f->first_done = nl != NULL || f->first_len == sizeof(f->first) - 1;
 	}
 	f->status_len += len;
+	for (size_t i = 0; f->states && !f->content && i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '\n')
+			f->col = 0;
+		else if (!(ch == ' ' || ch == '\t' || ch == '\r' || (ch == '0' && f->col < 3)) ||
+		         ++f->col == 0)
+			f->content = true;
+	}
 	return lsw_parser_feed(f->parser, buf, len);
+}
+
+/* The lines of the first text, counted once it is all in. */
+static void count_status(struct lsw_feed *f)
+{
+	if (f->status_counted)
+		return;
+	lsw_parser_counts(f->parser, &f->status_lines, &f->status_unparsed);
+	f->status_counted = true;
 }
 
 int lsw_feed_status_end(struct lsw_feed *f)
 {
-	return lsw_parser_end_input(f->parser);
+	if (lsw_parser_end_input(f->parser) < 0)
+		return -1;
+	count_status(f);
+	return 0;
 }
 
 int lsw_feed_traffic(struct lsw_feed *f, const char *buf, size_t len)
@@ -106,13 +149,74 @@ static int check(const struct lsw_feed *f, const struct lsw_snapshot *s, char *e
 	return 0;
 }
 
+static bool any_state(const struct lsw_snapshot *s)
+{
+	for (size_t i = 0; i < s->n_ike_sas; i++)
+		if (s->ike_sas[i].sa.from_status)
+			return true;
+	for (size_t i = 0; i < s->n_child_sas; i++)
+		if (s->child_sas[i].sa.from_status)
+			return true;
+	return false;
+}
+
+/* The rules of a light poll (feed.h): judged on the showstates text alone,
+ * since an empty one is fine and trafficstatus follows it. */
+static int check_states(const struct lsw_feed *f, const struct lsw_snapshot *s, char *err,
+                        size_t errlen)
+{
+	if (f->status_len == 0)
+		return 0;
+	if (f->status_lines == 0 || f->status_unparsed >= f->status_lines) {
+		set_err(err, errlen,
+		        "none of the %zu lines of whack --showstates was understood: %.*s",
+		        f->status_lines, (int)f->first_len, f->first);
+		return -1;
+	}
+	/* pluto with no states prints nothing, or a blank separator; a line
+	 * it knows that names no state ("whack: Pluto is not running") is
+	 * not a list of states */
+	if (f->content && !any_state(s)) {
+		set_err(err, errlen, "no state found in the %zu lines of whack --showstates: %.*s",
+		        f->status_lines, (int)f->first_len, f->first);
+		return -1;
+	}
+	return 0;
+}
+
+bool lsw_feed_wants_full(const struct lsw_snapshot *cur, const struct lsw_snapshot *light)
+{
+	if (cur == NULL)
+		return true;
+	if (lsw_diff_pluto_restarted(cur, light))
+		return true;
+	for (size_t i = 0; i < light->n_ike_sas; i++) {
+		const struct lsw_sa *sa = &light->ike_sas[i].sa;
+		const struct lsw_ike_sa *was;
+
+		if (sa->conn == NULL &&
+		    !((was = lsw_snapshot_find_ike_sa(cur, sa->serial)) && was->sa.conn == NULL))
+			return true;
+	}
+	for (size_t i = 0; i < light->n_child_sas; i++) {
+		const struct lsw_sa *sa = &light->child_sas[i].sa;
+		const struct lsw_child_sa *was;
+
+		if (sa->conn == NULL &&
+		    !((was = lsw_snapshot_find_child_sa(cur, sa->serial)) && was->sa.conn == NULL))
+			return true;
+	}
+	return false;
+}
+
 int lsw_feed_finish(struct lsw_feed *f, struct lsw_snapshot **out, char *err, size_t errlen)
 {
 	struct lsw_snapshot *s;
 	int rc = -1;
 
 	*out = NULL;
-	if (f->status_len == 0) {
+	count_status(f);
+	if (f->status_len == 0 && !f->states) {
 		set_err(err, errlen, "the status output is empty");
 		goto out;
 	}
@@ -122,7 +226,7 @@ int lsw_feed_finish(struct lsw_feed *f, struct lsw_snapshot **out, char *err, si
 		set_err(err, errlen, "out of memory while parsing");
 		goto out;
 	}
-	if (check(f, s, err, errlen) < 0) {
+	if ((f->states ? check_states(f, s, err, errlen) : check(f, s, err, errlen)) < 0) {
 		lsw_snapshot_free(s);
 		goto out;
 	}

@@ -12,10 +12,20 @@
  *     garbage, a format we do not know at all, or a known line that is not
  *     a status ("whack: Pluto is not running").
  * An empty trafficstatus is fine: no SA carries traffic.
+ *
+ * A light poll (lsw_feed_new_states()) reads `whack --showstates` instead
+ * of --status: the states only. Its connections, pluto's totals and
+ * version come from the snapshot of the last full poll (carried over,
+ * snapshot.h `full`). Its text is a failure when:
+ *   - it is not empty and the parser understood none of its lines;
+ *   - it is not empty, names no state, and some line was not understood.
+ * An empty showstates (whack exited 0) is a pluto with no states: no SAs.
+ * whack exits non-zero when pluto is not running (the source fails).
  */
 #ifndef LSW_FEED_H
 #define LSW_FEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "snapshot.h"
@@ -24,6 +34,12 @@ struct lsw_feed;
 
 /* A new feed, expecting status text first. NULL when out of memory. */
 struct lsw_feed *lsw_feed_new(void);
+
+/* A new feed for a light poll, expecting showstates text first (through
+ * lsw_feed_status()) and then trafficstatus: connections, totals and
+ * pluto's version are copied from base (only read during the call; NULL
+ * for none). NULL when out of memory. */
+struct lsw_feed *lsw_feed_new_states(const struct lsw_snapshot *base);
 
 /* Discard a feed without a snapshot; NULL is fine. */
 void lsw_feed_free(struct lsw_feed *f);
@@ -42,6 +58,14 @@ int lsw_feed_traffic(struct lsw_feed *f, const char *buf, size_t len);
 /* Build the snapshot and apply the failure rules above. Frees f whatever
  * happens. 0 and *out (the caller's), or -1 with err. */
 int lsw_feed_finish(struct lsw_feed *f, struct lsw_snapshot **out, char *err, size_t errlen);
+
+/* After a good light poll built light from the current snapshot cur:
+ * should a full poll follow at once? Yes when a state names a connection
+ * the carried listing does not have (a new one was added) and cur did not
+ * already have that state without its connection (then a full poll would
+ * not find it either), or when the serials say pluto restarted (its
+ * connections may be others now). */
+bool lsw_feed_wants_full(const struct lsw_snapshot *cur, const struct lsw_snapshot *light);
 
 /* One-shot: status (and traffic, may be NULL) text whole, the same code a
  * poll feeds piece by piece. 0 and *out (the caller's), or -1 with err. */

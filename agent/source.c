@@ -70,6 +70,11 @@ void lsw_source_free(struct lsw_source *s)
 	free(s);
 }
 
+const char *lsw_source_stderr(const struct lsw_source *s)
+{
+	return s->proc != NULL ? lsw_proc_stderr(s->proc, NULL) : "";
+}
+
 /* The last thing a source does: the receiver may free it. */
 static void end(struct lsw_source *s, const char *why)
 {

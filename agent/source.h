@@ -40,6 +40,11 @@ struct lsw_source *lsw_source_command(const char *const argv[], const char *labe
 struct lsw_source *lsw_source_file(const char *path, size_t max, const struct lsw_source_ops *ops,
                                    void *arg, char *err, size_t errlen);
 
+/* What a command printed on stderr, NUL-terminated ("" for none, and for
+ * a file); the source's, valid until it is freed. An exit status of 0 with
+ * only stderr text is how some failures look. */
+const char *lsw_source_stderr(const struct lsw_source *s);
+
 /* Stop watching, kill and reap a command, close a file; NULL is fine. */
 void lsw_source_free(struct lsw_source *s);
 

@@ -6,6 +6,7 @@
  *       -> records.c (find or make a record by key, intern strings)
  *         -> arena.c, maps.c, util.c, utf8.c (valid UTF-8 for what is stored)
  *   lines.c -> snapshot.c (records -> snapshot) -> arena.c, maps.c
+ *   carry.c (connections of an earlier snapshot) -> records.c
  */
 #ifndef LSW_PARSER_INTERNAL_H
 #define LSW_PARSER_INTERNAL_H
@@ -80,6 +81,11 @@ struct lsw_parser {
 	struct lsw_arena arena;
 	struct lsw_intern intern[LSW_INTERN_SLOTS];
 	bool oom;
+	bool carried; /* lsw_parser_carry(): connections from an earlier snapshot */
+	/* per carried connection (the first n_carried): an instance that had
+	 * SAs in that snapshot (carry.c drops it when it has none now) */
+	bool *carried_had_sa;
+	size_t n_carried;
 
 	char *carry;                 /* the unfinished last line of the previous feed */
 	size_t carry_len, carry_cap; /* carry_cap <= LSW_LINE_MAX + 1 */
@@ -301,6 +307,10 @@ enum lsw_line_result lsw_line_spi(struct lsw_parser *p, uint32_t serial,
 enum lsw_line_result lsw_line_traffic(struct lsw_parser *p, uint32_t serial,
                                       const struct lsw_conn_ref *ref, const char *rest);
 enum lsw_line_result lsw_line_other(struct lsw_parser *p, const char *s);
+
+/* carry.c: after derive(), drop the carried instances whose SAs are all
+ * gone (pluto deletes an unused instance), keeping the SAs' links. */
+void lsw_carry_drop_unused(struct lsw_parser *p);
 
 /* snapshot.c */
 struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p);

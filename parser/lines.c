@@ -35,12 +35,19 @@ void lsw_parser_free(struct lsw_parser *p)
 	free(p->conn_prefix);
 	free(p->ike_conn);
 	free(p->child_conn);
+	free(p->carried_had_sa);
 	free(p->conns);
 	free(p->ikes);
 	free(p->childs);
 	lsw_serial_map_free(&p->sa_map);
 	lsw_conn_map_free(&p->conn_map);
 	free(p);
+}
+
+void lsw_parser_counts(const struct lsw_parser *p, size_t *lines, size_t *unparsed)
+{
+	*lines = p->lines;
+	*unparsed = p->unparsed;
 }
 
 /* A token that only a SPI line has: a SAID ("esp.5b1c@", "tun:0@") or "used Ns ago;". */

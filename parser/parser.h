@@ -40,6 +40,19 @@ int lsw_parser_end_input(struct lsw_parser *p);
  * happens. NULL only when out of memory. */
 struct lsw_snapshot *lsw_parser_finish(struct lsw_parser *p);
 
+/* A partial listing (`whack --showstates`: the states only) is coming:
+ * take from's connections, pluto's totals and version as this snapshot's
+ * (copied: from is only read during the call, and may be NULL for none).
+ * What the SAs say of a connection (oper, SA counts, bytes, newest IKE and
+ * Child SA and eroute owner from the states' "newest" and "eroute owner")
+ * is derived from the SAs fed after, and the snapshot says full = false.
+ * Call before any feed. 0, or -1 when out of memory (then only free). */
+int lsw_parser_carry(struct lsw_parser *p, const struct lsw_snapshot *from);
+
+/* Lines read so far, and how many of them were not understood: a caller
+ * feeding two texts tells each one's by asking between them. */
+void lsw_parser_counts(const struct lsw_parser *p, size_t *lines, size_t *unparsed);
+
 /* Discard a parser without building a snapshot; NULL is fine. */
 void lsw_parser_free(struct lsw_parser *p);
 

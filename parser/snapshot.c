@@ -259,6 +259,9 @@ static void derive(struct lsw_parser *p)
 
 		if (!c)
 			continue;
+		/* carried connections: the newest serial from the states' flag */
+		if (p->carried && ike->sa.newest && ike->sa.serial > c->newest_ike_sa)
+			c->newest_ike_sa = ike->sa.serial;
 		c->n_ike_sas++;
 		if (c->oper == LSW_CONN_DOWN)
 			c->oper = LSW_CONN_CONNECTING;
@@ -276,6 +279,10 @@ static void derive(struct lsw_parser *p)
 		if (!c)
 			continue;
 		sa_from_conn(&ch->sa, c);
+		if (p->carried && ch->sa.newest && ch->sa.serial > c->newest_child_sa)
+			c->newest_child_sa = ch->sa.serial;
+		if (p->carried && ch->eroute_owner && ch->sa.serial > c->eroute_owner)
+			c->eroute_owner = ch->sa.serial;
 		c->n_child_sas++;
 		if (ch->sa.state == LSW_SA_ESTABLISHED)
 			c->oper = LSW_CONN_UP;
@@ -367,6 +374,8 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 	if (!s)
 		return NULL;
 	derive(p);
+	lsw_carry_drop_unused(p);
+	n_conns = p->n_conns;
 	/* the records and the arena change owner: the parser keeps nothing */
 	s->arena = p->arena;
 	p->arena.head = NULL;
@@ -411,6 +420,7 @@ struct lsw_snapshot *lsw_build_snapshot(struct lsw_parser *p)
 	s->pub.ike_sas = s->ikes ? s->ikes : &no_ike;
 	s->pub.child_sas = s->childs ? s->childs : &no_child;
 
+	s->pub.full = !p->carried;
 	s->pub.totals = p->totals;
 	s->pub.pluto_version = p->pluto_version;
 	s->pub.lines = p->lines;

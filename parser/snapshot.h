@@ -204,6 +204,11 @@ struct lsw_snapshot {
 	size_t n_child_sas;
 	const struct lsw_child_sa *child_sas;
 
+	/* Built from a full listing (--status), or, when false, from the
+	 * states alone (--showstates, lsw_parser_carry()): the connections,
+	 * totals and pluto_version are then those of the last full listing,
+	 * copied, and only what derives from the SAs is new. */
+	bool full;
 	struct lsw_totals totals;
 	const char *pluto_version; /* when printed (5.x "pluto_version=", ...), else NULL */
 	size_t lines;              /* lines read */

@@ -476,6 +476,7 @@ void lsw_whack_argv(const char *argv[LSW_WHACK_ARGV_MAX], const char *ipsec, con
 	}
 	argv[i++] = cmd == LSW_WHACK_TRAFFICSTATUS  ? "--trafficstatus"
 	            : cmd == LSW_WHACK_GLOBALSTATUS ? "--globalstatus"
+	            : cmd == LSW_WHACK_SHOWSTATES   ? "--showstates"
 	                                            : "--status";
 	argv[i] = NULL;
 }

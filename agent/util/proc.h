@@ -104,12 +104,13 @@ int lsw_proc_run(const char *const argv[], int timeout_ms, size_t max_output, st
                  char *err, size_t errlen);
 
 /* The argv of `IPSEC whack [--ctlsocket PATH] --status` (or
- * --trafficstatus). The strings are borrowed from the arguments and from
+ * --trafficstatus, --showstates). The strings are borrowed from the arguments and from
  * static storage; argv must have room for LSW_WHACK_ARGV_MAX pointers. */
 enum lsw_whack_cmd {
 	LSW_WHACK_STATUS,
 	LSW_WHACK_TRAFFICSTATUS,
 	LSW_WHACK_GLOBALSTATUS,
+	LSW_WHACK_SHOWSTATES, /* 4.0 and later */
 };
 #define LSW_WHACK_ARGV_MAX 6
 void lsw_whack_argv(const char *argv[LSW_WHACK_ARGV_MAX], const char *ipsec, const char *ctlsocket,

@@ -39,21 +39,29 @@ children_of() { ps -o pid=,stat=,comm= --ppid "$1" 2>/dev/null; }
 zombies_of() { children_of "$1" | awk '$2 ~ /^Z/' | grep -c .; }
 
 # The fake ipsec: what it does depends on $T/mode, read at every call.
-# It logs "CALL <pid> <args>" to $T/calls.log.
+# It logs "CALL <pid> <args>" to $T/calls.log. --showstates prints the
+# state lines of the status (what pluto prints for it), or in the fault
+# modes fails as --status does.
 fault_write_ipsec() {
   cat >"$T/ipsec" <<EOF
 #!/bin/sh
 T='$T'
 echo "CALL \$\$ \$*" >>"\$T/calls.log"
 mode=\$(cat "\$T/mode")
+# out BASE: BASE.status, BASE.traffic, or the states of BASE.status
+out() {
+  if [ \$what = states ]; then exec grep -E '^(000 )?#[0-9]+: ' "\$1.status"; fi
+  exec cat "\$1.\$what"
+}
 case "\$*" in
   *--trafficstatus*) what=traffic ;;
+  *--showstates*) what=states ;;
   *--status*) what=status ;;
   *) echo "fake ipsec: unexpected \$*" >&2; exit 2 ;;
 esac
 case \$mode in
-  ok) exec cat "\$T/good.\$what" ;;
-  ok2) exec cat "\$T/good2.\$what" ;;
+  ok) out "\$T/good" ;;
+  ok2) out "\$T/good2" ;;
   exit1)
     echo 'whack: Pluto is not running (no "/run/pluto/pluto.ctl")' >&2
     exit 1 ;;
@@ -69,7 +77,7 @@ case \$mode in
   slow)
     echo \$\$ >>"\$T/slow.pids"
     sleep 30
-    exec cat "\$T/good.\$what" ;;
+    out "\$T/good" ;;
   big)
     # 100 MB of real status lines
     [ \$what = traffic ] && exec cat "\$T/good.traffic"
@@ -83,13 +91,13 @@ case \$mode in
     head -c \$(( \$(stat -c %s "\$T/good.status") / 2 )) "\$T/good.status"
     kill -9 \$\$ ;;
   cycle)
-    # variants \$T/v0.* .. \$T/v<K-1>.*, next one at every --status
+    # variants \$T/v0.* .. \$T/v<K-1>.*, next one at every poll (--status or --showstates)
     k=\$(cat "\$T/cycle.k" 2>/dev/null || echo 0)
-    if [ \$what = status ]; then
+    if [ \$what != traffic ]; then
       k=\$(( (k + 1) % \$(cat "\$T/cycle.n") ))
       echo \$k >"\$T/cycle.k"
     fi
-    exec cat "\$T/v\$k.\$what" ;;
+    out "\$T/v\$k" ;;
   *) echo "fake ipsec: bad mode \$mode" >&2; exit 2 ;;
 esac
 EOF

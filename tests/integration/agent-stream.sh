@@ -40,6 +40,8 @@ stop_agent
 rows=$(grep -c . "$T/whole.txt")
 [ "$rows" -gt 100 ] || lsw_fail "only $rows varbinds in the tables"
 
+# --showstates: the state lines of the status, as pluto prints them.
+grep -E '^(000 )?#[0-9]+: ' "$S" >"$T/states.txt"
 # FILE written in PIECE-byte pieces, PAUSE seconds apart.
 cat >"$T/ipsec" <<SH
 #!/bin/bash
@@ -59,6 +61,12 @@ case "\$*" in
       fast) exec cat "$TR" ;;
       pieces) pieces "$TR" 97 0.02 ;;
       nopluto) exec cat "$D/ns-00-nopluto.west.status.txt" ;;
+    esac ;;
+  *--showstates*)
+    case \$mode in
+      fast) exec cat "$T/states.txt" ;;
+      pieces) pieces "$T/states.txt" 701 0.01 ;;
+      nopluto) pieces "$D/ns-00-nopluto.west.status.txt" 5 0.01 ;;
     esac ;;
   *--status*)
     case \$mode in

@@ -20,6 +20,7 @@ echo "\$*" >>"$T/ipsec-args"
 [ -f "$T/exit33" ] && { echo "whack: Pluto is not running (no \"$T/pluto.ctl\")" >&2; exit 33; }
 case "\$*" in
   *--trafficstatus*) cat "$T/traffic.txt" ;;
+  *--showstates*) [ -f "$T/hang" ] && exec $HANG; grep -E '^(000 )?#[0-9]+: ' "$T/status.txt" ;;
   *--status*) [ -f "$T/hang" ] && exec $HANG; cat "$T/status.txt" ;;
 esac
 SH

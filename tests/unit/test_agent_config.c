@@ -281,6 +281,40 @@ static void test_interval_values(void **state)
 	}
 }
 
+/* full-interval: seconds as interval takes them, and 0 (every poll full);
+ * 60 s by default. */
+static void test_full_interval_values(void **state)
+{
+	static const struct {
+		const char *value;
+		int ms; /* -1: refused */
+	} cases[] = {
+	    {"60", 60000},       {"0", 0},     {"0.0", 0},    {"2.5", 2500},
+	    {"86400", 86400000}, {"0.05", 50}, {"0.01", -1},  {"-1", -1},
+	    {"86401", -1},       {"", -1},     {"sixty", -1},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lsw_config cfg;
+		char err[256] = "";
+		int rc;
+
+		lsw_config_init(&cfg);
+		assert_int_equal(cfg.full_interval_ms, LSW_DEFAULT_FULL_INTERVAL * 1000);
+		rc = lsw_config_set(&cfg, "full-interval", cases[i].value, err, sizeof(err));
+		if (cases[i].ms < 0) {
+			if (rc != -1 || strstr(err, "full-interval: ") == NULL ||
+			    strstr(err, "from 0 or 0.05 to 86400") == NULL)
+				fail_msg("'%s': rc %d, err '%s'", cases[i].value, rc, err);
+			assert_int_equal(cfg.full_interval_ms, LSW_DEFAULT_FULL_INTERVAL * 1000);
+		} else if (rc != 0 || cfg.full_interval_ms != (unsigned)cases[i].ms) {
+			fail_msg("'%s': rc %d, %u ms, want %d (%s)", cases[i].value, rc,
+			         cfg.full_interval_ms, cases[i].ms, err);
+		}
+		lsw_config_free(&cfg);
+	}
+}
+
 static void test_missing_config_file(void **state)
 {
 	char err[512], path[512];
@@ -414,6 +448,7 @@ int main(void)
 	    cmocka_unit_test(test_reparse_same_argv),
 	    cmocka_unit_test(test_relative_paths),
 	    cmocka_unit_test(test_interval_values),
+	    cmocka_unit_test(test_full_interval_values),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
