@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -52,6 +53,12 @@ struct lsw_collector {
 	int kernel_off; /* lsKernelStatus when given up (auto), else 0 */
 	bool gfailing;  /* --globalstatus failed at the last poll */
 	unsigned poll_alarm, timeout_alarm, stage_alarm, soon_alarm;
+	/* The kernel's SA notifications (new, deleted, expired): a poll
+	 * EVENT_DELAY_MS after the first of a burst (event_alarm). */
+	int mon_fd; /* -1: none */
+	unsigned event_alarm;
+	uint64_t poll_started; /* lsw_mono_cs() of the last poll's start */
+	unsigned long event_polls, xfrm_events;
 
 	/* Tiers: the next poll is full when full_due (start, SIGHUP, a failed
 	 * poll, a state of a connection not listed), when the last full one
@@ -114,6 +121,7 @@ struct lsw_collector *lsw_collector_new(const struct lsw_config *cfg,
 	if (hooks != NULL)
 		c->hooks = *hooks;
 	c->started = lsw_mono_cs();
+	c->mon_fd = -1;
 	c->full_due = true;
 	if (copy_config(&c->cfg, cfg) < 0) {
 		lsw_collector_free(c);
@@ -265,6 +273,7 @@ static void fail_poll(struct lsw_collector *c, const char *why)
 static void on_stage(unsigned reg, void *data);
 static void poll_now(struct lsw_collector *c);
 static int start_source(struct lsw_collector *c);
+static void event_poll(struct lsw_collector *c);
 
 static void on_soon_alarm(unsigned reg, void *data)
 {
@@ -362,6 +371,11 @@ static void on_stage(unsigned reg, void *data)
 	if (c->poll_soon) {
 		c->poll_soon = false;
 		poll_soon(c);
+	} else if (c->mon_fd >= 0 && c->view != NULL && c->view->n_unconfirmed > 0) {
+		/* a difference with the kernel seen once: the confirming poll
+		 * comes soon, not at the next interval (an SA deleted behind
+		 * pluto's back is told in about a second) */
+		event_poll(c);
 	}
 }
 
@@ -660,6 +674,7 @@ static void poll_now(struct lsw_collector *c)
 		return;
 	}
 	stop_alarm(&c->soon_alarm);
+	c->poll_started = lsw_mono_cs();
 	c->files = c->cfg.status_file != NULL;
 	c->light = want_light(c);
 	c->retried = false;
@@ -689,6 +704,96 @@ static void on_poll_alarm(unsigned reg, void *data)
 	poll_now(data);
 }
 
+/* A burst of XFRM notifications (a tunnel coming up makes two NEWSA, a
+ * rekey NEWSA and DELSA, ...) makes one poll, EVENT_DELAY_MS after the
+ * first, and never sooner than EVENT_GAP_MS after the last poll started:
+ * pluto blocks while it prints, and a gateway with churning tunnels must
+ * not be polled back to back. */
+#define EVENT_DELAY_MS 200
+#define EVENT_GAP_MS   1000
+
+static void on_event_alarm(unsigned reg, void *data)
+{
+	struct lsw_collector *c = data;
+
+	c->event_alarm = 0;
+	c->event_polls++;
+	if (c->step != STEP_IDLE)
+		c->poll_soon = true; /* the poll that runs may have missed it */
+	else
+		poll_now(c);
+}
+
+static void on_xfrm_readable(int fd, void *data)
+{
+	struct lsw_collector *c = data;
+	struct lsw_xfrm_events ev = {0};
+	char err[200];
+
+	if (lsw_xfrm_monitor_read(fd, &ev, err, sizeof(err)) < 0) {
+		snmp_log(LOG_WARNING, "XFRM notifications: %s; polling only\n", err);
+		unregister_readfd(fd);
+		close(fd);
+		c->mon_fd = -1;
+		return;
+	}
+	if (ev.new_sa + ev.del_sa + ev.expired == 0 && !ev.overrun)
+		return;
+	c->xfrm_events += ev.new_sa + ev.del_sa + ev.expired;
+	event_poll(c);
+}
+
+/* A poll EVENT_DELAY_MS from now, at least EVENT_GAP_MS after the last
+ * one started; one at a time. */
+static void event_poll(struct lsw_collector *c)
+{
+	uint64_t now, wait_ms = EVENT_DELAY_MS;
+	struct timeval tv;
+
+	if (c->event_alarm != 0 || c->files)
+		return;
+	now = lsw_mono_cs();
+	if (c->poll_started != 0 && (now - c->poll_started) * 10 + wait_ms < EVENT_GAP_MS)
+		wait_ms = EVENT_GAP_MS - (now - c->poll_started) * 10;
+	tv.tv_sec = (time_t)(wait_ms / 1000);
+	tv.tv_usec = (suseconds_t)(wait_ms % 1000) * 1000;
+	c->event_alarm = snmp_alarm_register_hr(tv, 0, on_event_alarm, c);
+}
+
+/* Listen to the kernel's SA notifications where the kernel source may
+ * run (not in file mode, not kernel-stats = no); without CAP_NET_ADMIN the
+ * kernel refuses, and polling alone goes on (the kernel source says so). */
+static void start_monitor(struct lsw_collector *c)
+{
+	char err[200];
+	int fd;
+
+	if (c->mon_fd >= 0 || c->cfg.status_file != NULL ||
+	    c->cfg.kernel_stats == LSW_KERNEL_MODE_NO)
+		return;
+	fd = lsw_xfrm_monitor_open(err, sizeof(err));
+	if (fd < 0) {
+		if (fd != LSW_XFRM_NOT_PERMITTED && fd != LSW_XFRM_UNAVAILABLE)
+			snmp_log(LOG_WARNING, "XFRM notifications: %s; polling only\n", err);
+		return;
+	}
+	if (register_readfd(fd, on_xfrm_readable, c) != FD_REGISTERED_OK) {
+		close(fd);
+		return;
+	}
+	c->mon_fd = fd;
+}
+
+static void stop_monitor(struct lsw_collector *c)
+{
+	stop_alarm(&c->event_alarm);
+	if (c->mon_fd >= 0) {
+		unregister_readfd(c->mon_fd);
+		close(c->mon_fd);
+		c->mon_fd = -1;
+	}
+}
+
 static unsigned start_poll_alarm(struct lsw_collector *c)
 {
 	struct timeval tv = {.tv_sec = c->cfg.interval_ms / 1000,
@@ -702,6 +807,7 @@ int lsw_collector_start(struct lsw_collector *c)
 	c->poll_alarm = start_poll_alarm(c);
 	if (c->poll_alarm == 0)
 		return -1;
+	start_monitor(c);
 	poll_now(c);
 	return 0;
 }
@@ -717,6 +823,10 @@ int lsw_collector_reconfigure(struct lsw_collector *c, const struct lsw_config *
 	c->full_due = true;
 	c->light_off = false;
 	c->light_strikes = 0;
+	if (c->cfg.kernel_stats == LSW_KERNEL_MODE_NO || c->cfg.status_file != NULL)
+		stop_monitor(c);
+	else if (c->poll_alarm != 0)
+		start_monitor(c);
 	if (c->poll_alarm != 0 && old_interval != c->cfg.interval_ms) {
 		stop_alarm(&c->poll_alarm);
 		c->poll_alarm = start_poll_alarm(c);
@@ -730,6 +840,7 @@ void lsw_collector_free(struct lsw_collector *c)
 		return;
 	stop_alarm(&c->poll_alarm);
 	stop_alarm(&c->soon_alarm);
+	stop_monitor(c);
 	end_poll(c);
 	lsw_view_free(c->view);
 	lsw_config_free(&c->cfg);

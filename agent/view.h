@@ -136,6 +136,11 @@ struct lsw_view {
 	size_t n_missing;                     /* IPsec SAs whose kernel SA is missing */
 	struct lsw_sa_kernel *sa_kernel;      /* parallel to child_sas; NULL: never a dump */
 	size_t n_unclaimed_keys, n_unclaimed; /* all / confirmed (two polls) */
+	/* Differences seen at this poll for the first time (an SA missing
+	 * once, a key unclaimed once): the next poll confirms or clears them,
+	 * and the collector makes it come soon when an XFRM notification
+	 * started this one. */
+	size_t n_unconfirmed;
 	struct lsw_xfrm_key *unclaimed;       /* sorted by (proto, spi, daddr) */
 	struct lsw_xfrm_stat xstat;           /* /proc/net/xfrm_stat, last good */
 	size_t *xstat_order;                  /* its items in OID (index) order */

@@ -139,6 +139,8 @@ static int match_dump(struct lsw_view *v, const struct lsw_xfrm_dump *d,
 		pk = prev_sak(v, i, prev_sas);
 		k->missing_polls =
 		    pk != NULL && pk->state == LSW_SAK_MISSING ? pk->missing_polls + 1 : 1;
+		if (k->missing_polls == 1)
+			v->n_unconfirmed++;
 		if (k->missing_polls == 2) {
 			struct lsw_kevent ev = {.type = LSW_EV_KERNEL_SA_MISSING, .sa = sa};
 
@@ -196,8 +198,10 @@ static int match_dump(struct lsw_view *v, const struct lsw_xfrm_dump *d,
 				            &key->daddr) == 0)
 					old = &prev->unclaimed[lo];
 			}
-			if (old == NULL)
+			if (old == NULL) {
+				v->n_unconfirmed++;
 				continue;
+			}
 			key->confirmed = true;
 			v->n_unclaimed++;
 			if (!old->confirmed && n_new++ == 0)

@@ -13,7 +13,8 @@ lsw_uml_require
 [ -x "$AGENTX_BIN" ] || lsw_fail "$AGENTX_BIN not built (make)"
 lsw_setup
 lsw_log "booting $UML_BIN ($UML_KVER, mem=$UML_MEM)"
-lsw_uml_run "${LSW_UML_TIMEOUT:-600}" bash tests/e2e/e2e-ns.sh
+# then, in the same guest, the trap latency at the default interval
+lsw_uml_run "${LSW_UML_TIMEOUT:-600}" bash -c 'tests/e2e/e2e-ns.sh && tests/e2e/latency-ns.sh' 
 rc=$?
 grep '^UML:' "$UML_CONSOLE"
 cat "$UML_LOG" 2>/dev/null
