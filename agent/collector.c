@@ -273,7 +273,10 @@ static void fail_poll(struct lsw_collector *c, const char *why)
 static void on_stage(unsigned reg, void *data);
 static void poll_now(struct lsw_collector *c);
 static int start_source(struct lsw_collector *c);
-static void event_poll(struct lsw_collector *c);
+static void event_poll(struct lsw_collector *c, unsigned gap_ms);
+/* The poll that confirms a difference with the kernel seen once comes at
+ * least this long after the last poll started (event_poll()). */
+#define CONFIRM_GAP_MS 500
 
 static void on_soon_alarm(unsigned reg, void *data)
 {
@@ -375,7 +378,7 @@ static void on_stage(unsigned reg, void *data)
 		/* a difference with the kernel seen once: the confirming poll
 		 * comes soon, not at the next interval (an SA deleted behind
 		 * pluto's back is told in about a second) */
-		event_poll(c);
+		event_poll(c, CONFIRM_GAP_MS);
 	}
 }
 
@@ -740,12 +743,12 @@ static void on_xfrm_readable(int fd, void *data)
 	if (ev.new_sa + ev.del_sa + ev.expired == 0 && !ev.overrun)
 		return;
 	c->xfrm_events += ev.new_sa + ev.del_sa + ev.expired;
-	event_poll(c);
+	event_poll(c, EVENT_GAP_MS);
 }
 
-/* A poll EVENT_DELAY_MS from now, at least EVENT_GAP_MS after the last
- * one started; one at a time. */
-static void event_poll(struct lsw_collector *c)
+/* A poll EVENT_DELAY_MS from now, at least gap_ms after the last one
+ * started; one at a time. */
+static void event_poll(struct lsw_collector *c, unsigned gap_ms)
 {
 	uint64_t now, wait_ms = EVENT_DELAY_MS;
 	struct timeval tv;
@@ -753,8 +756,8 @@ static void event_poll(struct lsw_collector *c)
 	if (c->event_alarm != 0 || c->files)
 		return;
 	now = lsw_mono_cs();
-	if (c->poll_started != 0 && (now - c->poll_started) * 10 + wait_ms < EVENT_GAP_MS)
-		wait_ms = EVENT_GAP_MS - (now - c->poll_started) * 10;
+	if (c->poll_started != 0 && (now - c->poll_started) * 10 + wait_ms < gap_ms)
+		wait_ms = gap_ms - (now - c->poll_started) * 10;
 	tv.tv_sec = (time_t)(wait_ms / 1000);
 	tv.tv_usec = (suseconds_t)(wait_ms % 1000) * 1000;
 	c->event_alarm = snmp_alarm_register_hr(tv, 0, on_event_alarm, c);

@@ -59,12 +59,14 @@ INTERVAL=${LSW_E2E_INTERVAL:-1}
 # connection rows, pluto's totals) is checked within FULL.
 FULL=${LSW_E2E_FULL_INTERVAL:-$((3 * INTERVAL))}
 E2E_T0=$EPOCHREALTIME E2E_MARK=0
-# --fail-after 1: lsCollectorFailed at the first failed poll, as these
-# steps check (tests/integration/fail-after.sh covers the default 3).
+# The default fail-after (3 failed polls in a row make lsCollectorFailed):
+# a slow whack on a loaded machine (a busy UML guest took over 5 s for one
+# --status after pluto restarted) is not an outage each time
+# (tests/integration/fail-after.sh covers the setting).
 # In west's namespace, where west's SAs are: the kernel source reads them.
 LSW_AGENT_WRAP="ip netns exec ${NS[west]}" \
   lsw_start_agent --ipsec "$IPSEC_BIN" --ctlsocket "$CTL" --interval "$INTERVAL" --timeout 5 --traps all \
-  --fail-after 1 --full-interval "$FULL" --kernel-stats auto --ike-failures 0
+  --full-interval "$FULL" --kernel-stats auto --ike-failures 0
 lsw_log "agent up, polling $CTL (no pluto yet)"
 lsw_ns_wait_for 10 "e2e_traps_since 0 | grep -q ' = OID: $LS.0.8'" || e2e_fail "no lsCollectorFailed without pluto"
 [ "$(e2e_get lsCollectorStatus.0)" = 3 ] || e2e_fail "lsCollectorStatus is $(e2e_get lsCollectorStatus.0) before pluto ran, not failed(3)"
