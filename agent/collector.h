@@ -27,6 +27,15 @@
  *     has no --showstates; logged once). A light poll that fails is
  *     retried as a full one within the same poll and deadline.
  *
+ * After the texts: the kernel's SAs (one XFRM dump, kernel-stats) and
+ * pluto's counters (whack --globalstatus, whose failure is not the
+ * poll's), into the view (view_kernel.c).
+ *
+ * Between intervals: the kernel's XFRM notifications (an SA new, deleted
+ * or expired) make a poll 200 ms after the first of a burst and at least
+ * 1 s after the last poll started; a difference with the kernel seen once
+ * makes the confirming poll come 0.5 s after the last one started.
+ *
  * A poll also fails when it takes longer than the timeout (the command
  * is killed). The last good view is then kept.
  *
