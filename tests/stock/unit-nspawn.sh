@@ -6,8 +6,9 @@
 # Inside: the .deb built from the clone, snmpd configured with the shipped
 # snippet (SNMPv3 authPriv), pluto started by Debian's ipsec.service with
 # one connection; then, over SNMPv3, the agent must report a good poll of
-# the real pluto, while /proc shows the unit's sandbox applied to it (no
-# capabilities, no_new_privs, a seccomp filter, / read-only).
+# the real pluto and its kernel source work (lsKernelStatus ok), while
+# /proc shows the unit's sandbox applied to it (CAP_NET_ADMIN alone,
+# no_new_privs, a seccomp filter, / read-only).
 #
 #   tests/stock/unit-nspawn.sh ROOT        (root; run by stock-debian.sh)
 #
@@ -85,6 +86,7 @@ echo "ok booted ($state): ipsec, snmpd and libreswan-agentx active under systemd
 
 V3="-v3 -l authPriv -u nms -a SHA-256 -A $AUTH -x AES -X $PRIV -t 2 -r 1 127.0.0.1"
 get() { IN snmpget $V3 -Oqv "LIBRESWAN-STATUS-MIB::$1"; }
+snmpwalk_n() { IN snmpwalk $V3 -Oqv "LIBRESWAN-STATUS-MIB::$1" | wc -l; }
 for _ in $(seq 1 60); do
   [ "$(get lsPollSuccesses.0 2>/dev/null)" -ge 1 ] 2>/dev/null && break
   sleep 0.5
@@ -100,11 +102,15 @@ echo "ok ipsec whack reaches pluto from inside the unit; served over SNMPv3 auth
 
 pid=$(IN systemctl show -p MainPID --value libreswan-agentx)
 st=$(IN cat "/proc/$pid/status")
-echo "$st" | grep -q '^CapEff:[[:space:]]*0000000000000000$' || fail "the agent has capabilities"
-echo "$st" | grep -q '^CapBnd:[[:space:]]*0000000000000000$' || fail "the agent's bounding set is not empty"
+# CAP_NET_ADMIN (bit 12) alone: the kernel source's XFRM netlink dump
+echo "$st" | grep -q '^CapEff:[[:space:]]*0000000000001000$' || fail "the agent has capabilities other than CAP_NET_ADMIN: $(echo "$st" | grep ^Cap)"
+echo "$st" | grep -q '^CapBnd:[[:space:]]*0000000000001000$' || fail "the agent's bounding set is not CAP_NET_ADMIN alone"
+kstat=$(get lsKernelStatus.0)
+[ "$kstat" = ok ] || fail "lsKernelStatus under the unit: '$kstat' ($(get lsKernelLastError.0))"
+echo "ok the kernel source works under the unit: lsKernelStatus $kstat, $(snmpwalk_n lsXfrmStatValue) XFRM counters"
 echo "$st" | grep -q '^NoNewPrivs:[[:space:]]*1$' || fail "no_new_privs not set"
 echo "$st" | grep -q '^Seccomp:[[:space:]]*2$' || fail "no seccomp filter"
 IN awk '$5 == "/" { print $6 }' "/proc/$pid/mountinfo" | grep -q '^ro' || fail "/ is not read-only for the agent"
-echo "ok the agent runs with no capability, no_new_privs, a seccomp filter and / read-only"
+echo "ok the agent runs with CAP_NET_ADMIN alone, no_new_privs, a seccomp filter and / read-only"
 echo "ok $(IN systemd-analyze security libreswan-agentx --no-pager 2>&1 | tail -1)"
 echo PASS
