@@ -81,7 +81,7 @@ lsw_log "$(wc -l <"$T/allow.names") system calls allowed ($(wc -l <"$T/allow.nrs
 
 cat >"$T/sandbox" <<EOF
 #!/bin/sh
-# ProtectSystem=strict, then no capabilities, then the seccomp filter.
+# ProtectSystem=strict, then CAP_NET_ADMIN alone, then the seccomp filter.
 exec unshare -m --propagation private sh -c '
 	findmnt -rn -o TARGET | sort -u | while read -r m; do
 		case \$m in /proc | /proc/* | /sys | /sys/* | /dev | /dev/*) continue ;; esac
@@ -94,7 +94,7 @@ EOF
 chmod 755 "$T/sandbox"
 S=$T/sandbox
 
-# The sandbox is one: read-only, no capability, filtered.
+# The sandbox is one: read-only, CAP_NET_ADMIN alone, filtered.
 touch "$T/owned"
 "$S" sh -c "touch '$T/ro-probe'" 2>/dev/null && fail "sandbox: $T is writable"
 "$S" sh -c "chown 0:0 '$T/owned'" 2>/dev/null && fail "sandbox: chown (@privileged) allowed"
