@@ -12,6 +12,7 @@
 #                        the README's demo and tests, install, the MIB by name (root)
 #   make bench           benchmarks (figures for the README)
 #   make bench-pluto     what polling costs a real pluto (root, ~15 min)
+#   make bench-pluto-uml the same in UML with 50 real tunnels (root, ~4 min)
 #   make fuzz            libFuzzer target (clang), build/fuzz_parser
 #   make deps            install the Debian packages the project needs (root)
 #   make install         PREFIX=/usr/local DESTDIR=
@@ -81,7 +82,7 @@ TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all check check-unit check-asan check-valgrind check-e2e check-faults check-stock check-nms \
-        bench bench-pluto fuzz fuzz-long deps install uninstall clean format tests mibcheck \
+        bench bench-pluto bench-pluto-uml fuzz fuzz-long deps install uninstall clean format tests mibcheck \
         deb check-deb
 
 all: $(LSWSTAT) $(AGENTX)
@@ -174,6 +175,10 @@ bench: tests
 # too slow for run-bench, so a target of its own.
 bench-pluto: all
 	BUILD=$(BUILD) tests/bench/pluto-load.sh
+
+# The same inside User-Mode-Linux with 50 real tunnels (Child SAs up).
+bench-pluto-uml: all
+	BUILD=$(BUILD) tests/bench/pluto-load-uml.sh
 
 # libFuzzer needs clang; the fuzz target is tests/fuzz/fuzz_parser.c.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Iparser

@@ -36,7 +36,9 @@ SIZES=${LSW_PLUTO_LOAD_SIZES:-1000 5000 10000}
 IKE=${LSW_PLUTO_LOAD_IKE:-300}
 SECS=${LSW_PLUTO_LOAD_SECS:-60}
 INTERVAL=2 FULL=12
-RESULTS=$BUILD/bench/pluto-load.txt
+# LSW_PLUTO_LOAD_OUT: where the table goes too (inside UML the checkout is
+# read-only: pluto-load-uml.sh points it at the guest's /tmp).
+RESULTS=${LSW_PLUTO_LOAD_OUT:-$BUILD/bench/pluto-load.txt}
 WHACK_BIN=/usr/libexec/ipsec/whack
 lsw_ns_require
 [ -x "$WHACK_BIN" ] || lsw_skip "$WHACK_BIN not installed"
