@@ -86,14 +86,21 @@ static int ike_scalar(void *arg, unsigned n, struct lsw_value *out)
 
 /* ---- the two tables of named counters ---- */
 
+/* Rows are kept only when their name fits an index (view_kernel.c). */
 static size_t name_index(const char *name, oid *idx)
 {
-	size_t len = strlen(name);
+	int n = lsw_mib_name_index(idx, name);
 
-	idx[0] = len;
-	for (size_t i = 0; i < len; i++)
-		idx[i + 1] = (unsigned char)name[i];
-	return len + 1;
+	return n > 0 ? (size_t)n : 0;
+}
+
+static int named_value(const char *name, uint64_t value, unsigned col, struct lsw_value *out)
+{
+	if (col == LSW_NSTAT_NAME_TEXT)
+		return lsw_value_string(out, name);
+	if (col == LSW_NSTAT_VALUE)
+		return lsw_value_u64(out, value);
+	return -1;
 }
 
 static const void *xstat_lookup(const void *data, const oid *idx, size_t len, bool next)
@@ -113,11 +120,7 @@ static int xstat_value(const void *data, const void *row, unsigned col, struct l
 {
 	const struct lsw_xfrm_stat_item *it = row;
 
-	if (col == LSW_NSTAT_NAME_TEXT)
-		return lsw_value_string(out, it->name);
-	if (col == LSW_NSTAT_VALUE)
-		return lsw_value_u64(out, it->value);
-	return -1;
+	return named_value(it->name, it->value, col, out);
 }
 
 static const void *gstat_lookup(const void *data, const oid *idx, size_t len, bool next)
@@ -137,11 +140,7 @@ static int gstat_value(const void *data, const void *row, unsigned col, struct l
 {
 	const struct lsw_gstat_item *it = row;
 
-	if (col == LSW_NSTAT_NAME_TEXT)
-		return lsw_value_string(out, it->name);
-	if (col == LSW_NSTAT_VALUE)
-		return lsw_value_u64(out, it->value);
-	return -1;
+	return named_value(it->name, it->value, col, out);
 }
 
 static const oid xstat_entry[] = {LSW_OID_XFRMSTAT_ENTRY};

@@ -30,6 +30,11 @@ int lsw_mib_conn_index(oid *idx, const char *name, const char *instance)
 	return n + m;
 }
 
+int lsw_mib_name_index(oid *idx, const char *name)
+{
+	return put_string(idx, name, LSW_IKESTAT_NAME_MAX);
+}
+
 int lsw_mib_instance_oid(oid *out, const oid *entry, size_t entry_len, unsigned column,
                          const oid *idx, size_t idx_len)
 {

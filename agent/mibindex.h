@@ -270,6 +270,12 @@ enum lsw_event_col {
  * when name is empty or either string is too long to be an index. */
 int lsw_mib_conn_index(oid *idx, const char *name, const char *instance);
 
+/* Encode the index of lsXfrmStatEntry / lsIkeStatEntry, a counter's name
+ * (length-prefixed, room for LSW_IKESTAT_NAME_MAX + 1): the number of
+ * sub-identifiers, or -1 when name is longer than LSW_IKESTAT_NAME_MAX (the
+ * views keep no such row). */
+int lsw_mib_name_index(oid *idx, const char *name);
+
 /* Build a full instance OID: entry OID (entry_len sub-ids) + column +
  * index, into out (room for MAX_OID_LEN). Returns its length, -1 when it
  * would not fit. */

@@ -141,9 +141,9 @@ struct lsw_view {
 	 * and the collector makes it come soon when an XFRM notification
 	 * started this one. */
 	size_t n_unconfirmed;
-	struct lsw_xfrm_key *unclaimed;       /* sorted by (proto, spi, daddr) */
-	struct lsw_xfrm_stat xstat;           /* /proc/net/xfrm_stat, last good */
-	size_t *xstat_order;                  /* its items in OID (index) order */
+	struct lsw_xfrm_key *unclaimed; /* sorted by (proto, spi, daddr) */
+	struct lsw_xfrm_stat xstat;     /* /proc/net/xfrm_stat, last good */
+	size_t *xstat_order;            /* its items in OID (index) order */
 	/* pluto's --globalstatus (last good), its total.* rows in OID order. */
 	int ike_status;
 	struct lsw_globalstatus *gstat;

@@ -422,18 +422,15 @@ static void sort_order(size_t *order, size_t n, const struct order_ctx *ctx)
 	sort_ctx = NULL;
 }
 
-/* Encoded index (length, octets) vs a raw request index, lsw_oid_cmp(). */
+/* Encoded index (length, octets) vs a raw request index, lsw_oid_cmp().
+ * Every row's name fits an index (xstat names are at most 63 octets, the
+ * gstat rows are filtered to LSW_IKESTAT_NAME_MAX). */
 static int name_idx_cmp(const char *name, const oid *idx, size_t idx_len)
 {
 	oid enc[LSW_IKESTAT_NAME_MAX + 1];
-	size_t len = strlen(name);
+	int len = lsw_mib_name_index(enc, name);
 
-	if (len > LSW_IKESTAT_NAME_MAX)
-		len = LSW_IKESTAT_NAME_MAX;
-	enc[0] = len;
-	for (size_t i = 0; i < len; i++)
-		enc[i + 1] = (unsigned char)name[i];
-	return lsw_oid_cmp(enc, len + 1, idx, idx_len);
+	return len < 0 ? 1 : lsw_oid_cmp(enc, (size_t)len, idx, idx_len);
 }
 
 static long named_lookup(const size_t *order, size_t n, const struct order_ctx *ctx, const oid *idx,
