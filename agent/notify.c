@@ -309,12 +309,56 @@ static void trap_collector(struct lsw_notify *n, const struct lsw_event_rec *r, 
 
 /* ---- events ---- */
 
+/* Per-poll rate limit of the traps (trap-rate-limit): what is left of it,
+ * and how many went over it. */
+struct budget {
+	unsigned left, dropped;
+};
+
+/* Store rec (a trap of class cls, 0: none) with what becomes of its
+ * notification; b NULL: not rate-limited (collector events). The stored
+ * row (its trap is due when notified is sent: b is charged for it), or
+ * NULL when out of memory. */
+static struct lsw_event_rec *record(struct lsw_notify *n, struct lsw_event_rec *rec, unsigned cls,
+                                    struct budget *b)
+{
+	struct lsw_event_rec *r;
+
+	rec->notified = !cls                    ? LSW_NOTIFIED_NONE
+	                : !(n->cfg.traps & cls) ? LSW_NOTIFIED_FILTERED
+	                : n->master_away        ? LSW_NOTIFIED_MASTER_AWAY
+	                : b && b->left == 0     ? LSW_NOTIFIED_RATE_LIMITED
+	                                        : LSW_NOTIFIED_SENT;
+	r = lsw_events_add(n->events, rec);
+	if (!r) {
+		snmp_log(LOG_ERR, "notify: out of memory recording an event\n");
+		return NULL;
+	}
+	if (r->notified == LSW_NOTIFIED_RATE_LIMITED) {
+		n->dropped++;
+		b->dropped++;
+	} else if (r->notified == LSW_NOTIFIED_SENT && b) {
+		b->left--;
+	}
+	return r;
+}
+
+static void log_dropped(const struct lsw_notify *n, const struct budget *b)
+{
+	if (b->dropped)
+		snmp_log(LOG_WARNING,
+		         "notify: %u notifications over the limit of %u per poll not sent "
+		         "(see lsEventTable)\n",
+		         b->dropped, n->cfg.rate_limit);
+}
+
 void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
                          const struct lsw_snapshot *cur, time_t now)
 {
 	struct lsw_diff_event *ev = NULL;
 	size_t count = 0, i;
-	unsigned budget = n->cfg.rate_limit, dropped = 0, logged = 0;
+	struct budget b = {n->cfg.rate_limit, 0};
+	unsigned logged = 0;
 
 	/* The collector reports recovery after the snapshot; the receiver should
 	 * read "back" before what changed while it was away. */
@@ -336,34 +380,16 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 		lsw_events_from_diff(&rec, d, now);
 		lsw_events_describe(text, sizeof(text), d);
 		rec.text = text;
-		if (!cls)
-			rec.notified = LSW_NOTIFIED_NONE;
-		else if (!(n->cfg.traps & cls))
-			rec.notified = LSW_NOTIFIED_FILTERED;
-		else if (n->master_away)
-			rec.notified = LSW_NOTIFIED_MASTER_AWAY;
-		else if (budget == 0)
-			rec.notified = LSW_NOTIFIED_RATE_LIMITED;
-		else
-			rec.notified = LSW_NOTIFIED_SENT;
-		r = lsw_events_add(n->events, &rec);
-		if (!r) {
-			snmp_log(LOG_ERR, "notify: out of memory recording an event\n");
+		r = record(n, &rec, cls, &b);
+		if (!r)
 			continue;
-		}
 		/* A few lines per poll; a storm is summed up below, not logged line by line. */
 		if ((d->type == LSW_EV_CONN_UP || d->type == LSW_EV_CONN_DOWN ||
 		     d->type == LSW_EV_PLUTO_RESTARTED) &&
 		    logged++ < LOG_PER_POLL)
 			snmp_log(LOG_NOTICE, "event %u: %s\n", r->index, text);
-		if (r->notified == LSW_NOTIFIED_RATE_LIMITED) {
-			n->dropped++;
-			dropped++;
-			continue;
-		}
 		if (r->notified != LSW_NOTIFIED_SENT)
 			continue;
-		budget--;
 		switch (d->type) {
 		case LSW_EV_CONN_UP:
 		case LSW_EV_CONN_DOWN:
@@ -380,11 +406,7 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 	if (logged > LOG_PER_POLL)
 		snmp_log(LOG_NOTICE, "... and %u more connection events (lsEventTable)\n",
 		         logged - LOG_PER_POLL);
-	if (dropped)
-		snmp_log(LOG_WARNING,
-		         "notify: %u notifications over the limit of %u per poll not sent "
-		         "(see lsEventTable)\n",
-		         dropped, n->cfg.rate_limit);
+	log_dropped(n, &b);
 	lsw_diff_free(ev);
 }
 
@@ -423,7 +445,7 @@ static void trap_kernel(struct lsw_notify *n, const struct lsw_event_rec *r,
 
 void lsw_notify_kernel(struct lsw_notify *n, const struct lsw_kevent *ev, size_t count, time_t now)
 {
-	unsigned budget = n->cfg.rate_limit, dropped = 0;
+	struct budget b = {n->cfg.rate_limit, 0};
 
 	for (size_t i = 0; i < count; i++) {
 		const struct lsw_kevent *k = &ev[i];
@@ -447,31 +469,14 @@ void lsw_notify_kernel(struct lsw_notify *n, const struct lsw_kevent *ev, size_t
 			rec.new_state = (int)sa->sa.state;
 			rec.new_state_name = sa->sa.state_name;
 		}
-		rec.notified = !(n->cfg.traps & cls) ? LSW_NOTIFIED_FILTERED
-		               : n->master_away      ? LSW_NOTIFIED_MASTER_AWAY
-		               : budget == 0         ? LSW_NOTIFIED_RATE_LIMITED
-		                                     : LSW_NOTIFIED_SENT;
-		r = lsw_events_add(n->events, &rec);
-		if (!r) {
-			snmp_log(LOG_ERR, "notify: out of memory recording an event\n");
+		r = record(n, &rec, cls, &b);
+		if (!r)
 			continue;
-		}
 		snmp_log(LOG_WARNING, "event %u: %s\n", r->index, k->text);
-		if (r->notified == LSW_NOTIFIED_RATE_LIMITED) {
-			n->dropped++;
-			dropped++;
-			continue;
-		}
-		if (r->notified != LSW_NOTIFIED_SENT)
-			continue;
-		budget--;
-		trap_kernel(n, r, k);
+		if (r->notified == LSW_NOTIFIED_SENT)
+			trap_kernel(n, r, k);
 	}
-	if (dropped)
-		snmp_log(LOG_WARNING,
-		         "notify: %u notifications over the limit of %u per poll not sent "
-		         "(see lsEventTable)\n",
-		         dropped, n->cfg.rate_limit);
+	log_dropped(n, &b);
 }
 
 void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status,
@@ -490,14 +495,7 @@ void lsw_notify_collector(struct lsw_notify *n, enum lsw_collector_status status
 	snprintf(text, sizeof(text), "%s",
 	         failed ? (reason && *reason ? reason : "polling failed") : "polling works again");
 	rec.text = text;
-	rec.notified = !(n->cfg.traps & LSW_TRAP_COLLECTOR) ? LSW_NOTIFIED_FILTERED
-	               : n->master_away                     ? LSW_NOTIFIED_MASTER_AWAY
-	                                                    : LSW_NOTIFIED_SENT;
-	r = lsw_events_add(n->events, &rec);
-	if (!r) {
-		snmp_log(LOG_ERR, "notify: out of memory recording an event\n");
-		return;
-	}
-	if (r->notified == LSW_NOTIFIED_SENT)
+	r = record(n, &rec, LSW_TRAP_COLLECTOR, NULL);
+	if (r != NULL && r->notified == LSW_NOTIFIED_SENT)
 		trap_collector(n, r, status, reason);
 }
