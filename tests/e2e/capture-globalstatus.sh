@@ -39,21 +39,7 @@ cap 03-up east
 
 # An ID east has no connection for: east answers IKE_AUTH with
 # AUTHENTICATION_FAILED, a non-zero notification counter on both sides.
-d=${SIDE_DIR[west]}
-cat >>"$d/ipsec.conf" <<'CONF'
-
-conn v2-badid
-	ikev2=insist
-	left=192.0.2.1
-	leftid=@west-unknown
-	right=192.0.2.2
-	rightid=@east
-	authby=secret
-CONF
-echo '@west-unknown @east : PSK "e2e-badid-not-secret-0123456789abcdef"' >>"$d/ipsec.secrets"
-lsw_whack west --rereadsecrets >/dev/null
-"$IPSEC_BIN" addconn --ctlsocket "$d/run/pluto.ctl" --config "$d/ipsec.conf" v2-badid >/dev/null 2>&1 ||
-	lsw_fail "addconn v2-badid"
+lsw_ns_add_badid || lsw_fail "addconn v2-badid"
 lsw_whack west --initiate --asynchronous --name v2-badid >/dev/null
 lsw_ns_wait_for 15 "lsw_whack west --globalstatus | grep -q '^total.ikev2.recv.notifies.error.AUTHENTICATION_FAILED=[1-9]'" ||
 	lsw_log "no AUTHENTICATION_FAILED seen"

@@ -307,20 +307,7 @@ fi
 # A connection with an ID east does not know: AUTHENTICATION_FAILED.
 e2e_now_mark
 F0=$(e2e_get lsIkeV2Failed.0)
-d=${SIDE_DIR[west]}
-cat >>"$d/ipsec.conf" <<'CONF'
-
-conn v2-badid
-	ikev2=insist
-	left=192.0.2.1
-	leftid=@west-unknown
-	right=192.0.2.2
-	rightid=@east
-	authby=secret
-CONF
-echo '@west-unknown @east : PSK "e2e-badid-not-secret-0123456789abcdef"' >>"$d/ipsec.secrets"
-lsw_whack west --rereadsecrets >/dev/null
-"$IPSEC_BIN" addconn --ctlsocket "$CTL" --config "$d/ipsec.conf" v2-badid >/dev/null 2>&1 || e2e_fail "addconn v2-badid"
+lsw_ns_add_badid || e2e_fail "addconn v2-badid"
 lsw_whack west --initiate --asynchronous --name v2-badid >/dev/null
 lsw_ns_wait_for 20 "e2e_traps_since $E2E_MARK | grep -q ' = OID: $LS.0.15'" || e2e_fail "no lsIkeFailuresRising"
 line=$(e2e_traps_since "$E2E_MARK" | grep -F " = OID: $LS.0.15"$'\t' | head -n1)

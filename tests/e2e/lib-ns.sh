@@ -162,6 +162,28 @@ lsw_ns_add_conns() {
 	done
 }
 
+# lsw_ns_add_badid: on west, the connection v2-badid with an ID east has no
+# connection for: east answers its IKE_AUTH with AUTHENTICATION_FAILED, a
+# failed negotiation and a notification counter on both sides
+# (--globalstatus). Added, not initiated; 1 when addconn fails.
+lsw_ns_add_badid() {
+	local d=${SIDE_DIR[west]}
+	cat >>"$d/ipsec.conf" <<'CONF'
+
+conn v2-badid
+	ikev2=insist
+	left=192.0.2.1
+	leftid=@west-unknown
+	right=192.0.2.2
+	rightid=@east
+	authby=secret
+CONF
+	echo '@west-unknown @east : PSK "e2e-badid-not-secret-0123456789abcdef"' >>"$d/ipsec.secrets"
+	lsw_whack west --rereadsecrets >/dev/null
+	"$IPSEC_BIN" addconn --ctlsocket "$d/run/pluto.ctl" --config "$d/ipsec.conf" v2-badid \
+		>>"$d/addconn.log" 2>&1
+}
+
 # Both plutos started and every connection of each side added: the start
 # of every test that wants west and east talking.
 lsw_ns_start_both() {
