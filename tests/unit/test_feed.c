@@ -175,15 +175,10 @@ static int feed_light(const struct lsw_snapshot *base, const char *states, const
 
 static struct lsw_snapshot *full_of(const char *name)
 {
-	char path[128];
 	char *st, *tr;
-	size_t len;
 	struct lsw_snapshot *s;
 
-	snprintf(path, sizeof(path), "%s.status.txt", name);
-	st = testlib_slurp_data("agent", path, &len);
-	snprintf(path, sizeof(path), "%s.trafficstatus.txt", name);
-	tr = testlib_slurp_data("agent", path, &len);
+	testlib_slurp_capture(name, &st, &tr);
 	s = testlib_feed(st, tr);
 	free(st);
 	free(tr);
@@ -192,15 +187,11 @@ static struct lsw_snapshot *full_of(const char *name)
 
 static struct lsw_snapshot *light_of(const struct lsw_snapshot *base, const char *name)
 {
-	char path[128], err[256];
+	char err[256];
 	char *st, *tr, *states;
-	size_t len;
 	struct lsw_snapshot *s;
 
-	snprintf(path, sizeof(path), "%s.status.txt", name);
-	st = testlib_slurp_data("agent", path, &len);
-	snprintf(path, sizeof(path), "%s.trafficstatus.txt", name);
-	tr = testlib_slurp_data("agent", path, &len);
+	testlib_slurp_capture(name, &st, &tr);
 	states = states_of(st);
 	if (feed_light(base, states, tr, &s, err, sizeof(err)) < 0)
 		fail_msg("light poll of %s: %s", name, err);

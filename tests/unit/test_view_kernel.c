@@ -120,16 +120,13 @@ static struct lsw_view *poll(struct lsw_view *prev, const char *base, struct lsw
                              struct lsw_globalstatus *gstat, unsigned ike_failures, uint64_t now)
 {
 	char name[128];
-	size_t n;
 	char *st, *tr;
 	struct lsw_poll_extra x;
 	struct lsw_view *v;
 
 	memset(&x, 0, sizeof(x));
-	snprintf(name, sizeof(name), "%s.west.status.txt", base);
-	st = testlib_slurp_data("agent", name, &n);
-	snprintf(name, sizeof(name), "%s.west.trafficstatus.txt", base);
-	tr = testlib_slurp_data("agent", name, &n);
+	snprintf(name, sizeof(name), "%s.west", base);
+	testlib_slurp_capture(name, &st, &tr);
 	x.kernel_status = dump ? LSW_KERNEL_OK : LSW_KERNEL_FAILED;
 	if (!dump)
 		snprintf(x.kernel_error, sizeof(x.kernel_error), "test: the dump failed");

@@ -55,6 +55,17 @@ char *testlib_slurp_data(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
+void testlib_slurp_capture(const char *name, char **status, char **traffic)
+{
+	char path[256];
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s.status.txt", name);
+	*status = testlib_slurp_data("agent", path, &len);
+	snprintf(path, sizeof(path), "%s.trafficstatus.txt", name);
+	*traffic = testlib_slurp_data("agent", path, &len);
+}
+
 struct lsw_snapshot *testlib_parse_str(const char *text)
 {
 	struct lsw_snapshot *snap = lsw_parse(text, strlen(text));

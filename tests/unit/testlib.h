@@ -16,6 +16,11 @@ char *testlib_read(const char *path, size_t *len);
  * to "."); a file that cannot be read fails the test. */
 char *testlib_slurp_data(const char *dir, const char *name, size_t *len);
 
+/* A capture of tests/data/agent/: <name>.status.txt into *status and
+ * <name>.trafficstatus.txt into *traffic (both malloc'ed, the caller frees
+ * them); a file that cannot be read fails the test. */
+void testlib_slurp_capture(const char *name, char **status, char **traffic);
+
 /* lsw_parse() of a C string, never NULL (out of memory fails the test).
  * The caller frees it (lsw_snapshot_free()). */
 struct lsw_snapshot *testlib_parse_str(const char *text);
