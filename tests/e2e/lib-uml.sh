@@ -150,3 +150,18 @@ INIT
 	rc=$(cat "$T/uml-guest.rc")
 	return "$rc"
 }
+
+# lsw_uml_capture SCRIPT OUTDIR: run `bash SCRIPT DIR` (a path from the
+# checkout's top) inside the guest, which may write only to its temp dir,
+# then copy what it wrote there to OUTDIR. Fails the test when it fails.
+lsw_uml_capture() {
+	local script=$1 out=$2 rc
+	lsw_uml_require
+	lsw_setup
+	mkdir -p "$T/out"
+	lsw_uml_run 600 bash "$script" "$T/out"
+	rc=$?
+	cat "$UML_LOG"
+	[ $rc = 0 ] || lsw_fail "capture inside UML failed ($rc)"
+	cp "$T"/out/* "$out"/
+}

@@ -28,14 +28,7 @@ REC=${BUILD:-build}/tests/xfrm-record
 [ -x "$REC" ] || lsw_fail "$REC not built (make build/tests/xfrm-record)"
 if [ $uml = 1 ]; then
 	. "$top/tests/e2e/lib-uml.sh"
-	lsw_uml_require
-	lsw_setup
-	mkdir -p "$T/out"
-	lsw_uml_run 600 bash tests/tools/xfrm-capture.sh "$T/out"
-	rc=$?
-	cat "$UML_LOG"
-	[ $rc = 0 ] || lsw_fail "capture inside UML failed ($rc)"
-	cp "$T"/out/* "$out"/
+	lsw_uml_capture tests/tools/xfrm-capture.sh "$out"
 	exit 0
 fi
 . "$top/tests/e2e/lib-ns.sh"
