@@ -111,9 +111,9 @@ static void reload(struct lsw_config *cfg, int argc, char *argv[], struct lsw_co
 /* The collector's hooks, wired to notify: the collector does not know who
  * listens (FRR's hook_register() pattern). */
 static void on_snapshot(void *arg, const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
-                        time_t now)
+                        const struct lsw_diff_event *ev, size_t count, time_t now)
 {
-	lsw_notify_snapshot(arg, old, cur, now);
+	lsw_notify_changes(arg, old, cur, ev, count, now);
 }
 
 static void on_kevents(void *arg, const struct lsw_kevent *ev, size_t count, time_t now)

@@ -197,11 +197,13 @@ static void poll_notify(struct lsw_collector *c)
 	c->replaced = NULL;
 	if (c->hooks.snapshot != NULL)
 		c->hooks.snapshot(c->hooks.arg, old ? old->snap : NULL, c->view->snap,
-		                  c->last_good);
+		                  c->view->diff, c->view->n_diff, c->last_good);
 	if (c->hooks.status != NULL)
 		c->hooks.status(c->hooks.arg, LSW_COLLECTOR_OK, NULL, c->last_good);
 	if (c->hooks.kevents != NULL && c->view->n_kevents > 0)
 		c->hooks.kevents(c->hooks.arg, c->view->kevents, c->view->n_kevents, c->last_good);
+	/* the diff borrows from old's snapshot */
+	lsw_view_drop_diff(c->view);
 	lsw_view_free(old);
 }
 

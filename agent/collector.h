@@ -56,9 +56,10 @@
 
 struct lsw_collector_hooks {
 	/* A new view was swapped in; old is the snapshot it replaced (NULL
-	 * on the first good poll). Both are only borrowed for the call. */
+	 * on the first good poll), ev the count changes between the two (the
+	 * view's diff, lsw_diff()). All only borrowed for the call. */
 	void (*snapshot)(void *arg, const struct lsw_snapshot *old, const struct lsw_snapshot *cur,
-	                 time_t now);
+	                 const struct lsw_diff_event *ev, size_t count, time_t now);
 	/* The status after each poll (ok after a good one); reason says why
 	 * a poll failed, NULL when ok. */
 	void (*status)(void *arg, enum lsw_collector_status status, const char *reason, time_t now);

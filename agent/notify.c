@@ -356,7 +356,21 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
                          const struct lsw_snapshot *cur, time_t now)
 {
 	struct lsw_diff_event *ev = NULL;
-	size_t count = 0, i;
+	size_t count = 0;
+
+	if (old && cur && lsw_diff(old, cur, &ev, &count) < 0) {
+		snmp_log(LOG_ERR,
+		         "notify: out of memory in the snapshot diff; events of this poll lost\n");
+		old = NULL; /* recovery is still told */
+	}
+	lsw_notify_changes(n, old, cur, ev, count, now);
+	lsw_diff_free(ev);
+}
+
+void lsw_notify_changes(struct lsw_notify *n, const struct lsw_snapshot *old,
+                        const struct lsw_snapshot *cur, const struct lsw_diff_event *ev,
+                        size_t count, time_t now)
+{
 	struct budget b = {n->cfg.rate_limit, 0};
 	unsigned logged = 0;
 
@@ -366,12 +380,7 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 		lsw_notify_collector(n, LSW_COLLECTOR_OK, NULL, now);
 	if (!old || !cur)
 		return;
-	if (lsw_diff(old, cur, &ev, &count) < 0) {
-		snmp_log(LOG_ERR,
-		         "notify: out of memory in the snapshot diff; events of this poll lost\n");
-		return;
-	}
-	for (i = 0; i < count; i++) {
+	for (size_t i = 0; i < count; i++) {
 		const struct lsw_diff_event *d = &ev[i];
 		struct lsw_event_rec rec, *r;
 		unsigned cls = trap_class(d);
@@ -407,7 +416,6 @@ void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
 		snmp_log(LOG_NOTICE, "... and %u more connection events (lsEventTable)\n",
 		         logged - LOG_PER_POLL);
 	log_dropped(n, &b);
-	lsw_diff_free(ev);
 }
 
 static void trap_kernel(struct lsw_notify *n, const struct lsw_event_rec *r,

@@ -33,6 +33,13 @@ void lsw_notify_reconfigure(struct lsw_notify *n, const struct lsw_notify_config
 void lsw_notify_snapshot(struct lsw_notify *n, const struct lsw_snapshot *old,
                          const struct lsw_snapshot *cur, time_t now);
 
+/* The same with the diff of old and cur already made (the view's, so that
+ * a poll diffs once): ev, count as lsw_diff() gives them, borrowed. */
+struct lsw_diff_event;
+void lsw_notify_changes(struct lsw_notify *n, const struct lsw_snapshot *old,
+                        const struct lsw_snapshot *cur, const struct lsw_diff_event *ev,
+                        size_t count, time_t now);
+
 /* The collector's status after a poll (reason: why it failed, NULL when
  * ok). Only a change between ok and not ok makes an event; the same status
  * twice is a no-op. */

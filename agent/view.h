@@ -154,6 +154,13 @@ struct lsw_view {
 	/* What changed in these since the previous view, for notify.c. */
 	size_t n_kevents;
 	struct lsw_kevent *kevents;
+	/* The changes from the previous view's snapshot to this one
+	 * (lsw_diff()): computed once per poll, for the rekey counts here and
+	 * for notify's events and traps. They borrow from both snapshots, so
+	 * they are dropped (lsw_view_drop_diff()) before the previous view is
+	 * freed. */
+	struct lsw_diff_event *diff;
+	size_t n_diff;
 };
 
 /* Values of lsConnOperStatus and lsIkeSaState/lsIpsecSaState beyond the
@@ -188,6 +195,9 @@ struct lsw_view *lsw_view_new(struct lsw_snapshot *snap, const struct lsw_view *
  * last good values stay. */
 struct lsw_view *lsw_view_new_ext(struct lsw_snapshot *snap, struct lsw_poll_extra *extra,
                                   struct lsw_view *prev, uint64_t now);
+
+/* Free v's diff (the snapshot of the view it replaced is going). */
+void lsw_view_drop_diff(struct lsw_view *v);
 
 /* The kernel's side of sa, a row of v; NULL when none (kernel source off). */
 const struct lsw_sa_kernel *lsw_view_sa_kernel(const struct lsw_view *v,

@@ -337,11 +337,12 @@ static int kernel_sas(struct lsw_view *v, struct lsw_poll_extra *extra, const st
 
 /* ---- rekeys ---- */
 
+/* The diff from prev's snapshot (v->diff, notify's too), and the rekeys
+ * it holds counted per connection. */
 static int count_rekeys(struct lsw_view *v, const struct lsw_view *prev,
                         const struct lsw_view *prev_sas)
 {
-	struct lsw_diff_event *ev = NULL;
-	size_t n = 0;
+	const struct lsw_diff_event *ev;
 
 	for (size_t i = 0; i < v->n_conns && prev != NULL; i++) {
 		struct lsw_conn_row *row = &v->conns[i];
@@ -352,12 +353,13 @@ static int count_rekeys(struct lsw_view *v, const struct lsw_view *prev,
 			row->ipsec_rekeys = old->ipsec_rekeys;
 		}
 	}
+	if (prev != NULL && lsw_diff(prev->snap, v->snap, &v->diff, &v->n_diff) < 0)
+		return -1;
 	/* After a pluto restart serials start over: no rekey to tell. */
 	if (prev_sas == NULL)
 		return 0;
-	if (lsw_diff(prev_sas->snap, v->snap, &ev, &n) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
+	ev = v->diff;
+	for (size_t i = 0; i < v->n_diff; i++) {
 		oid idx[LSW_CONN_INDEX_MAX];
 		int len;
 		const struct lsw_conn_row *row;
@@ -373,8 +375,14 @@ static int count_rekeys(struct lsw_view *v, const struct lsw_view *prev,
 		else
 			v->conns[row - v->conns].ipsec_rekeys++;
 	}
-	lsw_diff_free(ev);
 	return 0;
+}
+
+void lsw_view_drop_diff(struct lsw_view *v)
+{
+	lsw_diff_free(v->diff);
+	v->diff = NULL;
+	v->n_diff = 0;
 }
 
 /* ---- named counters: lsXfrmStatTable, lsIkeStatTable ---- */
@@ -636,4 +644,5 @@ void lsw_view_kernel_free(struct lsw_view *v)
 	lsw_globalstatus_free(v->gstat);
 	free(v->gstat_order);
 	free(v->kevents);
+	lsw_diff_free(v->diff);
 }
